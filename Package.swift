@@ -1,0 +1,125 @@
+// swift-tools-version:6.2
+import Foundation
+import PackageDescription
+
+/// Every migration in sql/, compiled into the binary (see sql/Migrations.swift).
+let migrationFiles = ((try? FileManager.default.contentsOfDirectory(
+    atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("sql").path)) ?? [])
+    .filter { $0.hasSuffix(".sql") }.sorted()
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "partsd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "partsd", targets: ["partsd"]),
+        .executable(name: "partsctl", targets: ["partsctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The system library and nothing else.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // A small Swift face of libpq: connections on threads of their own, a pool, typed errors.
+        .target(
+            name: "PostgresClient",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // Value types of the parts business: exact decimals, quantities, roles. No I/O.
+        .target(name: "PartsDomain", swiftSettings: settings),
+
+        // Forecasting and reorder maths for spare parts. Pure functions.
+        .target(name: "PartsPlanning", swiftSettings: settings),
+
+        // The admin-socket protocol: request lines in, reply text and JSON out. No sockets.
+        .target(name: "PartsProtocol", dependencies: ["PartsDomain"], swiftSettings: settings),
+
+        // The numbered schema migrations, as files in sql/ and as bytes in the binary.
+        .target(
+            name: "PartsMigrations", path: "sql", sources: ["Migrations.swift"],
+            resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings
+        ),
+
+        // The SQL that carries out each workflow as one transaction.
+        .target(
+            name: "PartsStore",
+            dependencies: [
+                "PostgresClient", "PartsDomain", "PartsMigrations",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // The daemon's body: configuration, socket server, sessions, command table, lifecycle.
+        .target(
+            name: "PartsServer",
+            dependencies: [
+                "PartsStore", "PartsProtocol", "PartsDomain", "PostgresClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // A blocking line-protocol client shared by partsctl and the tests.
+        .target(name: "PartsClient", swiftSettings: settings),
+
+        .executableTarget(
+            name: "partsd",
+            dependencies: [
+                "PartsServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "partsctl",
+            dependencies: [
+                "PartsClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+
+        .testTarget(name: "PartsDomainTests", dependencies: ["PartsDomain"], swiftSettings: settings),
+        .testTarget(name: "PartsProtocolTests", dependencies: ["PartsProtocol", "PartsDomain"], swiftSettings: settings),
+        .testTarget(
+            name: "PartsPlanningTests", dependencies: ["PartsPlanning"],
+            resources: [.copy("Fixtures")], swiftSettings: settings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain"],
+            resources: [.copy("Transcripts")],
+            swiftSettings: settings
+        ),
+    ]
+)

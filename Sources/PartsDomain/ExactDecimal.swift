@@ -1,0 +1,141 @@
+/// A base-10 number held exactly as an integer count of 10^-scale units.
+///
+/// Quantities and money never pass through floating point: parsing, comparing, adding and
+/// printing all work on the integer. The range (±9.2e18 units) covers numeric(18,4) values;
+/// operations that would overflow return nil instead of trapping on client input.
+public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let units: Int64
+    public let scale: Int
+
+    public init(units: Int64, scale: Int) {
+        precondition((0...9).contains(scale), "scale out of range")
+        self.units = units
+        self.scale = scale
+    }
+
+    public static let zero = ExactDecimal(units: 0, scale: 0)
+
+    /// Parses plain decimal notation: an optional sign, digits, an optional fraction.
+    /// No exponents, no grouping, no spaces: `1e3`, `1,000` and ` 2` are all refused.
+    public init?(_ text: some StringProtocol) {
+        var digits = Substring(text)
+        var negative = false
+        if let first = digits.first, first == "-" || first == "+" {
+            negative = first == "-"
+            digits = digits.dropFirst()
+        }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0]
+        let fraction = parts.count > 1 ? parts[1] : ""
+        guard !whole.isEmpty || !fraction.isEmpty,
+              parts.count == 1 || !fraction.isEmpty,
+              fraction.count <= 9,
+              whole.allSatisfy(\.isASCIIDigit), fraction.allSatisfy(\.isASCIIDigit)
+        else { return nil }
+        var value: Int64 = 0
+        for character in whole + fraction {
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = shifted.addingReportingOverflow(Int64(character.asciiValue! - 48))
+            if o1 || o2 { return nil }
+            value = next
+        }
+        self.init(units: negative ? -value : value, scale: fraction.count)
+    }
+
+    /// The number with trailing fractional zeros removed: 2.500 becomes 2.5, 3.000 becomes 3.
+    public var trimmed: ExactDecimal {
+        var units = self.units
+        var scale = self.scale
+        while scale > 0, units % 10 == 0 {
+            units /= 10
+            scale -= 1
+        }
+        return ExactDecimal(units: units, scale: scale)
+    }
+
+    /// Decimal places that carry information (trailing zeros do not).
+    public var significantScale: Int { trimmed.scale }
+
+    /// The same value at a larger scale, or nil when it would overflow.
+    public func rescaled(to newScale: Int) -> ExactDecimal? {
+        if newScale == scale { return self }
+        if newScale < scale { return rounded(to: newScale) }
+        var units = self.units
+        for _ in scale..<newScale {
+            let (next, overflow) = units.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            units = next
+        }
+        return ExactDecimal(units: units, scale: newScale)
+    }
+
+    /// Rounds half away from zero, as PostgreSQL's round() does for numeric.
+    public func rounded(to newScale: Int) -> ExactDecimal {
+        guard newScale < scale else { return rescaled(to: newScale) ?? self }
+        var divisor: Int64 = 1
+        for _ in newScale..<scale { divisor *= 10 }
+        var quotient = units / divisor
+        let remainder = units % divisor
+        if abs(remainder) * 2 >= divisor { quotient += units < 0 ? -1 : 1 }
+        return ExactDecimal(units: quotient, scale: newScale)
+    }
+
+    public var isZero: Bool { units == 0 }
+    public var isNegative: Bool { units < 0 }
+    public var isPositive: Bool { units > 0 }
+
+    /// Compared on a 128-bit common scale, so no pair of values can overflow.
+    public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let scale = max(lhs.scale, rhs.scale)
+        return lhs.wide(scale) < rhs.wide(scale)
+    }
+
+    public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let scale = max(lhs.scale, rhs.scale)
+        return lhs.wide(scale) == rhs.wide(scale)
+    }
+
+    private func wide(_ target: Int) -> Int128 {
+        var value = Int128(units)
+        for _ in scale..<target { value *= 10 }
+        return value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let canonical = trimmed
+        hasher.combine(canonical.units)
+        hasher.combine(canonical.scale)
+    }
+
+    /// Sum, or nil on overflow.
+    public func adding(_ other: ExactDecimal) -> ExactDecimal? {
+        let scale = max(self.scale, other.scale)
+        guard let l = rescaled(to: scale), let r = other.rescaled(to: scale) else { return nil }
+        let (sum, overflow) = l.units.addingReportingOverflow(r.units)
+        return overflow ? nil : ExactDecimal(units: sum, scale: scale)
+    }
+
+    public var negated: ExactDecimal { ExactDecimal(units: -units, scale: scale) }
+
+    /// Plain notation with exactly `scale` fractional digits: "12.500", "-3", "0.050".
+    public var description: String {
+        let magnitude = units.magnitude
+        var digits = String(magnitude)
+        if scale > 0 {
+            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return units < 0 ? "-" + digits : digits
+    }
+
+    /// At least `minimum` and at most the stored fractional digits: money shows as 12.50 but
+    /// keeps a fourth place when it has one (12.3456).
+    public func formatted(minimumScale minimum: Int) -> String {
+        let shown = trimmed
+        return (shown.rescaled(to: max(shown.scale, minimum)) ?? shown).description
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,28 @@
+/// The shapes of codes users type, checked before any SQL runs so a typo gets a clear 422
+/// rather than a constraint name. The schema enforces the same patterns.
+public enum Identifier {
+    /// Part numbers: letters, digits and `_ . / -`, starting with a letter or digit, up to 40.
+    public static func isPartNumber(_ text: String) -> Bool {
+        isCode(text, maxLength: 40, extra: "_./-")
+    }
+
+    /// Location codes: letters, digits and `_ . -`, up to 32.
+    public static func isLocationCode(_ text: String) -> Bool {
+        isCode(text, maxLength: 32, extra: "_.-")
+    }
+
+    /// Document numbers such as GI-2026-000042.
+    public static func isDocumentNumber(_ text: String) -> Bool {
+        isCode(text, maxLength: 40, extra: "-")
+    }
+
+    private static func isCode(_ text: String, maxLength: Int, extra: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= maxLength,
+              ("A"..."Z").contains(first) || ("a"..."z").contains(first) || ("0"..."9").contains(first)
+        else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+                || extra.unicodeScalars.contains(scalar)
+        }
+    }
+}

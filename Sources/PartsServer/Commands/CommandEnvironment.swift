@@ -1,0 +1,8 @@
+import PartsStore
+
+/// What command handlers can reach: the store, the settings and the server's own state.
+struct CommandEnvironment: Sendable {
+    let store: PartsStore
+    let configuration: ServerConfiguration
+    let state: ServerState
+}

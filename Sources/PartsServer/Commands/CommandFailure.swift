@@ -1,0 +1,42 @@
+import PartsDomain
+import PartsProtocol
+import PartsStore
+
+/// A command that did not succeed: the reply code and a message a person can act on.
+struct CommandFailure: Error, Sendable {
+    let status: ReplyStatus
+    let message: String
+
+    init(_ status: ReplyStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    static func badRequest(_ message: String) -> CommandFailure { .init(.badRequest, message) }
+    static func invalid(_ message: String) -> CommandFailure { .init(.invalid, message) }
+    static func notFound(_ message: String) -> CommandFailure { .init(.notFound, message) }
+
+    init(_ error: StoreError) {
+        switch error {
+        case .notFound(let text): self.init(.notFound, text)
+        case .conflict(let text): self.init(.conflict, text)
+        case .invalid(let text): self.init(.invalid, text)
+        case .unavailable(let text): self.init(.unavailable, text)
+        case .busy(let text): self.init(.busy, text)
+        case .internalError(let text): self.init(.internalError, text)
+        }
+    }
+
+    init(_ problem: NumberProblem) {
+        self.init(.invalid, problem.description)
+    }
+
+    var reply: Reply { Reply.error(status, message) }
+}
+
+extension PartsStore {
+    /// Store calls from handlers: any store error becomes the matching reply code.
+    func run<T>(_ body: (PartsStore) async throws(StoreError) -> T) async throws(CommandFailure) -> T {
+        do { return try await body(self) } catch { throw CommandFailure(error) }
+    }
+}

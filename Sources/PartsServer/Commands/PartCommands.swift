@@ -1,0 +1,109 @@
+import PartsDomain
+import PartsProtocol
+import PartsStore
+
+/// part add | show | list | set.
+enum PartCommands {
+    static let fieldKeys: Set<String> = ["unit", "cost", "category", "pack", "lead_days", "supplier"]
+
+    static let specs: [CommandSpec] = [
+        CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>]",
+                    "adds a part to the master data", role: .manager, changesData: true, positional: 2...2,
+                    named: fieldKeys) { invocation, environment throws(CommandFailure) in
+            let partNo = invocation.argument(0)!
+            guard Identifier.isPartNumber(partNo) else {
+                throw .invalid("'\(partNo)' is not a valid part number (letters, digits, _ . / -, up to 40)")
+            }
+            var fields = try changes(invocation)
+            fields.description = try description(invocation.argument(1)!)
+            let outcome = try await environment.store.run { store throws(StoreError) in
+                try await store.addPart(partNo, fields, invocation.context)
+            }
+            return Reply(outcome)
+        },
+        CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier)",
+                    "changes a part's master data (not its stock)", role: .manager, changesData: true, positional: 1...1,
+                    named: fieldKeys.union(["description"])) { invocation, environment throws(CommandFailure) in
+            var fields = try changes(invocation)
+            if let text = invocation[named: "description"] { fields.description = try description(text) }
+            guard fields != PartChanges() else { throw .badRequest("nothing to set: give <key>=<value>") }
+            let outcome = try await environment.store.run { store throws(StoreError) in
+                try await store.setPart(invocation.argument(0)!, fields, invocation.context)
+            }
+            return Reply(outcome)
+        },
+        CommandSpec("part show", "part show <part_no>", "one part's master data and total stock", role: .viewer,
+                    positional: 1...1) { invocation, environment throws(CommandFailure) in
+            let part = try await environment.store.run { store throws(StoreError) in try await store.part(invocation.argument(0)!) }
+            return Reply(.ok, blocks: [.record(fields(part))])
+        },
+        CommandSpec("part list", "part list [category=<c>] [after=<part_no>] [limit=<n>]", "parts in part-number order",
+                    role: .viewer, named: ["category", "after", "limit"]) { invocation, environment throws(CommandFailure) in
+            let limit = try invocation.listLimit()
+            let parts = try await environment.store.run { store throws(StoreError) in
+                try await store.parts(category: invocation[named: "category"], after: invocation[named: "after"], limit: limit)
+            }
+            return Reply(.ok, "\(parts.count) parts", blocks: [.table(Table(
+                columns: [Table.Column("part_no"), Table.Column("description"), Table.Column("unit"),
+                          Table.Column("category"), Table.Column("cost", nil, .right), Table.Column("on_hand", nil, .right),
+                          Table.Column("available", nil, .right)],
+                rows: parts.map { part in
+                    [.text(part.partNo), .text(part.description), .text(part.unit), .optional(part.category),
+                     .money(part.cost), .decimal(part.onHand), .decimal(part.available)]
+                }))])
+        },
+    ]
+
+    static func fields(_ part: PartRecord) -> [Field] {
+        [
+            Field("part_no", .text(part.partNo)), Field("description", .text(part.description)),
+            Field("unit", .text(part.unit)), Field("cost", .money(part.cost)), Field("category", .optional(part.category)),
+            Field("pack", .decimal(part.pack)), Field("lead_days", part.leadDays.map(Value.integer) ?? .null),
+            Field("supplier", .optional(part.supplier)), Field("on_hand", .decimal(part.onHand)),
+            Field("available", .decimal(part.available)),
+        ]
+    }
+
+    private static func description(_ text: String) throws(CommandFailure) -> String {
+        let trimmed = text.trimmingSpaces
+        guard !trimmed.isEmpty else { throw .invalid("the description is empty") }
+        guard trimmed.count <= 200 else { throw .invalid("the description is longer than 200 characters") }
+        return trimmed
+    }
+
+    private static func changes(_ invocation: Invocation) throws(CommandFailure) -> PartChanges {
+        var changes = PartChanges()
+        if let unit = invocation[named: "unit"] { changes.unit = unit.uppercased() }
+        do {
+            if let cost = invocation[named: "cost"] { changes.cost = try ExactDecimal.cost(cost) }
+            if let pack = invocation[named: "pack"] {
+                let value = try ExactDecimal.quantity(pack)
+                changes.pack = value
+            }
+        } catch {
+            throw CommandFailure(error)
+        }
+        if let lead = invocation[named: "lead_days"] {
+            guard let days = Int(lead), (0...3650).contains(days) else {
+                throw .invalid("lead_days must be a whole number of days from 0 to 3650, got \(lead)")
+            }
+            changes.leadDays = days
+        }
+        changes.category = try invocation.text("category", maxLength: 40)
+        changes.supplier = try invocation.text("supplier", maxLength: 40)
+        return changes
+    }
+}
+
+extension Reply {
+    /// The reply of a master-data change, identical when a ref replays it.
+    init(_ outcome: MutationOutcome) {
+        self.init(ReplyStatus(rawValue: outcome.code) ?? .ok, outcome.message)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

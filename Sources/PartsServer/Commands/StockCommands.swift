@@ -1,0 +1,103 @@
+import PartsDomain
+import PartsProtocol
+import PartsStore
+
+/// receive, issue, transfer, adjust (each posts a document and prints its receipt), stock
+/// show | list and ledger.
+enum StockCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec("receive", "receive <location> <part_no>:<qty>[@<unit_cost>] ... [from=<supplier>] [note=...] [ref=...]",
+                    "goods receipt: posts a GR document and prints its receipt", role: .clerk, changesData: true,
+                    positional: 2...10_001, named: ["from", "note"]) { invocation, environment throws(CommandFailure) in
+            try await post(.receipt, invocation, environment, lineFrom: 1, counterparty: try invocation.text("from", maxLength: 200))
+        },
+        CommandSpec("issue", "issue <location> <part_no>:<qty> ... [to=<whom or work order>] [note=...] [ref=...]",
+                    "goods issue: posts a GI document; all lines or none", role: .clerk, changesData: true,
+                    positional: 2...10_001, named: ["to", "note"]) { invocation, environment throws(CommandFailure) in
+            try await post(.issue, invocation, environment, lineFrom: 1, counterparty: try invocation.text("to", maxLength: 200))
+        },
+        CommandSpec("transfer", "transfer <from> <to> <part_no>:<qty> ... [note=...] [ref=...]",
+                    "moves stock between locations: posts a TR document", role: .clerk, changesData: true,
+                    positional: 3...10_002, named: ["note"]) { invocation, environment throws(CommandFailure) in
+            try await post(.transfer, invocation, environment, lineFrom: 2, toLocation: invocation.argument(1))
+        },
+        CommandSpec("adjust", "adjust <location> <part_no>:<counted qty> ... reason=\"...\" [ref=...]",
+                    "stock count: sets on hand to the count, posts the difference as an AD document", role: .manager,
+                    changesData: true, positional: 2...10_001, named: ["reason", "note"]) { invocation, environment throws(CommandFailure) in
+            guard let reason = try invocation.text("reason") else { throw .badRequest("adjust needs reason=\"...\"") }
+            return try await post(.adjustment, invocation, environment, lineFrom: 1, reason: reason)
+        },
+        CommandSpec("stock show", "stock show <part_no> [location=<code>]",
+                    "on hand, reserved, available, on order and average cost per location", role: .viewer,
+                    positional: 1...1, named: ["location"]) { invocation, environment throws(CommandFailure) in
+            let partNo = invocation.argument(0)!
+            let (part, rows) = try await environment.store.run { store throws(StoreError) in
+                (try await store.part(partNo), try await store.stock(partNo: partNo, location: invocation[named: "location"]))
+            }
+            return Reply(.ok, blocks: [
+                .record([Field("part_no", .text(part.partNo)), Field("description", .text(part.description)),
+                         Field("unit", .text(part.unit))]),
+                .table(stockTable(rows, key: "locations", withPart: false)),
+            ])
+        },
+        CommandSpec("stock list", "stock list [location=<code>] [after=<part_no>] [limit=<n>]",
+                    "stock on hand by location and part", role: .viewer,
+                    named: ["location", "after", "limit"]) { invocation, environment throws(CommandFailure) in
+            let limit = try invocation.listLimit()
+            let rows = try await environment.store.run { store throws(StoreError) in
+                try await store.stockList(location: invocation[named: "location"], after: invocation[named: "after"], limit: limit)
+            }
+            return Reply(.ok, "\(rows.count) rows", blocks: [.table(stockTable(rows, key: "rows", withPart: true))])
+        },
+        CommandSpec("ledger", "ledger <part_no> [location=<code>] [limit=<n>]",
+                    "the part's movements, newest first, with running balance", role: .viewer,
+                    positional: 1...1, named: ["location", "limit"]) { invocation, environment throws(CommandFailure) in
+            let limit = try invocation.listLimit()
+            let rows = try await environment.store.run { store throws(StoreError) in
+                try await store.ledger(partNo: invocation.argument(0)!, location: invocation[named: "location"], limit: limit)
+            }
+            return Reply(.ok, "\(rows.count) movements", blocks: [.table(Table(
+                columns: [Table.Column("posted_at", "POSTED"), Table.Column("doc_no"), Table.Column("location"),
+                          Table.Column("quantity", "QTY", .right), Table.Column("balance", nil, .right),
+                          Table.Column("unit_cost", nil, .right)],
+                rows: rows.map { row in
+                    [.text(shortTime(row.postedAt)), .text(row.docNo), .text(row.location), .decimal(row.quantity),
+                     .decimal(row.balanceAfter), .money(row.unitCost)]
+                }))])
+        },
+    ]
+
+    private static func post(
+        _ kind: StockDocumentDraft.Kind, _ invocation: Invocation, _ environment: CommandEnvironment, lineFrom: Int,
+        toLocation: String? = nil, counterparty: String? = nil, reason: String? = nil
+    ) async throws(CommandFailure) -> Reply {
+        let lines = try LineItems.parse(Array(invocation.arguments.dropFirst(lineFrom)),
+                                        meaning: kind == .adjustment ? .count : .movement,
+                                        allowCost: kind == .receipt, maxLines: invocation.limits.maxDocumentLines)
+        let draft = StockDocumentDraft(kind: kind, location: invocation.argument(0)!, toLocation: toLocation,
+                                       counterparty: counterparty, note: try invocation.text("note"), reason: reason,
+                                       lines: lines)
+        let document = try await environment.store.run { store throws(StoreError) in try await store.post(draft, invocation.context) }
+        return Reply(.created, document.docNo, blocks: [.document(document)])
+    }
+
+    static func stockTable(_ rows: [StockRow], key: String, withPart: Bool) -> Table {
+        var columns = [Table.Column("location")]
+        if withPart { columns += [Table.Column("part_no"), Table.Column("description")] }
+        columns += [Table.Column("on_hand", nil, .right), Table.Column("reserved", nil, .right),
+                    Table.Column("available", nil, .right), Table.Column("on_order", nil, .right),
+                    Table.Column("avg_cost", nil, .right), Table.Column("value", nil, .right)]
+        return Table(key: key, columns: columns, rows: rows.map { row in
+            var cells: [Value] = [.text(row.location)]
+            if withPart { cells += [.text(row.partNo), .text(row.description)] }
+            cells += [.decimal(row.onHand), .decimal(row.reserved), .decimal(row.available), .decimal(row.onOrder),
+                      .money(row.averageCost), .money(row.value)]
+            return cells
+        })
+    }
+
+    /// "2026-11-23 14:31:05.12+00" → "2026-11-23 14:31:05".
+    static func shortTime(_ timestamp: String) -> String {
+        String(timestamp.prefix(19))
+    }
+}

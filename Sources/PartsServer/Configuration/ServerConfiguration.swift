@@ -1,0 +1,82 @@
+import Configuration
+import Logging
+import PartsDomain
+import SystemPackage
+
+/// Everything an operator can set, with the defaults a fresh install runs on.
+///
+/// Sources, strongest first: command-line flags, `PARTSD_*` environment variables (e.g.
+/// `PARTSD_DATABASE_URL`, `PARTSD_LIMITS_MAX_CONNECTIONS`), then the JSON file. The database
+/// is a libpq connection string; an empty one lets libpq read the PG* variables.
+public struct ServerConfiguration: Sendable {
+    public var socketPath = "/run/partsd/admin.sock"
+    public var database = ""
+    public var poolSize = 8
+    public var migrateOnStart = false
+    public var statementTimeoutMilliseconds = 30_000
+    public var maxConnections = 64
+    public var idleTimeoutSeconds = 900
+    /// The protocol's limit on one request line.
+    public var maxLineBytes = 8192
+    /// Lines in one posted document: a receipt longer than this is a data-entry mistake.
+    public var maxDocumentLines = 200
+    public var grants: [Grant] = []
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Reads the layered configuration. `flags` holds what was given on the command line,
+    /// keyed like the file (`socket.path`, `database.url`, ...).
+    public static func load(filePath: String?, flags: [String: ConfigValue]) async throws -> ServerConfiguration {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: Dictionary(uniqueKeysWithValues: flags.map { (AbsoluteConfigKey(ConfigKey($0.key)), $0.value) })),
+            EnvironmentVariablesProvider().prefixKeys(with: "partsd"),
+        ]
+        if let filePath {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(filePath)))
+        }
+        return try ServerConfiguration(reader: ConfigReader(providers: providers))
+    }
+
+    init(reader: ConfigReader) throws {
+        socketPath = reader.string(forKey: "socket.path", default: socketPath)
+        database = reader.string(forKey: "database.url", default: database)
+        poolSize = reader.int(forKey: "database.pool_size", default: poolSize)
+        migrateOnStart = reader.bool(forKey: "database.migrate_on_start", default: migrateOnStart)
+        statementTimeoutMilliseconds = reader.int(forKey: "database.statement_timeout_ms", default: statementTimeoutMilliseconds)
+        maxConnections = reader.int(forKey: "limits.max_connections", default: maxConnections)
+        idleTimeoutSeconds = reader.int(forKey: "limits.idle_timeout_s", default: idleTimeoutSeconds)
+        maxDocumentLines = reader.int(forKey: "limits.max_document_lines", default: maxDocumentLines)
+        grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
+        let level = reader.string(forKey: "log.level", default: "info")
+        guard let parsedLevel = Logger.Level(rawValue: level) else {
+            throw ConfigurationProblem("log.level must be one of trace, debug, info, notice, warning, error, critical; got \(level)")
+        }
+        logLevel = parsedLevel
+        try validate()
+    }
+
+    /// Refuses settings that would make the daemon misbehave later rather than now.
+    public func validate() throws {
+        guard (1...256).contains(poolSize) else { throw ConfigurationProblem("database.pool_size must be 1...256, got \(poolSize)") }
+        guard (1...10_000).contains(maxConnections) else {
+            throw ConfigurationProblem("limits.max_connections must be 1...10000, got \(maxConnections)")
+        }
+        guard idleTimeoutSeconds > 0 else { throw ConfigurationProblem("limits.idle_timeout_s must be positive") }
+        guard (1...10_000).contains(maxDocumentLines) else {
+            throw ConfigurationProblem("limits.max_document_lines must be 1...10000")
+        }
+        guard statementTimeoutMilliseconds >= 100 else {
+            throw ConfigurationProblem("database.statement_timeout_ms must be at least 100")
+        }
+        guard !socketPath.isEmpty, socketPath.utf8.count <= 107 else {
+            throw ConfigurationProblem("socket.path must be 1 to 107 bytes (the Unix socket limit)")
+        }
+    }
+}
+
+/// A configuration error an operator must fix; printed as is.
+public struct ConfigurationProblem: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import PartsStore
+import PostgresClient
+import ServiceLifecycle
+import UnixSignals
+
+/// Puts the daemon together and runs it until SIGTERM or SIGINT.
+public enum Daemon {
+    public static func serve(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        let environmentVariables = ProcessInfo.processInfo.environment
+        let pool = ConnectionPool(.init(conninfo: configuration.database, size: configuration.poolSize,
+                                        statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds))
+        let store = PartsStore(pool: pool, logger: logger)
+        do {
+            try await prepareSchema(store, migrate: configuration.migrateOnStart, logger: logger)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        let notifier = SystemdNotifier(environment: environmentVariables)
+        let listen = ListenSocket.resolve(path: configuration.socketPath, environment: environmentVariables)
+        let environment = CommandEnvironment(store: store, configuration: configuration, state: ServerState())
+        let server = AdminServer(listen: listen, configuration: configuration, environment: environment,
+                                 policy: AccessPolicy(grants: configuration.grants), notifier: notifier, logger: logger)
+        var services: [any Service] = [server]
+        if let watchdog = Watchdog(notifier: notifier, environment: environmentVariables, pid: getpid()) {
+            services.append(watchdog)
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+        logger.info("partsd stopped")
+    }
+
+    /// Migrates when asked to. Otherwise only checks: a changed migration stops start-up, and
+    /// pending ones are logged. A database that is down does not stop start-up: the daemon
+    /// answers 503 until it is back.
+    static func prepareSchema(_ store: PartsStore, migrate: Bool, logger: Logger) async throws {
+        if migrate {
+            let applied = try await store.migrate()
+            logger.info("schema up to date", metadata: ["applied": "\(applied.count)"])
+            return
+        }
+        do {
+            let pending = try await store.pendingMigrations()
+            if !pending.isEmpty {
+                logger.error("the database lacks migrations; run `partsd migrate`", metadata: ["pending": "\(pending)"])
+            }
+        } catch let failure as Migrator.Failure {
+            throw failure
+        } catch {
+            logger.warning("database not reachable at start-up; serving 503 until it is", metadata: ["error": "\(error)"])
+        }
+    }
+}

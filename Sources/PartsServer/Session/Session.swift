@@ -1,0 +1,109 @@
+import Logging
+import Metrics
+import PartsDomain
+import PartsProtocol
+import PartsStore
+
+/// One client connection's protocol state: its peer, its reply format, and the dispatch of
+/// each request line to a command. No sockets here: the server feeds it lines.
+struct Session {
+    let peer: Peer
+    let table: CommandTable
+    let environment: CommandEnvironment
+    let logger: Logger
+    private(set) var format: ReplyFormat = .text
+
+    init(peer: Peer, table: CommandTable, environment: CommandEnvironment, logger: Logger) {
+        self.peer = peer
+        self.table = table
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// The greeting the server sends first.
+    var greeting: String {
+        "200 READY partsd/\(ServerState.version) proto=1 user=\(peer.userName) role=\(peer.role)\n"
+    }
+
+    /// Serves one request line: the reply text to write (empty for blank and comment lines)
+    /// and what the command does to the connection.
+    mutating func handle(_ line: String) async -> (output: String, effect: SessionEffect) {
+        let started = ContinuousClock.now
+        let request: Request
+        do {
+            guard let parsed = try Request.parse(line) else { return ("", .none) }
+            request = parsed
+        } catch {
+            guard case .badRequest(let message) = error else { return ("", .none) }
+            return (render(.error(.badRequest, message)), .none)
+        }
+        let (reply, effect, name) = await dispatch(request)
+        if reply.status == .internalError {
+            logger.error("command failed", metadata: ["command": "\(line)", "error": "\(reply.message)"])
+        }
+        Counter(label: "partsd_commands_total", dimensions: [("command", name), ("code", String(reply.status.rawValue))]).increment()
+        Timer(label: "partsd_command_duration_seconds", dimensions: [("command", name)])
+            .record(duration: ContinuousClock.now - started)
+        let output = render(reply)
+        if !reply.status.isError, let effect {
+            if case .setFormat(let newFormat) = effect { format = newFormat }
+            return (output, effect)
+        }
+        return (output, .none)
+    }
+
+    /// An error reply that is not tied to a parsed request (invalid UTF-8, an over-long line).
+    func render(_ reply: Reply) -> String {
+        switch format {
+        case .text: TextRenderer.render(reply).joined(separator: "\n") + "\n"
+        case .json: JSONRenderer.render(reply) + "\n"
+        }
+    }
+
+    private func dispatch(_ request: Request) async -> (Reply, SessionEffect?, String) {
+        guard let (spec, used) = table.lookup(request.positional) else {
+            let noun = request.positional.first ?? ""
+            let verbs = table.verbs(of: noun)
+            if !verbs.isEmpty {
+                let verb = request.positional.count > 1 ? "'\(request.positional[1])' is not a verb of \(noun)" : "\(noun) needs a verb"
+                return (.error(.badRequest, "\(verb): \(verbs.joined(separator: ", "))"), nil, "unknown")
+            }
+            return (.error(.badRequest, "unknown command '\(noun)'; try help"), nil, "unknown")
+        }
+        let arguments = Array(request.positional.dropFirst(used))
+        let context = CommandContext(peer: peer, command: request.line, ref: request[named: "ref"], fingerprint: request.fingerprint)
+        let invocation = Invocation(request: request, arguments: arguments, peer: peer, context: context,
+                                    limits: .init(maxDocumentLines: environment.configuration.maxDocumentLines))
+        do {
+            try check(invocation, against: spec)
+            let reply = try await spec.run(invocation, environment)
+            return (reply, spec.effect?(invocation), spec.name)
+        } catch {
+            if spec.changesData, error.status != .unavailable, error.status != .badRequest {
+                await environment.store.auditFailure(context, code: error.status.rawValue)
+            }
+            return (error.reply, nil, spec.name)
+        }
+    }
+
+    /// Shape and permission, before anything runs.
+    private func check(_ invocation: Invocation, against spec: CommandSpec) throws(CommandFailure) {
+        guard spec.positional.contains(invocation.arguments.count) else {
+            throw .badRequest("usage: \(spec.synopsis)")
+        }
+        if let unknown = invocation.request.named.first(where: { !spec.named.contains($0.key) }) {
+            throw .badRequest("\(spec.name) takes no argument \(unknown.key)=; usage: \(spec.synopsis)")
+        }
+        if let unknown = invocation.request.flags.first(where: { !spec.flags.contains($0) }) {
+            throw .badRequest("\(spec.name) takes no flag --\(unknown)")
+        }
+        guard peer.role >= spec.role else {
+            throw CommandFailure(.forbidden, "\(spec.name) needs role \(spec.role); \(peer.userName) is \(peer.role)")
+        }
+        if let ref = invocation.context.ref {
+            guard (1...100).contains(ref.count), !ref.contains(" ") else {
+                throw .invalid("ref must be 1 to 100 characters without spaces")
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import PartsDomain
+
+/// A part's master data with its stock summed over all locations.
+public struct PartRecord: Sendable, Equatable {
+    public var partNo: String
+    public var description: String
+    public var unit: String
+    public var cost: ExactDecimal
+    public var category: String?
+    public var pack: ExactDecimal
+    public var leadDays: Int?
+    public var supplier: String?
+    public var onHand: ExactDecimal
+    public var available: ExactDecimal
+}
+
+/// Master data a manager may set on a part; nil leaves a field as it is.
+public struct PartChanges: Sendable, Equatable {
+    public var description: String?
+    public var unit: String?
+    public var cost: ExactDecimal?
+    public var category: String?
+    public var pack: ExactDecimal?
+    public var leadDays: Int?
+    public var supplier: String?
+
+    public init(description: String? = nil, unit: String? = nil, cost: ExactDecimal? = nil, category: String? = nil,
+                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil) {
+        self.description = description
+        self.unit = unit
+        self.cost = cost
+        self.category = category
+        self.pack = pack
+        self.leadDays = leadDays
+        self.supplier = supplier
+    }
+
+    var parameters: [String?] {
+        [description, unit, cost?.description, category, pack?.description, leadDays.map(String.init), supplier]
+    }
+}

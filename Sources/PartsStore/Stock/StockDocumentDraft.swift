@@ -1,0 +1,46 @@
+import PartsDomain
+
+/// A stock document as a clerk typed it, checked for shape but not yet posted.
+public struct StockDocumentDraft: Sendable, Encodable {
+    public enum Kind: String, Sendable, Encodable {
+        case receipt = "GR", issue = "GI", transfer = "TR", adjustment = "AD"
+    }
+
+    public struct Line: Sendable, Encodable, Equatable {
+        public var partNo: String
+        /// Counted quantity for adjustments, else the quantity moved.
+        public var quantity: ExactDecimal
+        public var unitCost: ExactDecimal?
+
+        public init(partNo: String, quantity: ExactDecimal, unitCost: ExactDecimal? = nil) {
+            self.partNo = partNo
+            self.quantity = quantity
+            self.unitCost = unitCost
+        }
+
+        enum CodingKeys: String, CodingKey { case partNo = "part_no", quantity, unitCost = "unit_cost" }
+    }
+
+    public var kind: Kind
+    public var location: String
+    public var toLocation: String?
+    public var counterparty: String?
+    public var note: String?
+    public var reason: String?
+    public var lines: [Line]
+
+    public init(kind: Kind, location: String, toLocation: String? = nil, counterparty: String? = nil,
+                note: String? = nil, reason: String? = nil, lines: [Line]) {
+        self.kind = kind
+        self.location = location
+        self.toLocation = toLocation
+        self.counterparty = counterparty
+        self.note = note
+        self.reason = reason
+        self.lines = lines
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind = "type", location, toLocation = "to_location", counterparty, note, reason, lines
+    }
+}

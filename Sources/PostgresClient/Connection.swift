@@ -1,0 +1,180 @@
+import CLibPQ
+import Glibc
+
+/// One libpq connection. Every call blocks, so an instance lives on a thread of its own
+/// (see `DatabaseSession`) and is never shared: the type is deliberately not Sendable.
+public final class Connection {
+    private var handle: OpaquePointer?
+    private var preparedNames: [String: String] = [:]
+    public let conninfo: String
+
+    /// Connects with `conninfo` (a libpq connection string or URI; PG* variables fill the rest).
+    public init(conninfo: String) throws(PostgresError) {
+        self.conninfo = conninfo
+        try connect()
+    }
+
+    deinit { PQfinish(handle) }
+
+    public var isConnected: Bool { handle != nil && PQstatus(handle) == CONNECTION_OK }
+
+    /// The server's process id, for tests that want to kill this connection.
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    private func connect() throws(PostgresError) {
+        PQfinish(handle)
+        handle = nil
+        preparedNames.removeAll()
+        // expand_dbname lets `conninfo` be a full connection string while we still add a
+        // connect timeout when it names none: a dead server must not hang a pool thread.
+        let keys = ["dbname", "connect_timeout", "application_name"]
+        let values = [conninfo, "5", "partsd"]
+        let conn: OpaquePointer? = withCStrings(keys) { keyPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keyPointers, valuePointers, 1)
+            }
+        }
+        guard let conn, PQstatus(conn) == CONNECTION_OK else {
+            let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            PQfinish(conn)
+            throw .unavailable(message.trimmingTrailingNewlines)
+        }
+        // Server NOTICEs would otherwise go to stderr; they carry nothing we act on.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        handle = conn
+    }
+
+    /// Reconnects when the connection is broken, including a break libpq has not noticed yet
+    /// because the connection was idle while the server restarted.
+    public func ensureConnected() throws(PostgresError) {
+        if let handle, PQstatus(handle) == CONNECTION_OK {
+            if !PQsocketHasPendingInput(handle) { return }
+            // Input on an idle connection is the server saying goodbye (or a stray notice).
+            if PQconsumeInput(handle) != 0, PQstatus(handle) == CONNECTION_OK { return }
+        }
+        try connect()
+    }
+
+    /// Runs one statement with text parameters. The statement text is prepared once per
+    /// connection, so hot statements skip parsing and planning after their first use.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        guard let handle else { throw .unavailable("not connected") }
+        let name: String
+        if let known = preparedNames[sql] {
+            name = known
+        } else {
+            name = "s\(preparedNames.count)"
+            let prepared = PQprepare(handle, name, sql, Int32(parameters.count), nil)
+            try check(prepared, handle)
+            PQclear(prepared)
+            preparedNames[sql] = name
+        }
+        let result = withOptionalCStrings(parameters) { pointers in
+            PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+        }
+        return try consume(result, handle)
+    }
+
+    /// Runs statements with no parameters (one or several separated by semicolons), e.g. a
+    /// migration file or BEGIN/COMMIT. Never pass user input here.
+    @discardableResult
+    public func execute(_ sql: String) throws(PostgresError) -> QueryResult {
+        guard let handle else { throw .unavailable("not connected") }
+        return try consume(PQexec(handle, sql), handle)
+    }
+
+    /// Runs `body` inside BEGIN ... COMMIT; any error rolls back.
+    public func transaction<T>(_ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+        try execute("BEGIN")
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            if isConnected { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+        try execute("COMMIT")
+        return value
+    }
+
+    private func consume(_ result: OpaquePointer?, _ handle: OpaquePointer) throws(PostgresError) -> QueryResult {
+        try check(result, handle)
+        defer { PQclear(result) }
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        var columns: [String] = []
+        columns.reserveCapacity(columnCount)
+        for c in 0..<columnCount { columns.append(String(cString: PQfname(result, Int32(c)))) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(rowCount)
+        for r in 0..<rowCount {
+            var row: [String?] = []
+            row.reserveCapacity(columnCount)
+            for c in 0..<columnCount {
+                if PQgetisnull(result, Int32(r), Int32(c)) != 0 {
+                    row.append(nil)
+                } else {
+                    row.append(String(cString: PQgetvalue(result, Int32(r), Int32(c))))
+                }
+            }
+            rows.append(row)
+        }
+        let tuples = String(cString: PQcmdTuples(result))
+        return QueryResult(columns: columns, rows: rows, affectedRows: Int(tuples) ?? 0)
+    }
+
+    private func check(_ result: OpaquePointer?, _ handle: OpaquePointer) throws(PostgresError) {
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        switch status {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            defer { PQclear(result) }
+            let brokenConnection = PQstatus(handle) != CONNECTION_OK
+            guard let result, let state = field(result, CLIBPQ_DIAG_SQLSTATE) else {
+                throw .unavailable(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines)
+            }
+            // Class 08 and the shutdown codes mean the server is going away, not refusing us.
+            if brokenConnection || state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03" {
+                throw .unavailable(field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? state)
+            }
+            throw .server(ServerError(
+                sqlState: state,
+                message: field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? "",
+                detail: field(result, CLIBPQ_DIAG_MESSAGE_DETAIL),
+                constraint: field(result, CLIBPQ_DIAG_CONSTRAINT_NAME)
+            ))
+        }
+    }
+
+    private func field(_ result: OpaquePointer, _ code: Int32) -> String? {
+        PQresultErrorField(result, code).map { String(cString: $0) }
+    }
+}
+
+/// Whether the connection's socket has bytes (or EOF) waiting, without blocking.
+private func PQsocketHasPendingInput(_ handle: OpaquePointer) -> Bool {
+    var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+    return poll(&descriptor, 1, 0) > 0
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { UnsafePointer($0) } + [nil])
+}
+
+private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { UnsafePointer($0) })
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var text = self
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,60 @@
+import NIOCore
+
+/// One pooled connection and the thread it blocks on.
+///
+/// libpq blocks, and Swift's cooperative pool has only as many threads as cores: a blocking
+/// call there stalls every task in the process. So each session is an actor whose executor is
+/// a one-thread event loop of its own; work sent to it runs on that thread and nowhere else.
+public actor DatabaseSession {
+    nonisolated let loop: any EventLoop
+    private let conninfo: String
+    private var connection: Connection?
+    /// Statements run when a connection is opened (statement_timeout and the like).
+    private let setup: [String]
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        loop.executor.asUnownedSerialExecutor()
+    }
+
+    init(loop: any EventLoop, conninfo: String, setup: [String]) {
+        self.loop = loop
+        self.conninfo = conninfo
+        self.setup = setup
+    }
+
+    /// Runs `body` on this session's thread with a live connection, reconnecting first when the
+    /// old one broke. A connection that breaks inside `body` is dropped, so the next use
+    /// reconnects: this is how the daemon recovers from a PostgreSQL restart by itself.
+    public func run<T: Sendable>(
+        _ body: @Sendable (Connection) throws(PostgresError) -> T
+    ) throws(PostgresError) -> T {
+        let live = try liveConnection()
+        do {
+            return try body(live)
+        } catch {
+            if case .unavailable = error { connection = nil }
+            throw error
+        }
+    }
+
+    private func liveConnection() throws(PostgresError) -> Connection {
+        if let connection {
+            do {
+                try connection.ensureConnected()
+                return connection
+            } catch {
+                self.connection = nil
+                throw error
+            }
+        }
+        let fresh = try Connection(conninfo: conninfo)
+        for statement in setup { try fresh.execute(statement) }
+        connection = fresh
+        return fresh
+    }
+
+    /// Closes the connection; the next `run` opens a new one.
+    public func disconnect() {
+        connection = nil
+    }
+}

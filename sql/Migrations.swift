@@ -1,0 +1,8 @@
+/// The migrations in this folder, compiled into the binary so an installed partsd needs no
+/// files beside it. Package.swift embeds every `*.sql` here; SwiftPM names the bytes after the
+/// file, mangled, so each new migration adds its line below (a test checks none is missing).
+public enum BundledSQL {
+    public static let files: [(name: String, text: String)] = [
+        ("001_stock_ledger.sql", PackageResources._01_stock_ledger_sql),
+    ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
+}

@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "partsd", targets: ["partsd"]),
         .executable(name: "partsctl", targets: ["partsctl"]),
+        .executable(name: "partsbench", targets: ["partsbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -109,6 +110,16 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Load generator for the benchmarks under deploy/.
+        .executableTarget(
+            name: "partsbench",
+            dependencies: [
+                "PartsClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+
         .testTarget(name: "PartsDomainTests", dependencies: ["PartsDomain"], swiftSettings: settings),
         .testTarget(name: "PartsProtocolTests", dependencies: ["PartsProtocol", "PartsDomain"], swiftSettings: settings),
         .testTarget(
@@ -117,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PartsClient", "PostgresClient", "PartsDomain"],
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations"],
             resources: [.copy("Transcripts")],
             swiftSettings: settings
         ),

@@ -12,6 +12,18 @@ public struct PostedDocument: Sendable, Codable, Equatable {
         public var unitCost: ExactDecimal
         public var value: ExactDecimal
 
+        public init(lineNo: Int, partNo: String, description: String, quantity: ExactDecimal, counted: ExactDecimal?,
+                    unit: String, unitCost: ExactDecimal, value: ExactDecimal) {
+            self.lineNo = lineNo
+            self.partNo = partNo
+            self.description = description
+            self.quantity = quantity
+            self.counted = counted
+            self.unit = unit
+            self.unitCost = unitCost
+            self.value = value
+        }
+
         enum CodingKeys: String, CodingKey {
             case lineNo = "line_no", partNo = "part_no", description, quantity, counted, unit
             case unitCost = "unit_cost", value
@@ -37,6 +49,30 @@ public struct PostedDocument: Sendable, Codable, Equatable {
     public var total: ExactDecimal
     /// True when this is the stored outcome of an earlier request with the same ref.
     public var replayed: Bool?
+
+    public init(docNo: String, type: String, title: String, titleZh: String, date: String, postedAt: String,
+                location: String, locationName: String, toLocation: String?, toLocationName: String?,
+                counterparty: String?, note: String?, reason: String?, clerk: String, ref: String?,
+                lines: [Line], total: ExactDecimal, replayed: Bool?) {
+        self.docNo = docNo
+        self.type = type
+        self.title = title
+        self.titleZh = titleZh
+        self.date = date
+        self.postedAt = postedAt
+        self.location = location
+        self.locationName = locationName
+        self.toLocation = toLocation
+        self.toLocationName = toLocationName
+        self.counterparty = counterparty
+        self.note = note
+        self.reason = reason
+        self.clerk = clerk
+        self.ref = ref
+        self.lines = lines
+        self.total = total
+        self.replayed = replayed
+    }
 
     enum CodingKeys: String, CodingKey {
         case docNo = "doc_no", type, title, titleZh = "title_zh", date, postedAt = "posted_at"

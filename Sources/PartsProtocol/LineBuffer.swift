@@ -31,6 +31,12 @@ public struct LineBuffer: Sendable {
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
                 if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
+                if pending.count > maxLineBytes {
+                    overflowed = true
+                    pending.removeAll()
+                    events.append(.tooLong)
+                    return events
+                }
                 if let text = String(validating: pending, as: UTF8.self) {
                     events.append(.line(text))
                 } else {

@@ -50,7 +50,7 @@ extension PartsStore {
     func retryingDuplicateRef<T>(_ body: () async throws(StoreError) -> T) async throws(StoreError) -> T {
         do {
             return try await body()
-        } catch .conflict(let message) where message.contains("(ref)=") {
+        } catch .duplicateRef {
             return try await body()
         }
     }

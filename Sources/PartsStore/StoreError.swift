@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// What went wrong in a store call, sorted the way the protocol's reply codes are.
@@ -8,9 +9,12 @@ public enum StoreError: Error, Sendable, Equatable {
     case unavailable(String)
     case busy(String)
     case internalError(String)
+    /// Another request with the same ref committed first; running again replays it.
+    case duplicateRef
 
     public var message: String {
         switch self {
+        case .duplicateRef: "the same ref is being used by another request"
         case .notFound(let text), .conflict(let text), .invalid(let text), .unavailable(let text),
              .busy(let text), .internalError(let text):
             text
@@ -31,12 +35,20 @@ public enum StoreError: Error, Sendable, Equatable {
         }
     }
 
+    /// "Key (part_no)=(P-1) already exists." → "P-1 already exists".
+    private static func duplicateKey(_ detail: String?) -> String? {
+        guard let detail, let open = detail.range(of: ")=("), let close = detail.range(of: ") already exists") else { return nil }
+        return "\(detail[open.upperBound..<close.lowerBound]) already exists"
+    }
+
     private static func map(_ error: ServerError) -> StoreError {
         switch error.sqlState {
         case "PS404": return .notFound(error.message)
         case "PS409": return .conflict(error.message)
         case "PS422": return .invalid(error.message)
-        case "23505": return .conflict(error.detail.map { "already exists: \($0)" } ?? error.message)
+        case "23505":
+            if error.constraint == "client_request_pkey" { return .duplicateRef }
+            return .conflict(duplicateKey(error.detail) ?? error.message)
         case "23503": return .notFound(error.detail ?? error.message)
         case "40001", "40P01": return .conflict("a concurrent change got in the way; try again")
         case "57014": return .unavailable("the database took too long; nothing was changed")

@@ -45,13 +45,12 @@ public final class Connection {
     }
 
     /// Reconnects when the connection is broken, including a break libpq has not noticed yet
-    /// because the connection was idle while the server restarted.
+    /// because the connection was idle while the server restarted or terminated it.
     public func ensureConnected() throws(PostgresError) {
-        if let handle, PQstatus(handle) == CONNECTION_OK {
-            if !PQsocketHasPendingInput(handle) { return }
-            // Input on an idle connection is the server saying goodbye (or a stray notice).
-            if PQconsumeInput(handle) != 0, PQstatus(handle) == CONNECTION_OK { return }
-        }
+        // An idle connection receives nothing we asked for: input waiting on it is the server's
+        // goodbye (a FATAL before it closes), which libpq only notices on the next query. Start
+        // afresh rather than send a command into a closing connection.
+        if let handle, PQstatus(handle) == CONNECTION_OK, !PQsocketHasPendingInput(handle) { return }
         try connect()
     }
 

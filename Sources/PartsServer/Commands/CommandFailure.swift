@@ -24,6 +24,7 @@ struct CommandFailure: Error, Sendable {
         case .unavailable(let text): self.init(.unavailable, text)
         case .busy(let text): self.init(.busy, text)
         case .internalError(let text): self.init(.internalError, text)
+        case .duplicateRef: self.init(.conflict, error.message)
         }
     }
 

@@ -44,12 +44,9 @@ struct Session {
         Counter(label: "partsd_commands_total", dimensions: [("command", name), ("code", String(reply.status.rawValue))]).increment()
         Timer(label: "partsd_command_duration_seconds", dimensions: [("command", name)])
             .record(duration: ContinuousClock.now - started)
-        let output = render(reply)
-        if !reply.status.isError, let effect {
-            if case .setFormat(let newFormat) = effect { format = newFormat }
-            return (output, effect)
-        }
-        return (output, .none)
+        // A format switch answers in the new format: the reply confirms what follows.
+        if !reply.status.isError, case .setFormat(let newFormat) = effect { format = newFormat }
+        return (render(reply), reply.status.isError ? .none : effect ?? .none)
     }
 
     /// An error reply that is not tied to a parsed request (invalid UTF-8, an over-long line).

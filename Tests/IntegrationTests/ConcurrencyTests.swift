@@ -1,0 +1,57 @@
+import Foundation
+import PartsClient
+import PostgresClient
+import Synchronization
+import Testing
+
+@Suite("concurrent clerks")
+struct ConcurrencyTests {
+    @Test func twoClerksIssuingTheLastUnitsExactlyOneWins() throws {
+        let daemon = try TestDaemon()
+        try daemon.seed(try daemon.connect(), parts: [("P-1", "3")])
+        for round in 0..<5 {
+            if round > 0 { try expectOK(daemon.connect().send("receive MAIN P-1:3")) }
+            let codes = Mutex([Int]())
+            race(2, socketPath: daemon.socketPath) { _, client in
+                if let reply = try? client.send("issue MAIN P-1:3") { codes.withLock { $0.append(reply.code) } }
+            }
+            #expect(codes.withLock { $0.sorted() } == [201, 409])
+            #expect(try daemon.sql("SELECT on_hand FROM stock_balance").scalar == "0.000")
+        }
+    }
+
+    @Test func aMixOfConcurrentCommandsKeepsEveryBalanceEqualToItsLedger() throws {
+        let daemon = try TestDaemon()
+        let parts = (1...4).map { ("P-\($0)", "20") }
+        try daemon.seed(try daemon.connect(), parts: parts)
+        let outcomes = Mutex([Int: Int]())
+        race(8, socketPath: daemon.socketPath) { index, client in
+            var generator = SystemRandomNumberGenerator()
+            for step in 0..<40 {
+                let a = "P-\(Int.random(in: 1...4, using: &generator))"
+                let b = "P-\(Int.random(in: 1...4, using: &generator))"
+                let lines = a == b ? "\(a):\(Int.random(in: 1...6))" : "\(a):\(Int.random(in: 1...6)) \(b):\(Int.random(in: 1...6))"
+                let command = switch (index + step) % 4 {
+                case 0: "issue MAIN \(lines)"
+                case 1: "transfer MAIN BR1 \(lines)"
+                case 2: "transfer BR1 MAIN \(lines)"
+                default: "receive MAIN \(lines)"
+                }
+                if let reply = try? client.send(command) {
+                    outcomes.withLock { $0[reply.code, default: 0] += 1 }
+                }
+            }
+        }
+        let counts = outcomes.withLock { $0 }
+        #expect(counts.keys.allSatisfy { [201, 409].contains($0) }, "\(counts)")
+        #expect(counts.values.reduce(0, +) == 8 * 40)
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM stock_balance WHERE on_hand < 0 OR reserved > on_hand").scalar == "0")
+        // Every posted line moved stock: documents and movements agree in number.
+        #expect(try daemon.sql("""
+            SELECT count(*) FROM document_line dl JOIN document d ON d.id = dl.document_id
+             WHERE (SELECT count(*) FROM stock_movement m WHERE m.document_id = dl.document_id AND m.line_no = dl.line_no)
+                   <> CASE d.doc_type WHEN 'TR' THEN 2 ELSE 1 END
+            """).scalar == "0")
+    }
+}

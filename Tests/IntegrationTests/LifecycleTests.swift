@@ -1,0 +1,143 @@
+import Foundation
+import PartsClient
+import PostgresClient
+import Testing
+
+@Suite("daemon lifecycle")
+struct LifecycleTests {
+    @Test func sigtermFinishesCleanlyAndRemovesTheSocket() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        #expect(daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+        #expect(throws: AdminClientError.self) { try client.send("ping") }
+    }
+
+    @Test func recoversByItselfWhenPostgreSQLRestarts() throws {
+        let cluster = try PrivateCluster()
+        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", cluster.conninfo])
+        let daemon = try TestDaemon(database: "postgres", conninfo: cluster.conninfo)
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        try cluster.stop()
+        let during = try client.send("issue MAIN P-1001:1")
+        #expect(during.code == 503)
+        #expect(during.word == "UNAVAILABLE")
+        #expect(try client.send("stock show P-1001").code == 503)
+        try cluster.start()
+        let after = try client.send("issue MAIN P-1001:1")
+        #expect(after.code == 201, "\(after)")
+        let status = try client.send("status")
+        #expect(status.body.contains { $0.contains("reachable") && !$0.contains("unreachable") })
+    }
+
+    @Test func reconnectsAfterItsConnectionsAreKilled() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        try daemon.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'partsd' AND datname = current_database() AND pid <> pg_backend_pid()")
+        #expect(try client.send("issue MAIN P-1001:1").code == 201)
+    }
+
+    @Test func aChangedShippedMigrationStopsStartUp() throws {
+        let database = try TestCluster.createDatabase()
+        defer { TestCluster.dropDatabase(database) }
+        let connection = try Connection(conninfo: TestCluster.conninfo(database: database))
+        try connection.execute("UPDATE schema_migration SET checksum = 'edited' WHERE version = 1")
+        let result = try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", TestCluster.conninfo(database: database)])
+        #expect(result.status != 0)
+        #expect(result.output.contains("migration 001_stock_ledger.sql was changed after it was applied"))
+    }
+
+    @Test func takesTheSocketSystemdPassesAndSignalsReadiness() throws {
+        let database = try TestCluster.createDatabase()
+        defer { TestCluster.dropDatabase(database) }
+        let directory = "/tmp/sa-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/admin.sock"
+        let notify = try NotifyListener(path: directory + "/notify")
+        let process = try Subprocess("/usr/bin/systemd-socket-activate", [
+            "-l", socket, "-E", "NOTIFY_SOCKET=\(notify.path)", "-E", "WATCHDOG_USEC=2000000",
+            TestCluster.binary("partsd"), "serve", "--socket", directory + "/unused.sock",
+            "--database", try TestCluster.conninfo(database: database), "--grant", "root=admin"])
+        defer { if process.isRunning { process.signal(SIGTERM); process.wait() } }
+        // Like systemd, systemd-socket-activate starts the daemon at the first connection.
+        var client: AdminConnection?
+        for _ in 0..<100 where client == nil {
+            client = try? AdminConnection(socketPath: socket)
+            if client == nil { usleep(50_000) }
+        }
+        let messages = notify.receive(until: { $0.contains { $0.contains("READY=1") } }, timeoutSeconds: 20)
+        #expect(messages.contains { $0.contains("READY=1") })
+        let connected = try #require(client)
+        #expect(connected.greeting.code == 200)
+        #expect(try connected.send("ping").word == "PONG")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/unused.sock"))
+        let pings = notify.receive(until: { $0.contains { $0.contains("WATCHDOG=1") } }, timeoutSeconds: 5)
+        #expect(pings.contains { $0.contains("WATCHDOG=1") })
+        process.signal(SIGTERM)
+        #expect(process.wait() == 0, "\(process.output)")
+    }
+
+    @Test func versionAndCheckConfig() throws {
+        let version = try TestCluster.run(TestCluster.binary("partsd"), ["version"])
+        #expect(version.output == "partsd 0.1.0 proto=1\n")
+        let directory = NSTemporaryDirectory() + "cc-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let good = directory + "/good.json"
+        try Data(#"{"socket":{"path":"/run/partsd/admin.sock"},"database":{"pool_size":4},"access":{"grants":["li=clerk","@parts=manager"]}}"#.utf8)
+            .write(to: URL(fileURLWithPath: good))
+        let ok = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good])
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.output.contains("access.grants = li=clerk, @parts=manager"))
+        #expect(ok.output.contains("database.pool_size = 4"))
+        var environment = ProcessInfo.processInfo.environment
+        environment["PARTSD_DATABASE_POOL_SIZE"] = "6"
+        let overridden = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
+        #expect(overridden.output.contains("database.pool_size = 6"))
+        let bad = directory + "/bad.json"
+        try Data(#"{"access":{"grants":["li=emperor"]}}"#.utf8).write(to: URL(fileURLWithPath: bad))
+        let refused = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", bad])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("unknown role emperor"))
+    }
+}
+
+/// A datagram socket standing in for systemd's NOTIFY_SOCKET.
+final class NotifyListener {
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw TestFailure("cannot bind \(path)") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit {
+        close(descriptor)
+        unlink(path)
+    }
+
+    func receive(until done: ([String]) -> Bool, timeoutSeconds: Double) -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline, !done(messages) {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+        }
+        return messages
+    }
+}

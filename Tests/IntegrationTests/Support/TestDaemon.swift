@@ -1,0 +1,119 @@
+import Foundation
+import PartsClient
+import PostgresClient
+
+/// A real partsd process on a database of its own, serving a socket in a private directory.
+///
+/// Test peers: root is admin; the bare uids below (no passwd entry needed) get the other roles,
+/// so tests can connect as them with `setpriv`.
+final class TestDaemon {
+    static let clerkUID: UInt32 = 12301
+    static let viewerUID: UInt32 = 12302
+    static let managerUID: UInt32 = 12303
+    static let strangerUID: UInt32 = 12309
+
+    let database: String
+    let directory: URL
+    let socketPath: String
+    private(set) var process: Subprocess!
+    let logPath: String
+
+    let ownsDatabase: Bool
+    let conninfo: String
+
+    /// Starts partsd on a fresh database of the test cluster, or on `conninfo` when given.
+    init(extraArguments: [String] = [], environment: [String: String] = [:], database: String? = nil,
+         conninfo: String? = nil) throws {
+        ownsDatabase = database == nil
+        self.database = try database ?? TestCluster.createDatabase()
+        self.conninfo = try conninfo ?? TestCluster.conninfo(database: self.database)
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pd-" + UUID().uuidString.prefix(8))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Other test uids must reach the socket inside.
+        chmod(directory.path, 0o755)
+        socketPath = directory.appendingPathComponent("admin.sock").path
+        logPath = directory.appendingPathComponent("partsd.log").path
+        let arguments = ["serve", "--socket", socketPath, "--database", self.conninfo,
+                         "--grant", "root=admin", "--grant", "\(Self.clerkUID)=clerk",
+                         "--grant", "\(Self.viewerUID)=viewer", "--grant", "\(Self.managerUID)=manager"] + extraArguments
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { $1 }
+        process = try Subprocess(TestCluster.binary("partsd"), arguments, environment: variables, outputPath: logPath)
+        try waitUntilServing()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.signal(SIGTERM)
+            process.wait()
+        }
+        if ownsDatabase { TestCluster.dropDatabase(database) }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func waitUntilServing() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if !process.isRunning { throw TestFailure("partsd exited at start-up:\n\(log)") }
+            if let connection = try? AdminConnection(socketPath: socketPath, timeoutSeconds: 5) {
+                connection.close()
+                return
+            }
+            usleep(20_000)
+        }
+        throw TestFailure("partsd did not serve \(socketPath) within 20 s:\n\(log)")
+    }
+
+    var log: String { process?.output ?? "" }
+
+    /// A root (admin) client.
+    func connect() throws -> AdminConnection {
+        try AdminConnection(socketPath: socketPath, timeoutSeconds: 30)
+    }
+
+    /// Sends lines through `socat` running as another uid; returns what socat printed.
+    func socat(as uid: UInt32, _ lines: [String]) throws -> String {
+        try TestCluster.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups",
+                                                 "socat", "-t", "5", "-", "UNIX-CONNECT:\(socketPath)"],
+                            input: lines.map { $0 + "\n" }.joined()).output
+    }
+
+    /// SIGTERM, then the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        process.signal(SIGTERM)
+        return process.wait()
+    }
+
+    /// SQL on this daemon's database.
+    @discardableResult
+    func sql(_ statement: String) throws -> QueryResult {
+        let connection = try Connection(conninfo: conninfo)
+        return try connection.execute(statement)
+    }
+
+    /// Sets up a location and parts with stock, through the socket like a user would.
+    func seed(_ client: AdminConnection, parts: [(String, String)] = [("P-1001", "5")]) throws {
+        try expectOK(client.send("location add MAIN \"Main warehouse\""))
+        try expectOK(client.send("location add BR1 \"Branch 1\" kind=branch"))
+        for (part, quantity) in parts {
+            try expectOK(client.send("part add \(part) \"part \(part)\" cost=10"))
+            try expectOK(client.send("receive MAIN \(part):\(quantity)@10"))
+        }
+    }
+}
+
+func expectOK(_ reply: Reply) throws {
+    guard reply.isSuccess else { throw TestFailure("expected success, got:\n\(reply)") }
+}
+
+/// Runs `body` on `count` threads at once; each connects first, then all start together so
+/// their requests really race.
+func race(_ count: Int, socketPath: String, _ body: @Sendable (Int, AdminConnection) -> Void) {
+    let start = Date().addingTimeInterval(0.3)
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+        guard let client = try? AdminConnection(socketPath: socketPath) else { return }
+        Thread.sleep(until: start)
+        body(index, client)
+    }
+}

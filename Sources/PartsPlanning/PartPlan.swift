@@ -1,0 +1,243 @@
+/// One labelled number of a plan, as `plan show` prints it.
+public struct PlanLine: Sendable, Equatable {
+    public let name: String
+    public let value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Everything planning decides for one part at one location, with the numbers behind it.
+///
+/// Managers trust what they can check, so the plan keeps every intermediate value:
+/// series → ADI/CV² → class → method → forecast and its error → lead-time demand → safety
+/// stock → reorder point → order quantity → order-up-to → position → suggestion, and `why`
+/// says it in one line.
+///
+/// `compute` works on one part and keeps nothing between calls, so a reorder run can stream
+/// parts from the database one at a time in constant memory.
+public struct PartPlan: Sendable, Equatable {
+    public let series: DemandSeries
+    public let classification: DemandClassification
+    public let methodChoice: MethodChoice
+    public let forecast: Forecast
+    /// σ_D used for safety stock: the forecast RMSE, or the population standard deviation
+    /// of the series when there is no one-step error yet (a single period).
+    public let demandStandardDeviation: Double
+    public let leadTime: LeadTime
+    public let abcClass: ABCClass
+    public let levels: ReorderLevels
+    public let orderQuantity: OrderQuantity
+    public let replenishment: Replenishment
+    /// The parameters the plan was computed with.
+    public let parameters: PlanningParameters
+    /// The stock the position was computed from.
+    public let stock: StockPosition
+    /// The supplier's minimum and pack multiple.
+    public let constraints: OrderConstraints
+
+    /// One line for a person: the chain of reasons, with the numbers a manager can check
+    /// ("intermittent (ADI 3.25 ≥ 1.32, CV² 0.252 < 0.49); SBA (α 0.1): 0.824 per week; …").
+    /// Formatted when asked for (most of a plan's cost is this text), so a run that only
+    /// stores lines with a suggestion does not pay for the others.
+    public var why: String {
+        PartPlan.explain(
+            period: series.period, parameters: parameters, classification: classification,
+            choice: methodChoice, forecast: forecast, leadTime: leadTime, levels: levels,
+            constraints: constraints, replenishment: replenishment)
+    }
+
+    // MARK: The numbers `plan show` explains, by name.
+
+    public var adi: Double? { classification.adi }
+    public var cv2: Double? { classification.cv2 }
+    public var demandClass: DemandClass { classification.demandClass }
+    public var method: ForecastMethod { forecast.method }
+    public var forecastPerPeriod: Double { forecast.perPeriod }
+    public var mae: Double? { forecast.error?.mae }
+    public var mse: Double? { forecast.error?.mse }
+    public var rmse: Double? { forecast.error?.rmse }
+    public var serviceLevel: Double { levels.serviceLevel }
+    public var leadTimeDemand: Double { levels.meanLeadTimeDemand }
+    public var leadTimeDemandStandardDeviation: Double { levels.leadTimeDemandStandardDeviation }
+    public var safetyStock: Double { levels.safetyStock }
+    public var reorderPoint: Double { levels.reorderPoint }
+    public var orderUpTo: Double { replenishment.orderUpTo }
+    public var inventoryPosition: Double { replenishment.inventoryPosition }
+    public var suggestedOrder: Double { replenishment.suggestedOrder }
+
+    /// Plans one part.
+    ///
+    /// - Parameters:
+    ///   - series: the part's netted demand per period; its period must be `parameters.period`.
+    ///   - parameters: validated here too (cheap), so a bad setting never yields a plan.
+    ///   - leadTime: in periods (see `LeadTime.init(days:standardDeviationDays:period:)`).
+    ///   - abcClass: picks the service level (A/B/C); C when unknown.
+    ///   - stock: on hand, on order, reserved, back-ordered.
+    ///   - constraints: supplier minimum and pack multiple.
+    ///   - unitCost: with `parameters.orderingCost` and `annualHoldingRate`, enables EOQ
+    ///     (h = rate × unit cost).
+    public static func compute(
+        series: DemandSeries,
+        parameters: PlanningParameters,
+        leadTime: LeadTime,
+        abcClass: ABCClass = .c,
+        stock: StockPosition = StockPosition(),
+        constraints: OrderConstraints = .units,
+        unitCost: Double? = nil
+    ) throws(PlanningError) -> PartPlan {
+        try parameters.validate()
+        guard series.period == parameters.period else {
+            throw .periodMismatch(series: series.period, parameters: parameters.period)
+        }
+        if let unitCost { try Check.nonNegative(unitCost, "unitCost") }
+        try Check.finite(stock.onHand, "onHand")
+        try Check.finite(stock.onOrder, "onOrder")
+        try Check.finite(stock.reserved, "reserved")
+        try Check.finite(stock.backOrdered, "backOrdered")
+
+        let values = series.values
+        let classification = DemandClassification(
+            values: values, minimumPeriods: parameters.minimumHistoryPeriods,
+            adiCutoff: parameters.adiCutoff, cv2Cutoff: parameters.cv2Cutoff)
+        let choice = MethodChoice(classification: classification, values: values, parameters: parameters)
+        let forecast = choice.forecast(values, parameters: parameters)
+        let sigmaD = forecast.error?.rmse ?? populationStandardDeviation(values)
+
+        let levels = try ReorderLevels(
+            demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
+            serviceLevel: parameters.serviceLevel(for: abcClass),
+            slowMoverThreshold: parameters.slowMoverThreshold)
+
+        var holding: Double?
+        if let rate = parameters.annualHoldingRate, let unitCost, unitCost > 0 { holding = rate * unitCost }
+        let quantity = OrderQuantity(
+            demandPerPeriod: forecast.perPeriod, periodsPerYear: series.period.periodsPerYear,
+            reviewPeriods: parameters.reviewPeriods, orderingCost: parameters.orderingCost,
+            holdingCostPerUnitYear: holding, constraints: constraints)
+        let replenishment = Replenishment(
+            reorderPoint: levels.reorderPoint, orderQuantity: quantity.quantity, stock: stock,
+            constraints: constraints)
+
+        return PartPlan(
+            series: series, classification: classification, methodChoice: choice, forecast: forecast,
+            demandStandardDeviation: sigmaD, leadTime: leadTime, abcClass: abcClass, levels: levels,
+            orderQuantity: quantity, replenishment: replenishment, parameters: parameters, stock: stock,
+            constraints: constraints)
+    }
+
+    /// The plan's numbers as labelled lines, quantities to three decimals
+    /// (`decimalString(_:places:)`), undefined values as `-`.
+    public var lines: [PlanLine] {
+        func q(_ x: Double?) -> String { x.map(quantityString) ?? "-" }
+        let period = series.period.rawValue
+        var lines = [
+            PlanLine(name: "periods", value: "\(series.count) \(period)s from \(series.firstPeriodStart)"),
+            PlanLine(name: "demand periods", value: "\(classification.demandPeriods)"),
+            PlanLine(name: "ADI", value: q(adi)),
+            PlanLine(name: "CV2", value: q(cv2)),
+            PlanLine(name: "class", value: demandClass.rawValue),
+            PlanLine(name: "method", value: method.rawValue),
+        ]
+        if let alpha = forecast.alpha { lines.append(PlanLine(name: "alpha", value: plainNumber(alpha, places: 6))) }
+        if let beta = forecast.beta { lines.append(PlanLine(name: "beta", value: plainNumber(beta, places: 6))) }
+        lines += [
+            PlanLine(name: "forecast per \(period)", value: q(forecastPerPeriod)),
+            PlanLine(name: "MAE", value: q(mae)),
+            PlanLine(name: "RMSE", value: q(rmse)),
+            PlanLine(name: "lead time \(period)s", value: q(leadTime.periods)),
+            PlanLine(name: "lead time sd \(period)s", value: q(leadTime.standardDeviation)),
+            PlanLine(name: "lead-time demand", value: q(leadTimeDemand)),
+            PlanLine(name: "lead-time demand sd", value: q(leadTimeDemandStandardDeviation)),
+            PlanLine(name: "ABC class", value: abcClass.rawValue),
+            PlanLine(name: "service level", value: plainNumber(serviceLevel, places: 6)),
+            PlanLine(name: "model", value: levels.model.rawValue),
+        ]
+        if let z = levels.z { lines.append(PlanLine(name: "z", value: decimalString(z, places: 4))) }
+        lines += [
+            PlanLine(name: "safety stock", value: q(safetyStock)),
+            PlanLine(name: "reorder point", value: q(reorderPoint)),
+            PlanLine(name: "order quantity (\(orderQuantity.basis.rawValue))", value: q(orderQuantity.quantity)),
+            PlanLine(name: "order-up-to", value: q(orderUpTo)),
+            PlanLine(name: "position", value: q(inventoryPosition)),
+            PlanLine(name: "suggested order", value: q(suggestedOrder)),
+            PlanLine(name: "why", value: why),
+        ]
+        return lines
+    }
+
+    private static func populationStandardDeviation(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (squares / Double(values.count)).squareRoot()
+    }
+
+    private static func explain(
+        period: PlanningPeriod, parameters: PlanningParameters, classification: DemandClassification,
+        choice: MethodChoice, forecast: Forecast, leadTime: LeadTime, levels: ReorderLevels,
+        constraints: OrderConstraints, replenishment: Replenishment
+    ) -> String {
+        let unit = period.rawValue
+        var parts: [String] = []
+
+        switch classification.demandClass {
+        case .none:
+            parts.append("no demand in \(classification.periods) \(unit)s")
+        case .new:
+            parts.append(
+                "new (\(classification.periods) \(unit)s, \(classification.demandPeriods) with demand; a class needs "
+                    + "≥ \(parameters.minimumHistoryPeriods) \(unit)s and ≥ \(DemandClassification.minimumDemandOccurrences) with demand)")
+        case .smooth, .erratic, .intermittent, .lumpy:
+            let adi = classification.adi ?? 0
+            let cv2 = classification.cv2 ?? 0
+            let adiSign = adi < parameters.adiCutoff ? "<" : "≥"
+            let cv2Sign = cv2 < parameters.cv2Cutoff ? "<" : "≥"
+            parts.append(
+                "\(classification.demandClass.rawValue) (ADI \(plainNumber(adi)) \(adiSign) \(plainNumber(parameters.adiCutoff)), "
+                    + "CV² \(plainNumber(cv2)) \(cv2Sign) \(plainNumber(parameters.cv2Cutoff)))")
+        }
+        if forecast.method != .none {
+            var constants = forecast.alpha.map { "α \(plainNumber($0, places: 6))" } ?? ""
+            if let beta = forecast.beta { constants += ", β \(plainNumber(beta, places: 6))" }
+            var method = "\(forecast.method.displayName) (\(constants))"
+            if classification.demandClass == .new || choice.decay?.isDecaying == true {
+                method += ", \(choice.reason)"
+            }
+            parts.append("\(method): \(plainNumber(forecast.perPeriod)) per \(unit)")
+        }
+        let service = plainNumber(levels.serviceLevel * 100, places: 2) + "%"
+        let ltd = "lead-time demand \(plainNumber(levels.meanLeadTimeDemand)) over \(plainNumber(leadTime.periods)) \(unit)s"
+        switch levels.model {
+        case .normal:
+            parts.append(
+                "\(ltd) + safety stock \(plainNumber(levels.z ?? 0, places: 4)) × σ \(plainNumber(levels.leadTimeDemandStandardDeviation)) "
+                    + "for \(service) = reorder point \(plainNumber(levels.reorderPoint))")
+        case .poisson, .negativeBinomial:
+            let name = levels.model == .poisson ? "Poisson" : "negative binomial"
+            parts.append(
+                "\(ltd) < \(plainNumber(parameters.slowMoverThreshold)): \(name) at \(service) gives "
+                    + "reorder point \(plainNumber(levels.reorderPoint))")
+        }
+        let position = plainNumber(replenishment.inventoryPosition)
+        let rop = plainNumber(replenishment.reorderPoint)
+        if !replenishment.triggered {
+            parts.append("position \(position) > reorder point \(rop): no order")
+        } else if replenishment.suggestedOrder <= 0 {
+            parts.append("position \(position) ≤ reorder point \(rop), order-up-to \(plainNumber(replenishment.orderUpTo)): nothing to order")
+        } else {
+            let subtrahend = replenishment.inventoryPosition < 0 ? "(\(position))" : position
+            var order =
+                "position \(position) ≤ reorder point \(rop): order-up-to \(plainNumber(replenishment.orderUpTo)) − \(subtrahend)"
+                + " = \(plainNumber(replenishment.unroundedOrder)) → order \(plainNumber(replenishment.suggestedOrder))"
+            var terms: [String] = []
+            if constraints.packMultiple != 1 { terms.append("packs of \(plainNumber(constraints.packMultiple))") }
+            if constraints.minimum > 0 { terms.append("minimum \(plainNumber(constraints.minimum))") }
+            if !terms.isEmpty { order += " (\(terms.joined(separator: ", ")))" }
+            parts.append(order)
+        }
+        return parts.joined(separator: "; ")
+    }
+}

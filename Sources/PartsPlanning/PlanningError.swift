@@ -1,0 +1,74 @@
+/// Why planning refused its inputs.
+///
+/// A bad setting (a service level of 1.5, a negative lead time) must be refused when it is set
+/// (`422`), not discovered in the middle of a nightly run; every case names the field so the
+/// reply can say which one.
+public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `field` holds `value`, which breaks `requirement` (e.g. "must be in (0, 1)").
+    case invalidParameter(field: String, value: Double, requirement: String)
+    /// The series was bucketed by one period and the parameters describe another.
+    case periodMismatch(series: PlanningPeriod, parameters: PlanningPeriod)
+
+    /// The offending field's name.
+    public var field: String {
+        switch self {
+        case .invalidParameter(let field, _, _): return field
+        case .periodMismatch: return "period"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidParameter(let field, let value, let requirement):
+            let shown = value.isFinite ? plainNumber(value, places: 6) : "\(value)"
+            return "\(field) \(requirement), got \(shown)"
+        case .periodMismatch(let series, let parameters):
+            return "period: the series is bucketed by \(series.rawValue) but the parameters say \(parameters.rawValue)"
+        }
+    }
+}
+
+/// Checks shared by the validating initialisers.
+enum Check {
+    /// value in (0, 1): service levels.
+    static func openUnit(_ value: Double, _ field: String) throws(PlanningError) {
+        guard value > 0, value < 1 else {
+            throw .invalidParameter(field: field, value: value, requirement: "must be in (0, 1)")
+        }
+    }
+
+    /// value in (0, 1]: smoothing constants (1 means "only the last period counts").
+    static func smoothing(_ value: Double, _ field: String) throws(PlanningError) {
+        guard value > 0, value <= 1 else {
+            throw .invalidParameter(field: field, value: value, requirement: "must be in (0, 1]")
+        }
+    }
+
+    /// finite value ≥ 0.
+    static func nonNegative(_ value: Double, _ field: String) throws(PlanningError) {
+        guard value.isFinite, value >= 0 else {
+            throw .invalidParameter(field: field, value: value, requirement: "must be a finite number ≥ 0")
+        }
+    }
+
+    /// finite value > 0.
+    static func positive(_ value: Double, _ field: String) throws(PlanningError) {
+        guard value.isFinite, value > 0 else {
+            throw .invalidParameter(field: field, value: value, requirement: "must be a finite number > 0")
+        }
+    }
+
+    /// any finite value.
+    static func finite(_ value: Double, _ field: String) throws(PlanningError) {
+        guard value.isFinite else {
+            throw .invalidParameter(field: field, value: value, requirement: "must be a finite number")
+        }
+    }
+
+    /// integer ≥ minimum.
+    static func atLeast(_ value: Int, _ minimum: Int, _ field: String) throws(PlanningError) {
+        guard value >= minimum else {
+            throw .invalidParameter(field: field, value: Double(value), requirement: "must be an integer ≥ \(minimum)")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import PartsPlanning
+import Testing
+
+@Suite("Exact decimal text")
+struct DecimalTextTests {
+    @Test(
+        "rounds half away from zero on the shortest decimal, never prints an exponent",
+        arguments: [
+            (24.672804404272083, 3, "24.673"),
+            (2.675, 2, "2.68"),  // binary 2.67499999…, but it reads 2.675
+            (-2.675, 2, "-2.68"),
+            (2.5, 0, "3"),
+            (-2.5, 0, "-3"),
+            (0.0005, 3, "0.001"),
+            (0.0004999, 3, "0.000"),
+            (-0.0004, 3, "0.000"),  // no negative zero
+            (-0.0, 3, "0.000"),
+            (0.1 + 0.2, 3, "0.300"),
+            (9.9995, 3, "10.000"),
+            (999.9996, 3, "1000.000"),
+            (123.4565, 3, "123.457"),
+            (1.5e-7, 3, "0.000"),
+            (6e-4, 3, "0.001"),
+            (Double.leastNonzeroMagnitude, 3, "0.000"),
+            (1e20, 1, "100000000000000000000.0"),
+            (1.0e16, 0, "10000000000000000"),
+            (123456789.123456789, 3, "123456789.123"),
+            (5.0, 0, "5"),
+            (7.0, 3, "7.000"),
+            (0.0, 3, "0.000"),
+        ] as [(Double, Int, String)])
+    func decimal(value: Double, places: Int, expected: String) {
+        #expect(decimalString(value, places: places) == expected)
+    }
+
+    @Test("the largest double prints all its digits")
+    func huge() {
+        let text = decimalString(.greatestFiniteMagnitude, places: 0)
+        #expect(text == "17976931348623157" + String(repeating: "0", count: 292))
+        #expect(!text.contains("e"))
+    }
+
+    @Test("non-finite values are named, not printed as numbers")
+    func nonFinite() {
+        #expect(decimalString(.nan, places: 3) == "NaN")
+        #expect(decimalString(.infinity, places: 3) == "Infinity")
+        #expect(decimalString(-.infinity, places: 3) == "-Infinity")
+    }
+
+    @Test("quantities are published with three decimals, and rounded values read back exactly")
+    func quantities() {
+        #expect(quantityString(204.67280440427208) == "204.673")
+        #expect(roundedDecimal(204.67280440427208) == 204.673)
+        #expect(roundedDecimal(2.0005) == 2.001)
+        #expect(roundedDecimal(-1.23456, places: 2) == -1.23)
+    }
+}

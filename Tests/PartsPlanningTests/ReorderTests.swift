@@ -1,0 +1,110 @@
+import PartsPlanning
+import Testing
+
+@Suite("Safety stock, reorder point and slow movers")
+struct ReorderTests {
+    @Test(
+        "z from the service level to 4 decimals",
+        arguments: [(0.90, "1.2816"), (0.95, "1.6449"), (0.98, "2.0537"), (0.99, "2.3263"), (0.5, "0.0000"), (0.05, "-1.6449")])
+    func z(level: Double, expected: String) {
+        #expect(decimalString(StandardNormal.quantile(level), places: 4) == expected)
+    }
+
+    @Test("the normal CDF inverts the quantile")
+    func cdf() {
+        for p in [1e-10, 0.01, 0.3, 0.5, 0.77, 0.999] {
+            #expect(close(StandardNormal.cdf(StandardNormal.quantile(p)), p, relative: 1e-12))
+        }
+        #expect(StandardNormal.quantile(0) == -.infinity)
+        #expect(StandardNormal.quantile(1) == .infinity)
+    }
+
+    @Test("textbook: 20 a day, sd 5, 9 days, 95 % → safety stock 1.645 × 5 × 3 = 24.67")
+    func textbookFixedLeadTime() throws {
+        let levels = try ReorderLevels(
+            demandPerPeriod: 20, demandStandardDeviation: 5, leadTime: LeadTime(periods: 9), serviceLevel: 0.95)
+        #expect(levels.model == .normal)
+        #expect(levels.meanLeadTimeDemand == 180)
+        #expect(levels.leadTimeDemandStandardDeviation == 15)
+        #expect((levels.safetyStock - 24.67).magnitude < 0.005)
+        #expect(quantityString(levels.safetyStock) == "24.673")  // z = 1.6448536…
+        #expect(quantityString(levels.reorderPoint) == "204.673")
+    }
+
+    @Test("textbook with variable lead time: 50 a day sd 10, 10 ± 2 days, 95 %")
+    func textbookVariableLeadTime() throws {
+        // σ_LTD = √(10·10² + 50²·2²) = √11000 = 104.881; SS = 1.6449 × 104.881 = 172.51.
+        let levels = try ReorderLevels(
+            demandPerPeriod: 50, demandStandardDeviation: 10, leadTime: LeadTime(periods: 10, standardDeviation: 2),
+            serviceLevel: 0.95)
+        #expect(close(levels.leadTimeDemandStandardDeviation, 11000.0.squareRoot(), relative: 1e-15))
+        #expect(quantityString(levels.safetyStock) == "172.514")
+        #expect(quantityString(levels.reorderPoint) == "672.514")
+        // Only lead-time variance: 100 a day exactly, 4 ± 1 days, 90 % → 1.2816 × 100.
+        let only = try ReorderLevels(
+            demandPerPeriod: 100, demandStandardDeviation: 0, leadTime: LeadTime(periods: 4, standardDeviation: 1),
+            serviceLevel: 0.90)
+        #expect(only.leadTimeDemandStandardDeviation == 100)
+        #expect(quantityString(only.safetyStock) == "128.155")
+    }
+
+    @Test("slow mover, Poisson: mean 2 at 95 % → 5, since P(≤4) = 7e⁻² = 0.947")
+    func poissonByHand() throws {
+        let levels = try ReorderLevels(
+            demandPerPeriod: 1, demandStandardDeviation: 1, leadTime: LeadTime(periods: 2), serviceLevel: 0.95)
+        #expect(levels.model == .poisson)  // variance 2 = mean
+        #expect(levels.reorderPoint == 5)
+        #expect(levels.safetyStock == 3)
+        #expect(levels.z == nil)
+        #expect(close(DiscreteDemand.poissonCDF(4, mean: 2), 7 * 0.1353352832366127, relative: 1e-14))  // 7e⁻²
+        #expect(DiscreteDemand.poissonQuantile(0.9, mean: 0.1) == 0)  // e^-0.1 = 0.905
+        #expect(DiscreteDemand.poissonQuantile(0.95, mean: 0) == 0)
+    }
+
+    @Test("slow mover, negative binomial: mean 1, variance 2 is geometric, P(≤k) = 1 − 2^-(k+1)")
+    func negativeBinomialByHand() throws {
+        for k in 0..<10 {
+            let expected = 1 - 1 / Double(1 << (k + 1))
+            #expect(close(DiscreteDemand.negativeBinomialCDF(k, mean: 1, variance: 2), expected, relative: 1e-14))
+        }
+        #expect(DiscreteDemand.negativeBinomialQuantile(0.95, mean: 1, variance: 2) == 4)
+        #expect(DiscreteDemand.negativeBinomialQuantile(0.90, mean: 1, variance: 2) == 3)
+        let levels = try ReorderLevels(
+            demandPerPeriod: 0.5, demandStandardDeviation: 1, leadTime: LeadTime(periods: 2), serviceLevel: 0.95)
+        #expect(levels.model == .negativeBinomial)  // mean 1, variance 2·1² = 2
+        #expect(levels.reorderPoint == 4)
+        #expect(levels.safetyStock == 3)
+    }
+
+    @Test("large means neither overflow nor stall")
+    func largeMeans() {
+        #expect(DiscreteDemand.poissonQuantile(0.5, mean: 1000) == 1000)
+        #expect(DiscreteDemand.poissonQuantile(0.99, mean: 1000) == 1074)
+        #expect(close(DiscreteDemand.poissonCDF(5000, mean: 1000), 1, relative: 1e-12))
+        #expect(DiscreteDemand.negativeBinomialQuantile(0.999999999999, mean: 800, variance: 5000) > 800)
+    }
+
+    @Test("the slow-mover threshold: below it discrete, at it normal")
+    func threshold() throws {
+        let at = try ReorderLevels(
+            demandPerPeriod: 2.5, demandStandardDeviation: 1, leadTime: LeadTime(periods: 2), serviceLevel: 0.9)
+        #expect(at.meanLeadTimeDemand == 5)
+        #expect(at.model == .normal)
+        let below = try ReorderLevels(
+            demandPerPeriod: 2.5, demandStandardDeviation: 1, leadTime: LeadTime(periods: 2), serviceLevel: 0.9,
+            slowMoverThreshold: 6)
+        #expect(below.model != .normal)
+        let never = try ReorderLevels(
+            demandPerPeriod: 0.1, demandStandardDeviation: 1, leadTime: LeadTime(periods: 2), serviceLevel: 0.9,
+            slowMoverThreshold: 0)
+        #expect(never.model == .normal)
+    }
+
+    @Test("lead time in days becomes periods")
+    func leadTimeDays() throws {
+        let weekly = try LeadTime(days: 10, standardDeviationDays: 3.5, period: .week)
+        #expect(weekly.periods == 10.0 / 7.0)
+        #expect(weekly.standardDeviation == 0.5)
+        #expect(try LeadTime(days: 365, period: .month).periods == 12)
+    }
+}

@@ -70,4 +70,21 @@ struct SessionTests {
         #expect(!viewer.contains("\n200-issue "))
         #expect(viewer.contains("part add <part_no>"))
     }
+
+    @Test func everyCommandHelpKnowsIsDocumented() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        _ = try client.send("format json")
+        let help = try client.send("help")
+        let object = try JSONSerialization.jsonObject(with: Data(help.json!.utf8)) as! [String: Any]
+        let commands = (object["commands"] as! [[String: Any]]).map { $0["command"] as! String }
+        #expect(commands.count > 15)
+        let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/protocol.md")
+        let text = try String(contentsOf: document, encoding: .utf8)
+        for command in commands {
+            let escaped = command.replacingOccurrences(of: "|", with: "\\|")
+            #expect(text.contains("`\(escaped)`"), "docs/protocol.md lacks `\(command)`")
+        }
+    }
 }

@@ -8,10 +8,12 @@ import PostgresClient
 public struct PartsStore: Sendable {
     public let pool: ConnectionPool
     let logger: Logger
+    let batcher: PostingBatcher
 
     public init(pool: ConnectionPool, logger: Logger) {
         self.pool = pool
         self.logger = logger
+        batcher = PostingBatcher(pool: pool, maxFlushes: pool.configuration.size / 2)
     }
 
     /// The migrations compiled into this build, from `sql/`.

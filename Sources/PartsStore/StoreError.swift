@@ -35,6 +35,15 @@ public enum StoreError: Error, Sendable, Equatable {
         }
     }
 
+    /// Maps an error the server reported for one statement or one batch item.
+    public init(server error: ServerError) {
+        switch error.sqlState {
+        case "08000": self = .unavailable("database unavailable, nothing was changed: \(error.message)")
+        case "53300": self = .busy(error.message)
+        default: self = Self.map(error)
+        }
+    }
+
     /// "Key (part_no)=(P-1) already exists." → "P-1 already exists".
     private static func duplicateKey(_ detail: String?) -> String? {
         guard let detail, let open = detail.range(of: ")=("), let close = detail.range(of: ") already exists") else { return nil }

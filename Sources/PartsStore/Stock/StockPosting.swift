@@ -3,18 +3,16 @@ import PartsDomain
 import PostgresClient
 
 extension PartsStore {
-    /// Posts a receipt, issue, transfer or count as one statement and one transaction: the
-    /// whole document or nothing. With a ref that was used before, returns that first
-    /// document again and posts nothing.
+    /// Posts a receipt, issue, transfer or count: the whole document or nothing, answered
+    /// after it is committed (together with other documents that arrived meanwhile, see
+    /// PostingBatcher). With a ref that was used before, returns that first document again
+    /// and posts nothing.
     public func post(_ draft: StockDocumentDraft, _ context: CommandContext) async throws(StoreError) -> PostedDocument {
         let input: String
         do { input = try Self.postingInput(draft, context) } catch { throw .internalError("cannot encode document: \(error)") }
-        let json = try await retryingDuplicateRef { () async throws(StoreError) in
-            try await write { connection throws(PostgresError) in
-                try connection.query("SELECT post_stock_document($1::jsonb)", [input]).scalar ?? ""
-            }
+        return try await retryingDuplicateRef { () async throws(StoreError) in
+            try await batcher.post(input).get()
         }
-        return try Self.decodeDocument(json)
     }
 
     /// A posted document by number, for `doc show`.

@@ -1,0 +1,101 @@
+import Foundation
+import PartsDomain
+import PostgresClient
+
+/// Gathers stock postings that arrive while others are being committed and posts them
+/// together: one transaction and one commit (one WAL flush) for many documents.
+///
+/// A posting waits only while earlier batches hold all flush slots, so a lone client sees no
+/// added delay; under load, batches grow by themselves. Every caller is answered after its
+/// batch commits. Documents are independent inside a batch (see post_stock_documents).
+actor PostingBatcher {
+    /// The posted document, or why the database refused it.
+    typealias Outcome = Result<PostedDocument, StoreError>
+
+    private struct Pending {
+        let input: String
+        let continuation: CheckedContinuation<Outcome, Never>
+    }
+
+    private let pool: ConnectionPool
+    /// Batches committing at once. Fewer than the pool's connections, so that postings queue
+    /// up behind them and the next batch is larger, and reads keep connections of their own.
+    private let maxFlushes: Int
+    /// Documents per batch: bounds the statement size and the time rows stay locked.
+    private let maxBatch: Int
+    private var pending: [Pending] = []
+    private var flushes = 0
+
+    init(pool: ConnectionPool, maxFlushes: Int, maxBatch: Int = 64) {
+        self.pool = pool
+        self.maxFlushes = max(1, maxFlushes)
+        self.maxBatch = maxBatch
+    }
+
+    func post(_ input: String) async -> Outcome {
+        await withCheckedContinuation { continuation in
+            pending.append(Pending(input: input, continuation: continuation))
+            if flushes < maxFlushes {
+                flushes += 1
+                Task { await self.flushWhilePending() }
+            }
+        }
+    }
+
+    private func flushWhilePending() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            let outcomes = await commit(batch.map(\.input))
+            for (item, outcome) in zip(batch, outcomes) { item.continuation.resume(returning: outcome) }
+        }
+        flushes -= 1
+    }
+
+    /// Runs one batch. A document that deadlocked with another batch was rolled back alone;
+    /// it is posted again by itself, which cannot deadlock with its own batch.
+    private func commit(_ inputs: [String]) async -> [Outcome] {
+        var items = await Self.run(inputs, pool)
+        for (index, item) in items.enumerated() {
+            if case .failure(let error) = item, error.isRetryable {
+                items[index] = await Self.run([inputs[index]], pool)[0]
+            }
+        }
+        return items.map { $0.mapError(StoreError.init(server:)) }
+    }
+
+    /// One batch item as post_stock_documents reports it.
+    private struct Item: Decodable {
+        let document: PostedDocument?
+        let sqlstate: String?
+        let message: String?
+        let constraint: String?
+    }
+
+    private static func run(_ inputs: [String], _ pool: ConnectionPool) async -> [Result<PostedDocument, ServerError>] {
+        let batch = "[" + inputs.joined(separator: ",") + "]"
+        let json: String
+        do {
+            json = try await pool.withConnection { connection throws(PostgresError) in
+                try connection.query("SELECT post_stock_documents($1::jsonb)", [batch]).scalar ?? "[]"
+            }
+        } catch {
+            // The whole statement failed (database gone, timeout): every document shares it.
+            let failure: ServerError = switch error as? PostgresError {
+            case .server(let server): server
+            case .unavailable(let text): ServerError(sqlState: "08000", message: text)
+            case .busy(let text): ServerError(sqlState: "53300", message: text)
+            case nil: ServerError(sqlState: "XX000", message: String(describing: error))
+            }
+            return Array(repeating: .failure(failure), count: inputs.count)
+        }
+        guard let items = try? JSONDecoder().decode([Item].self, from: Data(json.utf8)), items.count == inputs.count else {
+            return Array(repeating: .failure(ServerError(sqlState: "XX000", message: "unreadable batch result from the database")),
+                         count: inputs.count)
+        }
+        return items.map { item in
+            if let document = item.document { return .success(document) }
+            return .failure(ServerError(sqlState: item.sqlstate ?? "XX000", message: item.message ?? "", constraint: item.constraint))
+        }
+    }
+}

@@ -1,0 +1,299 @@
+import ArgumentParser
+import Glibc
+import PartsClient
+
+@main
+struct PartsCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partsctl",
+        abstract: "Talk to partsd over its admin socket.",
+        discussion: """
+            One-shot: the words after the options are joined into one request line; a word \
+            with a space, a double quote or a backslash is quoted for you (note="left door" \
+            can be typed as 'note=left door'). Options go before the command words: \
+            everything from the first command word on is sent, --wait included.
+
+              partsctl stock show P-1001
+              partsctl issue MAIN P-1001:2 to=WO-88 'note=left front door' ref=wo88-1
+              partsctl --json stock show P-1001 | python3 -m json.tool
+              partsctl job run reorder --wait
+
+            Output: the data lines of a reply without their "NNN-" prefixes, then the reply's \
+            last line as it came ("201 CREATED GI-2026-000042", "409 CONFLICT ..."). --raw \
+            prints every line exactly as received; --json prints only the JSON object of each \
+            reply (the line after "NNN ").
+
+            With no command words and a terminal on stdin: an interactive session with line \
+            editing and history (~/.partsctl_history, the last 1000 lines); quit or Ctrl-D \
+            leaves. With no command words and stdin not a terminal: one request per input \
+            line (empty lines and lines starting with # are skipped), every reply printed.
+
+            Exit status: 0 when every reply was 2xx, 1 when the worst was 4xx, 2 on a 5xx \
+            reply or when the daemon cannot be reached or drops the connection.
+            """,
+        version: "partsctl 0.1.0"
+    )
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The admin socket (default: $PARTSD_SOCKET, else /run/partsd/admin.sock).",
+        valueName: "path"))
+    var socket: String?
+
+    @Flag(name: .long, help: "Switch the session to JSON (format json) and print only each reply's JSON object.")
+    var json = false
+
+    @Flag(name: .long, help: "Print reply lines exactly as received, codes and all.")
+    var raw = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds to wait for the daemon at any one time; 0 waits forever (default 30, or 0 with --wait).",
+        valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(name: [.customShort("c"), .customLong("line")], help: ArgumentHelp(
+        "Send this request line as written, with no quoting added (repeatable, sent before the command words).",
+        valueName: "line"))
+    var lines: [String] = []
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
+        "The request: a command and its arguments, e.g. stock show P-1001.", valueName: "command words"))
+    var words: [String] = []
+
+    func validate() throws {
+        // Options go before the command words, so a first word that looks like an option was
+        // not recognised as one (captureForPassthrough takes it as a word).
+        if let first = words.first, first.hasPrefix("-"), first != "--" {
+            switch first {
+            case "-h", "--help", "-help": throw CleanExit.helpRequest(self)
+            case "--version": throw CleanExit.message(PartsCtl.configuration.version)
+            default: throw ValidationError("unknown option '\(first)' (options go before the command words)")
+            }
+        }
+        if let timeout, timeout < 0 || !timeout.isFinite {
+            throw ValidationError("--timeout must be 0 or more seconds")
+        }
+        if (words + lines).contains(where: { $0.contains("\n") || $0.contains("\r") }) {
+            throw ValidationError("a request is one line: words may not contain a line break")
+        }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        var requests = lines
+        let commandWords = words.first == "--" ? Array(words.dropFirst()) : words
+        if !commandWords.isEmpty { requests.append(RequestLine.join(commandWords)) }
+        let waits = requests.contains { $0.split(separator: " ").contains("--wait") }
+        let session = Session(
+            socketPath: socketPath,
+            timeoutSeconds: timeout ?? (waits ? 0 : 30),
+            json: json,
+            printer: ReplyPrinter(mode: json ? .json : raw ? .raw : .pretty)
+        )
+        let status: Int32
+        if !requests.isEmpty {
+            status = session.runOneShot(requests)
+        } else if isatty(0) != 0 {
+            status = session.runInteractive()
+        } else {
+            status = session.runBatch(input: 0)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private var socketPath: String {
+        if let socket { return socket }
+        if let value = getenv("PARTSD_SOCKET"), value.pointee != 0 { return String(cString: value) }
+        return "/run/partsd/admin.sock"
+    }
+}
+
+/// Exit status for a reply code: 0 for 2xx, 1 for 4xx, 2 for 5xx.
+func exitStatus(forCode code: Int) -> Int32 {
+    code < 400 ? 0 : code < 500 ? 1 : 2
+}
+
+struct ReplyPrinter {
+    enum Mode { case pretty, raw, json }
+    let mode: Mode
+
+    /// One reply line as this mode shows it: `pretty` drops the `NNN-` of data lines and keeps
+    /// the last line whole, `raw` keeps everything, `json` shows a JSON reply's object only.
+    func render(line: String) -> String {
+        let separator = Reply.separator(of: line)
+        switch mode {
+        case .raw:
+            return line
+        case .pretty, .json:
+            if separator == "-" { return String(line.dropFirst(4)) }
+            if mode == .json, line.utf8.count > 4, line.dropFirst(4).first == "{" { return String(line.dropFirst(4)) }
+            return line
+        }
+    }
+
+    func render(_ reply: Reply) -> String {
+        reply.lines.map { render(line: $0) + "\n" }.joined()
+    }
+
+    func print(_ reply: Reply, to fd: Int32 = 1) {
+        Output.write(render(reply), to: fd)
+    }
+
+    /// A line handler for `AdminConnection.send(_:eachLine:)`: prints each line as it arrives.
+    func streaming(to fd: Int32 = 1) -> (String) -> Void {
+        { line in Output.write(render(line: line) + "\n", to: fd) }
+    }
+}
+
+/// One connection's worth of work, in one of the three modes.
+final class Session {
+    let socketPath: String
+    let timeoutSeconds: Double
+    let json: Bool
+    let printer: ReplyPrinter
+    private var connection: AdminConnection?
+
+    init(socketPath: String, timeoutSeconds: Double, json: Bool, printer: ReplyPrinter) {
+        self.socketPath = socketPath
+        self.timeoutSeconds = timeoutSeconds
+        self.json = json
+        self.printer = printer
+    }
+
+    /// Connects, checks the greeting and, with --json, switches the session to JSON.
+    /// On failure prints why and returns the exit status.
+    private func connect() -> Result<AdminConnection, ExitStatus> {
+        let connection: AdminConnection
+        do {
+            connection = try AdminConnection(socketPath: socketPath, timeoutSeconds: timeoutSeconds)
+        } catch {
+            Output.error(error.description)
+            return .failure(ExitStatus(2))
+        }
+        guard connection.greeting.isSuccess else {
+            printer.print(connection.greeting, to: 2)
+            return .failure(ExitStatus(exitStatus(forCode: connection.greeting.code)))
+        }
+        if json {
+            do {
+                let reply = try connection.send("format json")
+                guard reply.isSuccess else {
+                    printer.print(reply, to: 2)
+                    return .failure(ExitStatus(exitStatus(forCode: reply.code)))
+                }
+            } catch {
+                Output.error(error.description)
+                return .failure(ExitStatus(2))
+            }
+        }
+        return .success(connection)
+    }
+
+    struct ExitStatus: Error { let value: Int32; init(_ value: Int32) { self.value = value } }
+
+    /// Sends each line, prints each reply, returns the worst status.
+    func runOneShot(_ requests: [String]) -> Int32 {
+        let connection: AdminConnection
+        switch connect() {
+        case .success(let made): connection = made
+        case .failure(let status): return status.value
+        }
+        defer { connection.close() }
+        var worst: Int32 = 0
+        for request in requests {
+            do {
+                let reply = try connection.send(request, eachLine: printer.streaming())
+                worst = max(worst, exitStatus(forCode: reply.code))
+            } catch {
+                Output.error(error.description)
+                return 2
+            }
+        }
+        return worst
+    }
+
+    /// Reads request lines from a file descriptor, one by one, and prints every reply.
+    func runBatch(input fd: Int32) -> Int32 {
+        let connection: AdminConnection
+        switch connect() {
+        case .success(let made): connection = made
+        case .failure(let status): return status.value
+        }
+        defer { connection.close() }
+        var reader = FileLineReader(fd: fd)
+        var worst: Int32 = 0
+        var lineNumber = 0
+        while let line = reader.next() {
+            lineNumber += 1
+            let firstWord = line.firstIndex { $0 != 32 && $0 != 9 }
+            guard let firstWord, line[firstWord] != UInt8(ascii: "#") else { continue }  // the daemon ignores these: no reply
+            do {
+                try connection.sendRaw(line + [10])
+                let reply = try connection.readReply(eachLine: printer.streaming())
+                worst = max(worst, exitStatus(forCode: reply.code))
+                if reply.word == "BYE" { break }
+            } catch {
+                Output.error("input line \(lineNumber): \(error.description)")
+                return 2
+            }
+        }
+        return worst
+    }
+
+    /// The prompt loop on a terminal.
+    func runInteractive() -> Int32 {
+        switch connect() {
+        case .success(let made): connection = made
+        case .failure(let status): return status.value
+        }
+        defer { connection?.close() }
+        let greeting = connection!.greeting
+        Output.write(greeting.lines.joined(separator: "\n") + "\n")
+        Output.write("Type help for the commands, quit or Ctrl-D to leave.\n")
+        let editor = LineEditor(history: History(path: History.defaultPath))
+        let prompt = Session.prompt(from: greeting)
+        while let line = editor.readLine(prompt: prompt) {
+            let trimmed = line.trimmingSpaces
+            if trimmed.isEmpty { continue }
+            editor.history.add(trimmed)
+            if trimmed.hasPrefix("#") { continue }
+            if connection == nil {
+                switch connect() {
+                case .success(let made):
+                    connection = made
+                    Output.write("(connected again)\n")
+                case .failure:
+                    continue
+                }
+            }
+            do {
+                let reply = try connection!.send(line, eachLine: printer.streaming())
+                if reply.word == "BYE" { return 0 }
+            } catch {
+                Output.error("\(error.description); the command may or may not have been carried out")
+                connection?.close()
+                connection = nil
+            }
+        }
+        return 0
+    }
+
+    /// `user@role partsd> ` from the greeting's `user=` and `role=` words.
+    static func prompt(from greeting: Reply) -> String {
+        var user = ""
+        var role = ""
+        for word in greeting.lastText.split(separator: " ") {
+            if word.hasPrefix("user=") { user = String(word.dropFirst(5)) }
+            if word.hasPrefix("role=") { role = String(word.dropFirst(5)) }
+        }
+        if user.isEmpty { return "partsd> " }
+        return role.isEmpty ? "\(user) partsd> " : "\(user)@\(role) partsd> "
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Goods-issue benchmark: partsd over its admin socket against pgbench running the equivalent
+# SQL transaction on the same database, fsync on.
+#
+#   deploy/bench-issue.sh
+#
+# Builds in release mode, starts a durable PostgreSQL cluster (fsync on) in a fresh directory
+# under /tmp, migrates, starts partsd, loads 10,000 parts with stock at MAIN through the socket,
+# then for each client count N: partsbench with N connections issuing single-line goods issues
+# (`issue MAIN <random part>:1`) for 10 s, and pgbench with N clients running the
+# equivalent SQL (conditional balance UPDATE + document INSERT + line INSERT +
+# ledger INSERT, one transaction) for 10 s. Prints a table: clients, issues/s, p50 and p99
+# latency, pgbench tps, and the ratio issues/s : pgbench tps.
+#
+# Settings (environment):
+#   BENCH_CLIENTS    client counts (default "1 4 16")
+#   BENCH_SECONDS    seconds per run (default 10)
+#   BENCH_PARTS      parts to load (default 10000)
+#   BENCH_FORMAT     json or text replies for partsbench (default json: a program's client)
+#   BENCH_POOL_SIZE  partsd --pool-size (default: the daemon's own)
+#   BENCH_KEEP=1     keep the cluster directory (and print where it is)
+#   PARTSD_BIN_DIR   use these binaries instead of building
+set -euo pipefail
+# shellcheck source=deploy/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+clients_list=${BENCH_CLIENTS:-"1 4 16"}
+seconds=${BENCH_SECONDS:-10}
+parts=${BENCH_PARTS:-10000}
+format=${BENCH_FORMAT:-json}
+stock_per_part=1000000
+
+ensure_packages
+cd "$PARTSD_ROOT"
+if [[ -n ${PARTSD_BIN_DIR:-} ]]; then
+    bindir=$PARTSD_BIN_DIR
+else
+    log "building (swift build -c release)"
+    swift build -c release
+    bindir=$(swift build -c release --show-bin-path)
+fi
+for program in partsd partsctl partsbench; do
+    [[ -x $bindir/$program ]] || die "$bindir/$program is not built"
+done
+pgbin=$(pg_bindir) || die "PostgreSQL programs not found"
+
+work=$(mktemp -d /tmp/partsd-bench.XXXXXX)
+chmod 0755 "$work"
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+    stop_daemon "$work"
+    stop_cluster "$work/pg"
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+        log "kept $work"
+    else
+        rm -rf "$work"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "durable PostgreSQL (fsync on) in $work/pg"
+start_cluster "$work/pg" durable
+ensure_database "$work/pg" partsd
+conninfo=$(cluster_conninfo "$work/pg" partsd)
+"$bindir/partsd" migrate --database "$conninfo" >>"$work/partsd.log" 2>&1 ||
+    die "partsd migrate failed (log: $work/partsd.log)"
+socket="$work/partsd.sock"
+serve_args=(--grant "$(id -un)=admin")
+[[ -n ${BENCH_POOL_SIZE:-} ]] && serve_args+=(--pool-size "$BENCH_POOL_SIZE")
+start_daemon "$bindir" "$work" "$socket" "$conninfo" "${serve_args[@]}"
+
+# --- load: a location, the parts, stock for every part (through the socket, 4 loaders) ------
+part_no() { printf 'B-%05d' "$1"; }
+log "loading $parts parts with stock through the socket"
+"$bindir/partsctl" --socket "$socket" location add MAIN "Bench warehouse" kind=warehouse >/dev/null ||
+    die "location add failed"
+for ((i = 1; i <= parts; i++)); do
+    printf 'part add %s "Bench part %d" cost=%d.%02d category=bench\n' "$(part_no "$i")" "$i" $((1 + i % 90)) $((i % 100))
+done >"$work/parts.txt"
+lines=""
+count=0
+for ((i = 1; i <= parts; i++)); do
+    lines+=" $(part_no "$i"):$stock_per_part"
+    count=$((count + 1))
+    if ((count == 50 || i == parts)); then
+        printf 'receive MAIN%s note="bench opening stock"\n' "$lines"
+        lines=""
+        count=0
+    fi
+done >"$work/receipts.txt"
+
+load_in_parallel() { # FILE: its lines sent by 4 partsctl processes at once
+    local file=$1 piece pids=() failed=0
+    split -n l/4 -d "$file" "$file.part-"
+    for piece in "$file".part-*; do
+        "$bindir/partsctl" --json --socket "$socket" <"$piece" >"$piece.out" 2>&1 &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" || failed=1
+    done
+    if ((failed)); then
+        grep -h '"error"' "$file".part-*.out | head -n 5 >&2 || true
+        die "loading $(basename "$file") failed"
+    fi
+}
+load_started=$SECONDS
+load_in_parallel "$work/parts.txt"
+load_in_parallel "$work/receipts.txt"
+loaded=$(cluster_psql "$work/pg" partsd -tAc \
+    "SELECT count(*) FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no LIKE 'B-%' AND b.on_hand > 0")
+[[ $loaded == "$parts" ]] || die "expected $parts parts with stock, found $loaded"
+log "loaded in $((SECONDS - load_started)) s"
+
+# --- the pgbench side: the same work as one goods issue of one line, as plain SQL ------------
+# Table and column names follow sql/001_stock_ledger.sql. What partsd does in addition (the
+# audit_log row, document numbering by year, the receipt) is left out: this is the floor that
+# one-transaction-per-command SQL reaches.
+read -r loc min_part max_part < <(cluster_psql "$work/pg" partsd -tA -F ' ' -c "
+    SELECT (SELECT id FROM location WHERE code = 'MAIN'), min(id), max(id)
+      FROM part WHERE part_no LIKE 'B-%'")
+((max_part - min_part + 1 == parts)) || die "bench part ids are not contiguous ($min_part..$max_part)"
+cluster_psql "$work/pg" partsd -c "CREATE SEQUENCE IF NOT EXISTS bench_pgbench_doc"
+cat >"$work/issue.sql" <<'SQL'
+\set part random(:min_part, :max_part)
+BEGIN;
+UPDATE stock_balance SET on_hand = on_hand - 1, last_issue_at = now()
+ WHERE part_id = :part AND location_id = :loc AND on_hand - reserved >= 1
+RETURNING on_hand AS balance, avg_cost AS cost \gset
+INSERT INTO document (doc_no, doc_type, location_id, counterparty, clerk, clerk_uid)
+VALUES ('GI-PGBENCH-' || nextval('bench_pgbench_doc'), 'GI', :loc, 'pgbench', 'pgbench', 0)
+RETURNING id AS doc \gset
+INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+VALUES (:doc, 1, :part, 1, :cost, round(:cost::numeric, 2));
+INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+VALUES (:doc, 1, :part, :loc, -1, :cost, :balance, now());
+END;
+SQL
+
+# --- the runs ---------------------------------------------------------------------------------
+field() { # KEY LINE: the value of KEY=value in a partsbench result line
+    printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+bench_flags=()
+[[ $format == json ]] && bench_flags+=(--json)
+run_id=$(date +%s)
+results=()
+for n in $clients_list; do
+    cluster_psql "$work/pg" partsd -c "CHECKPOINT"
+    log "partsbench: $n client(s), $seconds s"
+    line=$("$bindir/partsbench" --socket "$socket" --clients "$n" --seconds "$seconds" \
+        --template "issue MAIN {part}:1 to=bench-$run_id" --part-prefix B- --part-width 5 \
+        --part-count "$parts" "${bench_flags[@]}") || warn "partsbench reported errors: $line"
+    printf '  %s\n' "$line" >&2
+
+    cluster_psql "$work/pg" partsd -c "CHECKPOINT"
+    log "pgbench: $n client(s), $seconds s"
+    threads=$n
+    ((threads > 4)) && threads=4
+    pgbench_out=$("$pgbin/pgbench" -n -M prepared -c "$n" -j "$threads" -T "$seconds" \
+        -D "loc=$loc" -D "min_part=$min_part" -D "max_part=$max_part" -f "$work/issue.sql" \
+        -h "$work/pg/run" -p "$PARTSD_PG_PORT" -U postgres partsd 2>&1) ||
+        {
+            printf '%s\n' "$pgbench_out" >&2
+            die "pgbench failed"
+        }
+    tps=$(printf '%s\n' "$pgbench_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+    printf '  pgbench tps=%s\n' "$tps" >&2
+    results+=("$n $(field rate "$line") $(field p50_ms "$line") $(field p99_ms "$line") ${tps:-0} $(field errors "$line")")
+done
+
+discrepancies=$(cluster_psql "$work/pg" partsd -tAc "SELECT count(*) FROM ledger_discrepancy")
+
+echo
+echo "Goods issues, fsync on, $seconds s per run, $parts parts; partsd replies: $format"
+printf '%8s %10s %8s %8s %12s %7s %8s\n' clients issues/s p50_ms p99_ms pgbench_tps ratio errors
+for row in "${results[@]}"; do
+    read -r n rate p50 p99 tps errors <<<"$row"
+    ratio=$(awk -v a="$rate" -v b="$tps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    printf '%8s %10s %8s %8s %12.1f %7s %8s\n' "$n" "$rate" "$p50" "$p99" "$tps" "$ratio" "$errors"
+done
+echo "ledger discrepancies after the runs: $discrepancies"
+[[ $discrepancies == 0 ]] || die "balances and the ledger disagree"

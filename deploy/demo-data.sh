@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Prints the demo data set as admin-socket request lines, for
+#   deploy/demo-data.sh | partsctl --socket var/partsd.sock
+# Three locations (MAIN warehouse, BR1 branch, ROT rotation pool), 300 parts P-1001...P-1300
+# (a third with Chinese descriptions), goods receipts so that stock exists, and a few issues and
+# transfers so that ledgers have something to show. Deterministic: the same lines every time.
+# Every line carries a ref=, so feeding it twice changes nothing the second time.
+set -euo pipefail
+
+# description|category|unit|cost in cents|lead days|supplier; Chinese ones use Chinese models.
+catalog=(
+    "前刹车片|brakes|SET|4850|5|BOSCH"
+    "后刹车片|brakes|SET|3920|5|BOSCH"
+    "前刹车盘|brakes|PCS|6200|7|BREMBO"
+    "机油滤清器|filters|PCS|650|3|MANN"
+    "空气滤芯|filters|PCS|890|3|MANN"
+    "空调滤芯|filters|PCS|1150|3|MANN"
+    "燃油滤清器|filters|PCS|1780|5|MANN"
+    "火花塞|ignition|PCS|720|4|NGK"
+    "点火线圈|ignition|PCS|5600|10|BOSCH"
+    "雨刮片|wipers|PAIR|1990|3|VALEO"
+    "正时皮带|engine|PCS|4300|10|GATES"
+    "正时皮带套件|engine|KIT|16900|14|GATES"
+    "水泵|cooling|PCS|8900|10|GATES"
+    "节温器|cooling|PCS|2650|7|MAHLE"
+    "发动机机油 5W-30|fluids|L|980|3|CASTROL"
+    "刹车油 DOT4|fluids|L|1290|3|ATE"
+    "蓄电池 60Ah|electrical|PCS|11900|7|VARTA"
+    "减震器 前|suspension|PCS|9800|14|SACHS"
+    "Front brake pads|brakes|SET|4650|5|ATE"
+    "Rear brake shoes|brakes|SET|3480|7|ATE"
+    "Brake disc, front|brakes|PCS|5900|7|ATE"
+    "Oil filter|filters|PCS|590|3|MAHLE"
+    "Air filter|filters|PCS|840|3|MAHLE"
+    "Cabin filter, activated carbon|filters|PCS|1890|5|MAHLE"
+    "Spark plug, iridium|ignition|PCS|1490|4|DENSO"
+    "Wiper blade 600 mm|wipers|PCS|1290|3|BOSCH"
+    "Wiper blade 450 mm|wipers|PCS|1090|3|BOSCH"
+    "Timing belt|engine|PCS|3900|10|CONTI"
+    "V-ribbed belt 6PK1200|engine|PCS|1690|7|CONTI"
+    "Water pump with gasket|cooling|PCS|7900|10|SKF"
+    "Coolant G13|fluids|L|650|3|VW"
+    "Engine oil 0W-20|fluids|L|1150|3|MOBIL"
+    "Alternator, exchange|electrical|PCS|24500|21|BOSCH"
+    "Starter motor, exchange|electrical|PCS|19800|21|VALEO"
+    "Headlamp bulb H7|electrical|PCS|690|3|OSRAM"
+    "Wheel bearing kit, front|suspension|KIT|6400|10|SKF"
+)
+models_en=("Golf VII" "Passat B8" "Focus III" "Civic X" "Octavia III" "Astra K" "Corolla E210" "Mazda3 BP")
+models_zh=("卡罗拉" "轩逸" "朗逸" "凯美瑞" "思域" "宝来" "速腾" "雅阁")
+
+seed=20261122
+next_random() {
+    seed=$(((seed * 1103515245 + 12345) % 2147483648))
+    random=$((seed / 65536))
+}
+
+money() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+
+echo "# partsd demo data (deploy/demo-data.sh)"
+echo 'location add MAIN "Main warehouse 总仓" kind=warehouse ref=demo-loc-MAIN'
+echo 'location add BR1 "Branch 1 一号门店" kind=branch ref=demo-loc-BR1'
+echo 'location add ROT "Rotation pool 周转件" kind=rotation ref=demo-loc-ROT'
+
+parts=300
+declare -a part_cost part_unit
+for ((i = 0; i < parts; i++)); do
+    part_no="P-$((1001 + i))"
+    IFS='|' read -r description category unit cents lead supplier <<<"${catalog[i % ${#catalog[@]}]}"
+    round=$((i / ${#catalog[@]}))
+    if [[ ${description:0:1} == [A-Za-z] ]]; then
+        model=${models_en[round % ${#models_en[@]}]}
+    else
+        model=${models_zh[round % ${#models_zh[@]}]}
+    fi
+    next_random
+    cents=$((cents + cents * (random % 21 - 10) / 100))
+    part_cost[i]=$cents
+    part_unit[i]=$unit
+    pack=1
+    [[ $unit == L ]] && pack=4
+    [[ $category == ignition && $unit == PCS ]] && pack=4
+    if [[ ${description:0:1} == [A-Za-z] ]]; then
+        description="$description ($model)"
+    else
+        description="$description $model"
+    fi
+    printf 'part add %s "%s" unit=%s cost=%s category=%s pack=%s lead_days=%s supplier=%s ref=demo-part-%s\n' \
+        "$part_no" "$description" "$unit" "$(money "$cents")" "$category" "$pack" "$lead" "$supplier" "$part_no"
+done
+
+# Goods receipts at MAIN: 12 parts a document, for 5 of every 6 parts.
+quantity() { # a quantity for part index $1: litres with a fraction, pieces whole
+    next_random
+    if [[ ${part_unit[$1]} == L ]]; then
+        printf '%d.5' $((20 + random % 180))
+    else
+        printf '%d' $((12 + random % 60))
+    fi
+}
+doc=0
+line_items=""
+count=0
+for ((i = 0; i < parts; i++)); do
+    ((i % 6 == 5)) && continue
+    next_random
+    cost=$((part_cost[i] * (95 + random % 10) / 100))
+    line_items+=" P-$((1001 + i)):$(quantity "$i")@$(money "$cost")"
+    count=$((count + 1))
+    if ((count == 12)); then
+        doc=$((doc + 1))
+        printf 'receive MAIN%s from=%s note="opening stock %d" ref=demo-gr-main-%03d\n' "$line_items" "DEMO-SUPPLY" "$doc" "$doc"
+        line_items=""
+        count=0
+    fi
+done
+if ((count > 0)); then
+    doc=$((doc + 1))
+    printf 'receive MAIN%s from=DEMO-SUPPLY note="opening stock %d" ref=demo-gr-main-%03d\n' "$line_items" "$doc" "$doc"
+fi
+
+# The branch keeps the fast movers: the first 36 parts, in one receipt of 12 lines each.
+for ((d = 0; d < 3; d++)); do
+    line_items=""
+    for ((k = 0; k < 12; k++)); do
+        i=$((d * 12 + k))
+        line_items+=" P-$((1001 + i)):$(quantity "$i")"
+    done
+    printf 'receive BR1%s from=DEMO-SUPPLY note="branch opening stock" ref=demo-gr-br1-%d\n' "$line_items" "$((d + 1))"
+done
+
+# Exchange units waiting in the rotation pool.
+echo 'receive ROT P-1033:3 P-1034:2 P-1069:2 P-1070:1 note="exchange units from repairs" ref=demo-gr-rot-1'
+
+# Some movement: issues to work orders, a replenishment transfer to the branch.
+echo 'issue MAIN P-1001:2 P-1004:1 P-1008:4 to=WO-24017 note="Corolla 60k service" ref=demo-gi-1'
+echo 'issue MAIN P-1019:1 P-1022:1 P-1023:1 P-1032:5.5 to=WO-24018 note="Golf VII service" ref=demo-gi-2'
+echo 'issue BR1 P-1010:1 to=WO-24019 ref=demo-gi-3'
+echo 'issue MAIN P-1001:1 P-1002:1 to=WO-24020 ref=demo-gi-4'
+echo 'transfer MAIN BR1 P-1001:4 P-1004:6 P-1005:6 note="weekly replenishment" ref=demo-tr-1'

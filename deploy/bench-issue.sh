@@ -113,6 +113,10 @@ loaded=$(cluster_psql "$work/pg" partsd -tAc \
     "SELECT count(*) FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no LIKE 'B-%' AND b.on_hand > 0")
 [[ $loaded == "$parts" ]] || die "expected $parts parts with stock, found $loaded"
 log "loaded in $((SECONDS - load_started)) s"
+# Fresh statistics before measuring, as autovacuum would give a database that has been up for
+# a while: plans cached while the tables were empty (foreign-key checks among them) would
+# otherwise scan whole tables, for partsd and pgbench alike.
+cluster_psql "$work/pg" partsd -c "ANALYZE" >/dev/null
 
 # --- the pgbench side: the same work as one goods issue of one line, as plain SQL ------------
 # Table and column names follow sql/001_stock_ledger.sql. What partsd does in addition (the

@@ -60,8 +60,10 @@ public struct Migrator: Sendable {
             return try migrateLocked(connection, apply: apply)
         } catch let error as Failure {
             throw error
+        } catch let error as PostgresError {
+            throw .failed(name: "schema_migration", error)
         } catch {
-            throw .failed(name: "schema_migration", error as! PostgresError)
+            throw .failed(name: "schema_migration", .unavailable(String(describing: error)))
         }
     }
 

@@ -94,7 +94,10 @@ actor PostingBatcher {
                          count: inputs.count)
         }
         return items.map { item in
-            if let document = item.document { return .success(document) }
+            if var document = item.document {
+                document.lines.sort { $0.lineNo < $1.lineNo }
+                return .success(document)
+            }
             return .failure(ServerError(sqlState: item.sqlstate ?? "XX000", message: item.message ?? "", constraint: item.constraint))
         }
     }

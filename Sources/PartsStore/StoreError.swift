@@ -29,7 +29,8 @@ public enum StoreError: Error, Sendable, Equatable {
             return
         }
         switch error {
-        case .unavailable(let text): self = .unavailable("database unavailable, nothing was changed: \(text)")
+        case .unavailable(let text), .terminated(let text):
+            self = .unavailable("database unavailable, nothing was changed: \(text)")
         case .busy(let text): self = .busy(text)
         case .server(let server): self = Self.map(server)
         }

@@ -134,10 +134,11 @@ public final class Connection {
             guard let result, let state = field(result, CLIBPQ_DIAG_SQLSTATE) else {
                 throw .unavailable(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines)
             }
-            // Class 08 and the shutdown codes mean the server is going away, not refusing us.
-            if brokenConnection || state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03" {
-                throw .unavailable(field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? state)
-            }
+            let message = field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? state
+            // The server terminating this session reports it before closing: nothing committed.
+            if state == "57P01" || state == "57P02" { throw .terminated(message) }
+            // Class 08 and the other shutdown codes mean the server is going away, not refusing us.
+            if brokenConnection || state.hasPrefix("08") || state == "57P03" { throw .unavailable(message) }
             throw .server(ServerError(
                 sqlState: state,
                 message: field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? "",

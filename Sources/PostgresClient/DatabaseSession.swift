@@ -25,14 +25,35 @@ public actor DatabaseSession {
     /// Runs `body` on this session's thread with a live connection, reconnecting first when the
     /// old one broke. A connection that breaks inside `body` is dropped, so the next use
     /// reconnects: this is how the daemon recovers from a PostgreSQL restart by itself.
+    ///
+    /// A session the server terminated (PostgreSQL restarting, an administrator's
+    /// pg_terminate_backend) is the one case where the work runs again: the server said so
+    /// before closing, so nothing of it committed. Once, on a new connection.
     public func run<T: Sendable>(
+        _ body: @Sendable (Connection) throws(PostgresError) -> T
+    ) throws(PostgresError) -> T {
+        do {
+            return try attempt(body)
+        } catch .terminated {
+            do {
+                return try attempt(body)
+            } catch .terminated(let text) {
+                throw .unavailable(text)
+            }
+        }
+    }
+
+    private func attempt<T: Sendable>(
         _ body: @Sendable (Connection) throws(PostgresError) -> T
     ) throws(PostgresError) -> T {
         let live = try liveConnection()
         do {
             return try body(live)
         } catch {
-            if case .unavailable = error { connection = nil }
+            switch error {
+            case .unavailable, .terminated: connection = nil
+            case .server, .busy: break
+            }
             throw error
         }
     }

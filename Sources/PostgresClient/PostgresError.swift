@@ -7,12 +7,16 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
     case server(ServerError)
     /// Every pooled connection is busy and the wait queue is full or timed out.
     case busy(String)
+    /// The server ended this session (administrator command, shutdown) and said so: the
+    /// statement in flight did not commit, so the work may run again on a new connection.
+    case terminated(String)
 
     public var description: String {
         switch self {
         case .unavailable(let text): "database unavailable: \(text)"
         case .server(let error): "\(error.sqlState): \(error.message)"
         case .busy(let text): "database busy: \(text)"
+        case .terminated(let text): "database session ended: \(text)"
         }
     }
 }

@@ -83,7 +83,7 @@ actor PostingBatcher {
             // The whole statement failed (database gone, timeout): every document shares it.
             let failure: ServerError = switch error as? PostgresError {
             case .server(let server): server
-            case .unavailable(let text): ServerError(sqlState: "08000", message: text)
+            case .unavailable(let text), .terminated(let text): ServerError(sqlState: "08000", message: text)
             case .busy(let text): ServerError(sqlState: "53300", message: text)
             case nil: ServerError(sqlState: "XX000", message: String(describing: error))
             }

@@ -1,6 +1,6 @@
 /// A posted stock document as it is printed and listed: the receipt's content.
-public struct PostedDocument: Sendable, Codable, Equatable {
-    public struct Line: Sendable, Codable, Equatable {
+public struct PostedDocument: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
         public var lineNo: Int
         public var partNo: String
         public var description: String
@@ -24,10 +24,6 @@ public struct PostedDocument: Sendable, Codable, Equatable {
             self.value = value
         }
 
-        enum CodingKeys: String, CodingKey {
-            case lineNo = "line_no", partNo = "part_no", description, quantity, counted, unit
-            case unitCost = "unit_cost", value
-        }
     }
 
     public var docNo: String
@@ -74,26 +70,4 @@ public struct PostedDocument: Sendable, Codable, Equatable {
         self.replayed = replayed
     }
 
-    enum CodingKeys: String, CodingKey {
-        case docNo = "doc_no", type, title, titleZh = "title_zh", date, postedAt = "posted_at"
-        case location, locationName = "location_name", toLocation = "to_location"
-        case toLocationName = "to_location_name", counterparty, note, reason, clerk, ref, lines, total, replayed
-    }
-}
-
-extension ExactDecimal: Codable {
-    /// Exact decimals travel as JSON strings, never as JSON numbers that a parser may turn
-    /// into binary floating point.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = ExactDecimal(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a decimal: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

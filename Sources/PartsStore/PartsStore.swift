@@ -80,7 +80,6 @@ public struct PartsStore: Sendable {
 extension CommandContext {
     /// The actor as the SQL functions take it.
     var actorJSON: String {
-        let name = peer.userName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "{\"uid\":\(peer.uid),\"user\":\"\(name)\",\"role\":\"\(peer.role)\"}"
+        "{\"uid\":\(peer.uid),\"user\":\(JSONString.quoted(peer.userName)),\"role\":\"\(peer.role)\"}"
     }
 }

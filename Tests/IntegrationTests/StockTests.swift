@@ -72,6 +72,20 @@ struct StockTests {
         #expect(refused.code == 409)
     }
 
+    @Test func textSurvivesTheRoundTripThroughTheDatabase() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [])
+        try expectOK(client.send(#"part add P-Q "刹车 \"front\" \\ pad 🚗" cost=1"#))
+        try expectOK(client.send("receive MAIN P-Q:3"))
+        let issued = try client.send(#"issue MAIN P-Q:1 note="say \"hi\" \\ 左前门" to="WO 7/8""#)
+        #expect(issued.code == 201)
+        #expect(issued.body.contains(#"Note 备注  say "hi" \ 左前门"#))
+        #expect(issued.body.contains { $0.contains(#"刹车 "front" \ pad 🚗"#) })
+        #expect(issued.body.contains { $0.hasSuffix("WO 7/8") })
+        #expect(try client.send("doc show \(issued.lastText)").body == issued.body)
+    }
+
     @Test func theLedgerIsAppendOnly() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

@@ -1,4 +1,3 @@
-import Foundation
 import PartsDomain
 import PostgresClient
 
@@ -64,14 +63,6 @@ actor PostingBatcher {
         return items.map { $0.mapError(StoreError.init(server:)) }
     }
 
-    /// One batch item as post_stock_documents reports it.
-    private struct Item: Decodable {
-        let document: PostedDocument?
-        let sqlstate: String?
-        let message: String?
-        let constraint: String?
-    }
-
     private static func run(_ inputs: [String], _ pool: ConnectionPool) async -> [Result<PostedDocument, ServerError>] {
         let batch = "[" + inputs.joined(separator: ",") + "]"
         let json: String
@@ -89,16 +80,18 @@ actor PostingBatcher {
             }
             return Array(repeating: .failure(failure), count: inputs.count)
         }
-        guard let items = try? JSONDecoder().decode([Item].self, from: Data(json.utf8)), items.count == inputs.count else {
+        guard let items = (try? JSONValue.parse(json))?.array, items.count == inputs.count else {
             return Array(repeating: .failure(ServerError(sqlState: "XX000", message: "unreadable batch result from the database")),
                          count: inputs.count)
         }
         return items.map { item in
-            if var document = item.document {
-                document.lines.sort { $0.lineNo < $1.lineNo }
-                return .success(document)
+            if let document = item["document"] {
+                do throws(StoreError) { return .success(try PostedDocument(json: document)) } catch {
+                    return .failure(ServerError(sqlState: "XX000", message: error.message))
+                }
             }
-            return .failure(ServerError(sqlState: item.sqlstate ?? "XX000", message: item.message ?? "", constraint: item.constraint))
+            return .failure(ServerError(sqlState: item["sqlstate"]?.string ?? "XX000", message: item["message"]?.string ?? "",
+                                        constraint: item["constraint"]?.string))
         }
     }
 }

@@ -1,12 +1,12 @@
 import PartsDomain
 
 /// A stock document as a clerk typed it, checked for shape but not yet posted.
-public struct StockDocumentDraft: Sendable, Encodable {
-    public enum Kind: String, Sendable, Encodable {
+public struct StockDocumentDraft: Sendable {
+    public enum Kind: String, Sendable {
         case receipt = "GR", issue = "GI", transfer = "TR", adjustment = "AD"
     }
 
-    public struct Line: Sendable, Encodable, Equatable {
+    public struct Line: Sendable, Equatable {
         public var partNo: String
         /// Counted quantity for adjustments, else the quantity moved.
         public var quantity: ExactDecimal
@@ -17,8 +17,6 @@ public struct StockDocumentDraft: Sendable, Encodable {
             self.quantity = quantity
             self.unitCost = unitCost
         }
-
-        enum CodingKeys: String, CodingKey { case partNo = "part_no", quantity, unitCost = "unit_cost" }
     }
 
     public var kind: Kind
@@ -38,9 +36,5 @@ public struct StockDocumentDraft: Sendable, Encodable {
         self.note = note
         self.reason = reason
         self.lines = lines
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case kind = "type", location, toLocation = "to_location", counterparty, note, reason, lines
     }
 }

@@ -11,6 +11,7 @@
 #   PARTSD_CLUSTER_SCRIPT deploy/cluster.sh, to start private clusters (e.g. to restart PostgreSQL
 #                         under a running daemon without disturbing the other tests)
 #   PARTSD_BIN_DIR        where the debug build put partsd, partsctl and partsbench
+# PARTSD_TEST_TIMEOUT (seconds, default 1800, 0 for none) bounds `swift test`.
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,9 +31,27 @@ cleanup() {
     stop_cluster "$cluster"
     rm -rf "$cluster"
 }
+# The pids of every process below $1, deepest first.
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        descendants "$child"
+        printf '%s\n' "$child"
+    done
+}
+
+test_pid=
+# shellcheck disable=SC2317  # called by the signal traps
+on_signal() {
+    if [[ -n $test_pid ]]; then
+        # shellcheck disable=SC2046  # a list of pids
+        kill -TERM $(descendants "$test_pid") "$test_pid" 2>/dev/null || true
+    fi
+    exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 log "throwaway PostgreSQL in $cluster"
 start_cluster "$cluster" throwaway
@@ -47,7 +66,48 @@ swift build --build-tests
 export PARTSD_BIN_DIR
 PARTSD_BIN_DIR=$(swift build --show-bin-path)
 
+# A hung test must not hold CI for its whole time limit: after PARTSD_TEST_TIMEOUT seconds
+# (default 1800; 0 for none) the test processes are killed and the run fails.
+# shellcheck disable=SC2317  # runs in the background
+watchdog() {
+    local pid=$1 limit=$2 waited=0 victims
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        waited=$((waited + 1))
+        if ((waited >= limit)); then
+            : >"$cluster/watchdog-fired"
+            victims=$(descendants "$pid")
+            printf '\nerror: swift test did not finish within %s s; still running:\n' "$limit" >&2
+            # shellcheck disable=SC2086  # a list of pids
+            ps -o pid=,args= -p "$(printf '%s,' $victims "$pid" | sed 's/,$//')" >&2 || true
+            # shellcheck disable=SC2086
+            kill -TERM $victims "$pid" 2>/dev/null || true
+            sleep 5
+            # shellcheck disable=SC2086
+            kill -KILL $victims "$pid" 2>/dev/null || true
+            return 0
+        fi
+    done
+}
+
 log "swift test ${test_args[*]}"
 status=0
-swift test "${test_args[@]}" || status=$?
+timeout_seconds=${PARTSD_TEST_TIMEOUT:-1800}
+swift test "${test_args[@]}" &
+test_pid=$!
+watchdog_pid=
+if ((timeout_seconds > 0)); then
+    watchdog "$test_pid" "$timeout_seconds" &
+    watchdog_pid=$!
+fi
+wait "$test_pid" || status=$?
+if [[ -n $watchdog_pid ]]; then
+    if [[ -f $cluster/watchdog-fired ]]; then
+        wait "$watchdog_pid" 2>/dev/null || true # let it finish off what is left
+        status=124
+    else
+        kill "$watchdog_pid" 2>/dev/null || true
+        wait "$watchdog_pid" 2>/dev/null || true
+    fi
+fi
 exit "$status"

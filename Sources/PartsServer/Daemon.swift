@@ -11,7 +11,7 @@ public enum Daemon {
         let environmentVariables = ProcessInfo.processInfo.environment
         let pool = ConnectionPool(.init(conninfo: configuration.database, size: configuration.poolSize,
                                         statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds))
-        let store = PartsStore(pool: pool, logger: logger)
+        let store = PartsStore(pool: pool, logger: logger, postingFlushes: configuration.postingFlushes)
         do {
             try await prepareSchema(store, migrate: configuration.migrateOnStart, logger: logger)
         } catch {

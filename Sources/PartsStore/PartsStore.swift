@@ -10,10 +10,11 @@ public struct PartsStore: Sendable {
     let logger: Logger
     let batcher: PostingBatcher
 
-    public init(pool: ConnectionPool, logger: Logger) {
+    /// `postingFlushes`: stock postings committing at once (see PostingBatcher).
+    public init(pool: ConnectionPool, logger: Logger, postingFlushes: Int = 2) {
         self.pool = pool
         self.logger = logger
-        batcher = PostingBatcher(pool: pool, maxFlushes: pool.configuration.size / 2)
+        batcher = PostingBatcher(pool: pool, maxFlushes: min(postingFlushes, pool.configuration.size))
     }
 
     /// The migrations compiled into this build, from `sql/`.

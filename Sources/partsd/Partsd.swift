@@ -124,6 +124,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("database.url = \(configuration.database.isEmpty ? "(from PG* variables)" : "(set)")")
             print("database.pool_size = \(configuration.poolSize)")
             print("database.migrate_on_start = \(configuration.migrateOnStart)")
+            print("database.posting_flushes = \(configuration.postingFlushes)")
             print("limits.max_connections = \(configuration.maxConnections)")
             print("limits.idle_timeout_s = \(configuration.idleTimeoutSeconds)")
             print("limits.max_document_lines = \(configuration.maxDocumentLines)")

@@ -102,6 +102,10 @@ struct LifecycleTests {
         environment["PARTSD_DATABASE_POOL_SIZE"] = "6"
         let overridden = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
         #expect(overridden.output.contains("database.pool_size = 6"))
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/partsd.example.json").path
+        let shipped = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", example])
+        #expect(shipped.status == 0, "deploy/partsd.example.json: \(shipped.output)")
         let bad = directory + "/bad.json"
         try Data(#"{"access":{"grants":["li=emperor"]}}"#.utf8).write(to: URL(fileURLWithPath: bad))
         let refused = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", bad])

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var database = ""
     public var poolSize = 8
     public var migrateOnStart = false
+    /// Stock postings committing at once; concurrent postings wait and share the next commit.
+    public var postingFlushes = 2
     public var statementTimeoutMilliseconds = 30_000
     public var maxConnections = 64
     public var idleTimeoutSeconds = 900
@@ -43,6 +45,7 @@ public struct ServerConfiguration: Sendable {
         database = reader.string(forKey: "database.url", default: database)
         poolSize = reader.int(forKey: "database.pool_size", default: poolSize)
         migrateOnStart = reader.bool(forKey: "database.migrate_on_start", default: migrateOnStart)
+        postingFlushes = reader.int(forKey: "database.posting_flushes", default: postingFlushes)
         statementTimeoutMilliseconds = reader.int(forKey: "database.statement_timeout_ms", default: statementTimeoutMilliseconds)
         maxConnections = reader.int(forKey: "limits.max_connections", default: maxConnections)
         idleTimeoutSeconds = reader.int(forKey: "limits.idle_timeout_s", default: idleTimeoutSeconds)
@@ -59,6 +62,9 @@ public struct ServerConfiguration: Sendable {
     /// Refuses settings that would make the daemon misbehave later rather than now.
     public func validate() throws {
         guard (1...256).contains(poolSize) else { throw ConfigurationProblem("database.pool_size must be 1...256, got \(poolSize)") }
+        guard (1...poolSize).contains(postingFlushes) else {
+            throw ConfigurationProblem("database.posting_flushes must be 1...pool_size (\(poolSize)), got \(postingFlushes)")
+        }
         guard (1...10_000).contains(maxConnections) else {
             throw ConfigurationProblem("limits.max_connections must be 1...10000, got \(maxConnections)")
         }

@@ -115,8 +115,6 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return overflow ? nil : ExactDecimal(units: sum, scale: scale)
     }
 
-    public var negated: ExactDecimal { ExactDecimal(units: -units, scale: scale) }
-
     /// Plain notation with exactly `scale` fractional digits: "12.500", "-3", "0.050".
     public var description: String {
         let magnitude = units.magnitude

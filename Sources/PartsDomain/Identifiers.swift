@@ -11,11 +11,6 @@ public enum Identifier {
         isCode(text, maxLength: 32, extra: "_.-")
     }
 
-    /// Document numbers such as GI-2026-000042.
-    public static func isDocumentNumber(_ text: String) -> Bool {
-        isCode(text, maxLength: 40, extra: "-")
-    }
-
     private static func isCode(_ text: String, maxLength: Int, extra: String) -> Bool {
         guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= maxLength,
               ("A"..."Z").contains(first) || ("a"..."z").contains(first) || ("0"..."9").contains(first)

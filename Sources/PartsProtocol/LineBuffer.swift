@@ -20,9 +20,6 @@ public struct LineBuffer: Sendable {
         self.maxLineBytes = maxLineBytes
     }
 
-    /// Bytes buffered without a line end yet.
-    public var bufferedCount: Int { pending.count }
-
     /// Adds bytes and returns the events they complete. After `.tooLong` nothing more is
     /// returned: the caller closes the connection.
     public mutating func append(_ bytes: some Sequence<UInt8>) -> [Event] {

@@ -18,9 +18,6 @@ public final class Connection {
 
     public var isConnected: Bool { handle != nil && PQstatus(handle) == CONNECTION_OK }
 
-    /// The server's process id, for tests that want to kill this connection.
-    public var backendPID: Int32 { PQbackendPID(handle) }
-
     private func connect() throws(PostgresError) {
         PQfinish(handle)
         handle = nil

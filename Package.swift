@@ -6,6 +6,7 @@ import PackageDescription
 let migrationFiles = [
     "001_stock_ledger.sql",
     "002_batched_posting.sql",
+    "003_demand_history.sql",
 ]
 
 let settings: [SwiftSetting] = [
@@ -78,7 +79,7 @@ let package = Package(
         .target(
             name: "PartsServer",
             dependencies: [
-                "PartsStore", "PartsProtocol", "PartsDomain", "PostgresClient",
+                "PartsStore", "PartsProtocol", "PartsDomain", "PartsPlanning", "PostgresClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,62 @@
+import Foundation
+import PartsClient
+import PostgresClient
+import Testing
+
+@Suite("planning: history and plan show")
+struct PlanTests {
+    /// Ten units a week for twenty weeks: smooth demand, forecast 10 a week. Lead time 14 days
+    /// is two weeks, so lead-time demand is 20 and, with no forecast error, so is the reorder
+    /// point; four weeks of review make an order of 40, order-up-to 60, and an empty shelf
+    /// orders all 60.
+    @Test func aSmoothPartIsPlannedFromItsHistory() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4"))
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 20) k").rows.map { $0[0]! }
+        let added = try client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ") + " ref=h1")
+        #expect(added.lines == ["200 OK 20 history lines added for P-H at MAIN"])
+        #expect(try client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ") + " ref=h1").lines == added.lines)
+        _ = try client.send("format json")
+        let plan = try client.send("plan show P-H")
+        #expect(plan.code == 200, "\(plan)")
+        let fields = try JSONSerialization.jsonObject(with: Data(plan.json!.utf8)) as! [String: Any]
+        #expect(fields["location"] as? String == "MAIN")
+        #expect(fields["series"] as? String == Array(repeating: "10.000", count: 20).joined(separator: " "))
+        #expect(fields["class"] as? String == "smooth")
+        #expect(fields["forecast_per_week"] as? String == "10.000")
+        #expect(fields["lead_time_demand"] as? String == "20.000")
+        #expect(fields["safety_stock"] as? String == "0.000")
+        #expect(fields["reorder_point"] as? String == "20.000")
+        #expect(fields["order_up_to"] as? String == "60.000")
+        #expect(fields["suggested_order"] as? String == "60.000")
+        #expect((fields["why"] as? String)?.isEmpty == false)
+    }
+
+    @Test func historyRefusesWhatCannotBeDemand() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        #expect(try client.send("history add MAIN P-1001 2999-01-01:1").lastText == "2999-01-01 is in the future: history records past demand")
+        #expect(try client.send("history add MAIN P-1001 2026-02-30:1").code == 422)
+        #expect(try client.send("history add MAIN P-1001 2026-01-05:0").code == 422)
+        #expect(try client.send("history add MAIN P-404 2026-01-05:1").code == 404)
+        #expect(try client.send("history add MAIN P-1001 yesterday").code == 400)
+        #expect(try daemon.sql("SELECT count(*) FROM demand_history").scalar == "0")
+        let clerk = try daemon.socat(as: TestDaemon.clerkUID, ["history add MAIN P-1001 2026-01-05:1"])
+        #expect(clerk.contains("403 FORBIDDEN history add needs role manager"))
+    }
+
+    @Test func planShowAsksForALocationWhenThePartIsAtSeveral() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        try expectOK(client.send("transfer MAIN BR1 P-1001:1"))
+        #expect(try client.send("plan show P-1001").lastText == "P-1001 is planned per location: give location= one of BR1, MAIN")
+        #expect(try client.send("plan show P-1001 location=BR1").code == 200)
+        try expectOK(client.send("part add P-NONE \"never stocked\""))
+        #expect(try client.send("plan show P-NONE").code == 404)
+    }
+}

@@ -7,6 +7,7 @@ let migrationFiles = [
     "001_stock_ledger.sql",
     "002_batched_posting.sql",
     "003_demand_history.sql",
+    "004_planning_jobs.sql",
 ]
 
 let settings: [SwiftSetting] = [

@@ -6,5 +6,6 @@ public enum BundledSQL {
         ("001_stock_ledger.sql", PackageResources._01_stock_ledger_sql),
         ("002_batched_posting.sql", PackageResources._02_batched_posting_sql),
         ("003_demand_history.sql", PackageResources._03_demand_history_sql),
+        ("004_planning_jobs.sql", PackageResources._04_planning_jobs_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -91,7 +91,7 @@ public func quantityString(_ x: Double) -> String {
 
 /// Short text for explanations: at most `places` decimals, trailing zeros dropped
 /// (`0.100` → `0.1`, `3.000` → `3`).
-func plainNumber(_ x: Double, places: Int = 3) -> String {
+public func plainNumber(_ x: Double, places: Int = 3) -> String {
     var text = decimalString(x, places: places)
     if text.contains(".") {
         while text.last == "0" { text.removeLast() }

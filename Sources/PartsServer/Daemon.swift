@@ -20,10 +20,12 @@ public enum Daemon {
         }
         let notifier = SystemdNotifier(environment: environmentVariables)
         let listen = ListenSocket.resolve(path: configuration.socketPath, environment: environmentVariables)
-        let environment = CommandEnvironment(store: store, configuration: configuration, state: ServerState())
+        let jobs = JobRunner(store: store, configuration: configuration, logger: logger)
+        let environment = CommandEnvironment(store: store, configuration: configuration, state: ServerState(), jobs: jobs)
         let server = AdminServer(listen: listen, configuration: configuration, environment: environment,
                                  policy: AccessPolicy(grants: configuration.grants), notifier: notifier, logger: logger)
-        var services: [any Service] = [server]
+        // Jobs stop after the server: commands in progress may still be waiting on a run.
+        var services: [any Service] = [jobs, server]
         if let watchdog = Watchdog(notifier: notifier, environment: environmentVariables, pid: getpid()) {
             services.append(watchdog)
         }

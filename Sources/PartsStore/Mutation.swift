@@ -55,9 +55,10 @@ extension PartsStore {
         }
     }
 
-    /// Records a refused or failed command that would have changed data. Best effort: when
-    /// the database is down there is nowhere to write it, and the log has it instead.
-    public func auditFailure(_ context: CommandContext, code: Int) async {
+    /// Records a command's outcome where no transaction of its own writes the audit row: a
+    /// refused or failed command that would have changed data, or a job started. Best effort:
+    /// when the database is down there is nowhere to write it, and the log has it instead.
+    public func audit(_ context: CommandContext, code: Int) async {
         do {
             _ = try await pool.withConnection { connection throws(PostgresError) in
                 try connection.query("SELECT write_audit($1::jsonb, $2, $3, NULL, $4)",

@@ -72,6 +72,17 @@ public final class Connection {
         return try consume(result, handle)
     }
 
+    /// Runs one statement with text parameters without preparing it: for statements run once
+    /// per connection, and for DECLARE ... CURSOR, which takes parameters but cannot be prepared.
+    @discardableResult
+    public func queryOnce(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        guard let handle else { throw .unavailable("not connected") }
+        let result = withOptionalCStrings(parameters) { pointers in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        return try consume(result, handle)
+    }
+
     /// Runs statements with no parameters (one or several separated by semicolons), e.g. a
     /// migration file or BEGIN/COMMIT. Never pass user input here.
     @discardableResult

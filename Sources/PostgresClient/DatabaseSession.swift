@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 
 /// One pooled connection and the thread it blocks on.
 ///
@@ -77,5 +78,23 @@ public actor DatabaseSession {
     /// Closes the connection; the next `run` opens a new one.
     public func disconnect() {
         connection = nil
+    }
+}
+
+extension DatabaseSession {
+    /// Lends `body` a session on a thread of its own, outside every pool, and closes both
+    /// afterwards. Long jobs use it so that a nightly run never holds a connection the clerks'
+    /// commands are waiting for.
+    public static func withDedicated<T: Sendable>(
+        conninfo: String, setup: [String] = [],
+        _ body: (DatabaseSession) async throws -> T
+    ) async throws -> T {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let session = DatabaseSession(loop: group.next(), conninfo: conninfo, setup: setup)
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body(session)) } catch { outcome = .failure(error) }
+        await session.disconnect()
+        try? await group.shutdownGracefully()
+        return try outcome.get()
     }
 }

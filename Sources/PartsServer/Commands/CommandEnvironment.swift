@@ -5,4 +5,5 @@ struct CommandEnvironment: Sendable {
     let store: PartsStore
     let configuration: ServerConfiguration
     let state: ServerState
+    let jobs: JobRunner
 }

@@ -9,6 +9,8 @@ struct Invocation: Sendable {
     let peer: Peer
     let context: CommandContext
     let limits: Limits
+    /// Where a long command reports how it is getting on before its reply.
+    var progress: ProgressSink = .collecting
 
     struct Limits: Sendable {
         var maxDocumentLines: Int
@@ -45,6 +47,17 @@ struct Invocation: Sendable {
         guard text.count <= maxLength else { throw .invalid("\(key) is longer than \(maxLength) characters") }
         return text
     }
+}
+
+/// Where a long command writes progress lines while it works. In text mode each one goes out
+/// at once as a continued line of the reply (`202-...`); a JSON reply is exactly one line, so
+/// there the command collects them into its reply instead.
+struct ProgressSink: Sendable {
+    /// Lines written here reach the client now.
+    let streams: Bool
+    let write: @Sendable (String) async -> Void
+
+    static let collecting = ProgressSink(streams: false) { _ in }
 }
 
 enum IsoDate {

@@ -3,14 +3,9 @@ import PartsPlanning
 import PartsProtocol
 import PartsStore
 
-/// history add (past demand brought from another system) and plan show (one part's planning
-/// numbers, explained).
+/// history add (past demand brought from another system), plan show (one part's planning
+/// numbers, explained) and the planning settings.
 enum PlanCommands {
-    /// Two years of weekly history, as the methods for intermittent demand want.
-    static let historyDays = 728
-    /// Lead time for parts whose master data names none.
-    static let defaultLeadDays = 14
-
     static let specs: [CommandSpec] = [
         CommandSpec("history add", "history add <location> <part_no> <date>:<qty> ...",
                     "records past demand that planning reads like goods issues", role: .manager, changesData: true,
@@ -27,10 +22,53 @@ enum PlanCommands {
                     role: .viewer, positional: 1...1, named: ["location"]) { invocation, environment throws(CommandFailure) in
             let partNo = invocation.argument(0)!
             let location = try await planningLocation(partNo, invocation[named: "location"], environment.store)
-            let input = try await environment.store.run { store throws(StoreError) in
-                try await store.planningInput(partNo: partNo, location: location, days: historyDays)
+            let planner = try await planner(environment.store)
+            let row = try await environment.store.run { store throws(StoreError) in
+                try await store.planningRow(partNo: partNo, location: location, window: planner.window)
             }
-            return try plan(input)
+            guard let row else { throw .notFound("\(partNo) has no stock and no demand at \(location): nothing to plan") }
+            return try show(row, planner)
+        },
+        CommandSpec("plan set", "plan set [location=<code>] <setting>=<value|default> ...",
+                    "planning settings for every location, or one: " + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
+                    role: .manager, changesData: true,
+                    named: Set(PlanningSettingKey.allCases.map(\.rawValue)).union(["location"])) { invocation, environment throws(CommandFailure) in
+            let location = invocation[named: "location"]
+            var changes: [PlanningSettingKey: String?] = [:]
+            for key in PlanningSettingKey.allCases {
+                guard let value = invocation[named: key.rawValue] else { continue }
+                if location != nil, key.isGlobalOnly { throw .invalid("\(key.rawValue) is set for every location at once: leave out location=") }
+                changes[key] = value == "default" ? nil : value
+            }
+            guard !changes.isEmpty else { throw .badRequest("name at least one setting; usage: plan set [location=<code>] <setting>=<value> ...") }
+            // Check the result, not only each value: a change must leave every location plannable.
+            var rows = try await environment.store.run { store throws(StoreError) in try await store.planningSettingRows() }
+            var row = rows.first { $0.location == location } ?? PlanningSettingRow(location: location, values: [:])
+            for (key, value) in changes { row.values[key] = value }
+            rows.removeAll { $0.location == location }
+            rows.append(row)
+            for scope in [nil] + rows.map(\.location) {
+                try PlanningSettings.effective(rows, location: scope).validate()
+            }
+            let outcome = try await environment.store.run { store throws(StoreError) in
+                try await store.setPlanningSettings(location: location, changes, invocation.context)
+            }
+            return Reply(outcome)
+        },
+        CommandSpec("plan settings", "plan settings [location=<code>]",
+                    "the planning settings in force, and where each comes from", role: .viewer,
+                    named: ["location"]) { invocation, environment throws(CommandFailure) in
+            let location = invocation[named: "location"]
+            let rows = try await environment.store.run { store throws(StoreError) in try await store.planningSettingRows() }
+            let settings = try PlanningSettings.effective(rows, location: location)
+            let own = rows.first { $0.location == location }?.values ?? [:]
+            let inherited = location == nil ? [:] : rows.first { $0.location == nil }?.values ?? [:]
+            let table = Table(columns: [.init("setting"), .init("value", nil, .right), .init("source")],
+                              rows: PlanningSettingKey.allCases.map { key in
+                                  let source = own[key] != nil ? (location ?? "all locations") : inherited[key] != nil ? "all locations" : "built-in"
+                                  return [.text(key.rawValue), .text(settings.value(of: key)), .text(source)]
+                              })
+            return Reply(.ok, "planning settings for \(location ?? "every location")", blocks: [.table(table)])
         },
     ]
 
@@ -45,35 +83,27 @@ enum PlanCommands {
         }
     }
 
-    static func plan(_ input: PlanningInput) throws(CommandFailure) -> Reply {
-        guard let today = PlanningDate(input.today) else { throw .init(.internalError, "unreadable date \(input.today)") }
-        // The series runs over complete weeks only, from the week of the first demand (a part
-        // new to the catalogue is not charged with years of zeros) to last week.
-        let through = today.adding(days: -7)
-        let firstDemand = input.demand.first.flatMap { PlanningDate($0.date) }
-        let from = firstDemand.map { $0 } ?? through
-        let series = DemandSeries(period: .week, from: from, through: through,
-                                  demand: input.demand.compactMap { line in
-                                      PlanningDate(line.date).map { (date: $0, quantity: number(line.quantity)) }
-                                  })
-        let leadDays = input.leadDays ?? defaultLeadDays
-        let result: PartPlan
-        do {
-            result = try PartPlan.compute(
-                series: series, parameters: PlanningParameters(),
-                leadTime: try LeadTime(days: Double(leadDays), period: .week),
-                stock: StockPosition(onHand: number(input.onHand), onOrder: number(input.onOrder), reserved: number(input.reserved)),
-                constraints: try OrderConstraints(packMultiple: number(input.pack)),
-                unitCost: number(input.cost))
-        } catch {
-            throw .invalid(error.description)
-        }
+    static func planner(_ store: PartsStore) async throws(CommandFailure) -> Planner {
+        let rows = try await store.run { store throws(StoreError) in try await store.planningSettingRows() }
+        let today = try await store.run { store throws(StoreError) in try await store.today() }
+        return try Planner(rows: rows, today: today)
+    }
+
+    static func show(_ row: PlanningRow, _ planner: Planner) throws(CommandFailure) -> Reply {
+        let plan: PartPlan
+        do { plan = try planner.plan(row) } catch { throw .invalid(error.description) }
+        let settings = planner.settings(for: row.location)
         var fields = [
-            Field("part_no", .text(input.partNo)), Field("location", .text(input.location)), Field("unit", .text(input.unit)),
-            Field("lead_days", .text(input.leadDays.map(String.init) ?? "\(defaultLeadDays) (default)")),
-            Field("series", .text(series.values.map { quantityString($0) }.joined(separator: " "))),
+            Field("part_no", .text(row.partNo)), Field("location", .text(row.location)), Field("unit", .text(row.unit)),
+            Field("lead_days", .text(row.leadDays.map(String.init) ?? "\(settings.defaultLeadDays) (default)")),
+            Field("on_hand", .decimal(row.onHand)), Field("on_order", .decimal(row.onOrder)),
+            Field("reserved", .decimal(row.reserved)), Field("back_ordered", .decimal(row.backOrdered)),
+            Field("series", .text(plan.series.values.map { quantityString($0) }.joined(separator: " "))),
         ]
-        fields += result.lines.map { Field(key($0.name), .text($0.value)) }
+        fields += plan.lines.map { Field(key($0.name), .text($0.value)) }
+        if let days = planner.daysOfSupply(plan) {
+            fields.append(Field("days_of_supply_after_order", .text(decimalString(days, places: 1))))
+        }
         return Reply(.ok, blocks: [.record(fields)])
     }
 
@@ -89,11 +119,6 @@ enum PlanCommands {
         }
         while out.last == "_" { out.removeLast() }
         return out
-    }
-
-    /// Statistics work in binary floating point; quantities come back as exact decimals.
-    private static func number(_ value: ExactDecimal) -> Double {
-        Double(value.description) ?? 0
     }
 
     private static func historyEntries(_ words: [String], maxLines: Int) throws(CommandFailure) -> [(date: String, quantity: ExactDecimal)] {

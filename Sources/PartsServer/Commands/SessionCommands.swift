@@ -59,6 +59,7 @@ enum SessionCommands {
     private static func status(_ environment: CommandEnvironment) async -> Reply {
         let reachable = await environment.store.ping()
         let pool = await environment.store.poolUsage()
+        let jobs = (try? await environment.store.lastJobRuns()) ?? []
         return Reply(.ok, blocks: [.record([
             Field("version", .text("partsd/\(ServerState.version)")),
             Field("protocol", .integer(1)),
@@ -69,7 +70,10 @@ enum SessionCommands {
             Field("pool_waiting", .integer(pool.waiting)),
             Field("connections", .integer(environment.state.openConnections)),
             Field("max_connections", .integer(environment.configuration.maxConnections)),
-            Field("last_jobs", .text("none")),
+            Field("last_jobs", jobs.isEmpty ? .text("none") : .list(jobs.map { run in
+                .object([("job", .text(run.job)), ("job_id", .integer(Int(run.id))), ("state", .text(run.state)),
+                         ("started_at", .text(run.startedAt)), ("finished_at", .optional(run.finishedAt))])
+            })),
         ])])
     }
 }

@@ -23,6 +23,14 @@ public struct ServerConfiguration: Sendable {
     /// Lines in one posted document: a receipt longer than this is a data-entry mistake.
     public var maxDocumentLines = 200
     public var grants: [Grant] = []
+    /// The longest a job run may take (its statements' timeout, and a queued run's wait).
+    public var jobTimeoutSeconds = 7200
+    /// Part-locations a reorder run plans per round trip: its memory is bounded by this, not
+    /// by the catalogue.
+    public var reorderChunk = 1000
+    /// Local time of day the daemon takes the stock snapshot itself; nil leaves it to the
+    /// systemd timer.
+    public var snapshotAt: TimeOfDay?
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -50,6 +58,12 @@ public struct ServerConfiguration: Sendable {
         maxConnections = reader.int(forKey: "limits.max_connections", default: maxConnections)
         idleTimeoutSeconds = reader.int(forKey: "limits.idle_timeout_s", default: idleTimeoutSeconds)
         maxDocumentLines = reader.int(forKey: "limits.max_document_lines", default: maxDocumentLines)
+        jobTimeoutSeconds = reader.int(forKey: "jobs.timeout_s", default: jobTimeoutSeconds)
+        reorderChunk = reader.int(forKey: "jobs.reorder_chunk", default: reorderChunk)
+        if let text = reader.string(forKey: "jobs.snapshot_at"), !text.isEmpty {
+            guard let time = TimeOfDay(text) else { throw ConfigurationProblem("jobs.snapshot_at must be HH:MM, got \(text)") }
+            snapshotAt = time
+        }
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
         let level = reader.string(forKey: "log.level", default: "info")
         guard let parsedLevel = Logger.Level(rawValue: level) else {
@@ -74,6 +88,12 @@ public struct ServerConfiguration: Sendable {
         }
         guard statementTimeoutMilliseconds >= 100 else {
             throw ConfigurationProblem("database.statement_timeout_ms must be at least 100")
+        }
+        guard (10...86_400 * 7).contains(jobTimeoutSeconds) else {
+            throw ConfigurationProblem("jobs.timeout_s must be 10...604800, got \(jobTimeoutSeconds)")
+        }
+        guard (10...10_000).contains(reorderChunk) else {
+            throw ConfigurationProblem("jobs.reorder_chunk must be 10...10000, got \(reorderChunk)")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count <= 107 else {
             throw ConfigurationProblem("socket.path must be 1 to 107 bytes (the Unix socket limit)")

@@ -34,7 +34,7 @@ public struct AdminServer: Service {
         let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
             PeerCredentials.of(channel).flatMapThrowing { credentials in
-                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                 try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
                 return (try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel), credentials)
             }
@@ -105,7 +105,9 @@ public struct AdminServer: Service {
                         for event in lines.append(chunk.readableBytesView) {
                             switch event {
                             case .line(let line):
-                                let (output, effect) = await session.handle(line)
+                                let (output, effect) = await session.handle(line) { text in
+                                    try? await outbound.write(ByteBuffer(string: text))
+                                }
                                 if !output.isEmpty { try await outbound.write(ByteBuffer(string: output)) }
                                 if effect == .close { return }
                             case .invalidUTF8:
@@ -139,14 +141,15 @@ public struct AdminServer: Service {
     }
 }
 
-/// Closes a connection that sent nothing for the idle timeout, so abandoned clients do not
-/// hold connection slots forever.
+/// Closes a connection that neither sent nor received anything for the idle timeout, so
+/// abandoned clients do not hold connection slots forever. Output counts as activity: a client
+/// waiting for a long job gets progress lines and stays connected.
 final class CloseWhenIdle: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all {
             context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)

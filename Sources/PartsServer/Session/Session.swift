@@ -27,7 +27,9 @@ struct Session {
 
     /// Serves one request line: the reply text to write (empty for blank and comment lines)
     /// and what the command does to the connection.
-    mutating func handle(_ line: String) async -> (output: String, effect: SessionEffect) {
+    ///
+    /// `write` sends text to the client at once: long commands stream progress through it.
+    mutating func handle(_ line: String, write: @escaping @Sendable (String) async -> Void = { _ in }) async -> (output: String, effect: SessionEffect) {
         let started = ContinuousClock.now
         let request: Request
         do {
@@ -37,7 +39,7 @@ struct Session {
             guard case .badRequest(let message) = error else { return ("", .none) }
             return (render(.error(.badRequest, message)), .none)
         }
-        let (reply, effect, name) = await dispatch(request)
+        let (reply, effect, name) = await dispatch(request, write: write)
         if reply.status == .internalError {
             logger.error("command failed", metadata: ["command": "\(line)", "error": "\(reply.message)"])
         }
@@ -57,7 +59,7 @@ struct Session {
         }
     }
 
-    private func dispatch(_ request: Request) async -> (Reply, SessionEffect?, String) {
+    private func dispatch(_ request: Request, write: @escaping @Sendable (String) async -> Void) async -> (Reply, SessionEffect?, String) {
         guard let (spec, used) = table.lookup(request.positional) else {
             let noun = request.positional.first ?? ""
             let verbs = table.verbs(of: noun)
@@ -69,15 +71,18 @@ struct Session {
         }
         let arguments = Array(request.positional.dropFirst(used))
         let context = CommandContext(peer: peer, command: request.line, ref: request[named: "ref"], fingerprint: request.fingerprint)
-        let invocation = Invocation(request: request, arguments: arguments, peer: peer, context: context,
+        var invocation = Invocation(request: request, arguments: arguments, peer: peer, context: context,
                                     limits: .init(maxDocumentLines: environment.configuration.maxDocumentLines))
+        if format == .text {
+            invocation.progress = ProgressSink(streams: true) { line in await write("\(ReplyStatus.accepted.rawValue)-\(line)\n") }
+        }
         do {
             try check(invocation, against: spec)
             let reply = try await spec.run(invocation, environment)
             return (reply, spec.effect?(invocation), spec.name)
         } catch {
             if spec.changesData, error.status != .unavailable, error.status != .badRequest {
-                await environment.store.auditFailure(context, code: error.status.rawValue)
+                await environment.store.audit(context, code: error.status.rawValue)
             }
             return (error.reply, nil, spec.name)
         }

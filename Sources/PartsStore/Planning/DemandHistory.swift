@@ -1,23 +1,6 @@
 import PartsDomain
 import PostgresClient
 
-/// What planning needs to know about one part at one location.
-public struct PlanningInput: Sendable {
-    public var partNo: String
-    public var location: String
-    public var unit: String
-    public var cost: ExactDecimal
-    public var pack: ExactDecimal
-    public var leadDays: Int?
-    public var onHand: ExactDecimal
-    public var reserved: ExactDecimal
-    public var onOrder: ExactDecimal
-    /// The database's date today: the same calendar the documents are dated by.
-    public var today: String
-    /// Demand per day, oldest first, over the requested window.
-    public var demand: [(date: String, quantity: ExactDecimal)]
-}
-
 extension PartsStore {
     /// Records past demand. All lines or none; dates and quantities were checked by the caller.
     public func addHistory(location: String, partNo: String, entries: [(date: String, quantity: ExactDecimal)],
@@ -48,28 +31,6 @@ extension PartsStore {
                     OR EXISTS (SELECT 1 FROM demand_line d WHERE d.part_id = p.id AND d.location_id = l.id)
                  ORDER BY l.code
                 """, [partNo]).rows.map { $0[0]! }
-        }
-    }
-
-    /// The part's master data, stock position and daily demand over the last `days` days.
-    public func planningInput(partNo: String, location: String, days: Int) async throws(StoreError) -> PlanningInput {
-        try await read { connection throws(PostgresError) in
-            let ids = try Self.partAndLocation(partNo, location, connection)
-            let head = try connection.query("""
-                SELECT p.unit, p.cost, p.pack, p.lead_days,
-                       coalesce(b.on_hand, 0), coalesce(b.reserved, 0), on_order(p.id, $2), current_date
-                  FROM part p LEFT JOIN stock_balance b ON b.part_id = p.id AND b.location_id = $2
-                 WHERE p.id = $1
-                """, [ids.part, ids.location]).rows[0]
-            let demand = try connection.query("""
-                SELECT demand_date, sum(quantity) FROM demand_line
-                 WHERE part_id = $1 AND location_id = $2 AND demand_date > current_date - $3::integer
-                 GROUP BY demand_date ORDER BY demand_date
-                """, [ids.part, ids.location, String(days)]).rows.map { (date: $0[0]!, quantity: decimal($0[1])) }
-            return PlanningInput(partNo: partNo, location: location, unit: head[0]!, cost: decimal(head[1]),
-                                 pack: decimal(head[2]), leadDays: head[3].flatMap { Int($0) },
-                                 onHand: decimal(head[4]), reserved: decimal(head[5]), onOrder: decimal(head[6]),
-                                 today: head[7]!, demand: demand)
         }
     }
 

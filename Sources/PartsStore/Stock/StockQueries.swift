@@ -127,7 +127,7 @@ extension PartsStore {
         if exists == 0 { throw .notFound("unknown part \(partNo)") }
     }
 
-    func requireLocation(_ code: String) async throws(StoreError) {
+    public func requireLocation(_ code: String) async throws(StoreError) {
         let exists = try await read { connection throws(PostgresError) in
             try connection.query("SELECT 1 FROM location WHERE code = $1", [code]).count
         }

@@ -1,0 +1,102 @@
+import PartsDomain
+import PartsPlanning
+import PartsProtocol
+import PartsStore
+
+/// Turns what the store reads about a part-location into its plan. `plan show` and the
+/// reorder run both plan through here, so the numbers a manager checks one part by are the
+/// numbers the nightly run used.
+struct Planner: Sendable {
+    /// Settings per location code; `fallback` for a location without its own row.
+    let settings: [String: PlanningSettings]
+    let fallback: PlanningSettings
+    let window: PlanningWindow
+    let period: PlanningPeriod
+    private let through: PlanningDate
+    private let from: PlanningDate
+
+    /// The window of whole periods before `today`, as long as the history setting says.
+    init(rows: [PlanningSettingRow], today: String) throws(CommandFailure) {
+        guard let day = PlanningDate(today) else { throw .init(.internalError, "unreadable date \(today)") }
+        fallback = try PlanningSettings.effective(rows, location: nil)
+        var settings: [String: PlanningSettings] = [:]
+        for case let location? in rows.map(\.location) {
+            settings[location] = try PlanningSettings.effective(rows, location: location)
+        }
+        self.settings = settings
+        period = fallback.period
+        // Only complete periods: this week's demand so far would read as a drop.
+        through = period.start(containing: day).adding(days: -1)
+        from = period.start(containing: through.adding(days: 1 - fallback.historyDays))
+        window = PlanningWindow(period: period.rawValue, from: from.description, through: through.description)
+    }
+
+    func settings(for location: String) -> PlanningSettings { settings[location] ?? fallback }
+
+    /// The series starts at the period of the first demand: a part new to the catalogue is not
+    /// charged with years of zeros it never had the chance to sell in.
+    func series(_ row: PlanningRow) -> DemandSeries {
+        let demand = row.demand.compactMap { line in
+            PlanningDate(line.start).map { (date: $0, quantity: number(line.quantity)) }
+        }
+        return DemandSeries(period: period, from: demand.first?.date ?? through, through: through, demand: demand)
+    }
+
+    func plan(_ row: PlanningRow) throws(PlanningError) -> PartPlan {
+        let settings = settings(for: row.location)
+        return try PartPlan.compute(
+            series: series(row), parameters: settings.parameters,
+            leadTime: try LeadTime(days: Double(row.leadDays ?? settings.defaultLeadDays),
+                                   standardDeviationDays: settings.leadDaysSD, period: period),
+            abcClass: ABCClass(rawValue: row.abcClass) ?? .c,
+            stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
+                                 reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
+            constraints: try OrderConstraints(packMultiple: number(row.pack)),
+            unitCost: number(row.cost))
+    }
+
+    /// Days the stock would last after the suggested order arrives, at the forecast rate.
+    func daysOfSupply(_ plan: PartPlan) -> Double? {
+        let perDay = plan.forecastPerPeriod / period.averageDays
+        guard perDay > 0 else { return nil }
+        return max(0, plan.inventoryPosition + plan.suggestedOrder) / perDay
+    }
+
+    /// The proposal line for a part-location. A part whose order would push its days of supply
+    /// past the warehouse's maximum is flagged for the manager, never silently cut.
+    func line(_ row: PlanningRow) -> ReorderLine {
+        let plan: PartPlan
+        do {
+            plan = try self.plan(row)
+        } catch {
+            return ReorderLine(partID: row.partID, locationID: row.locationID, demandClass: "error", abcClass: row.abcClass,
+                               method: "-", forecast: "0", safetyStock: "0", reorderPoint: "0", orderUpTo: "0",
+                               position: "0", suggested: "0", unitCost: row.cost.description, daysOfSupply: nil,
+                               flagged: true, why: "not planned: \(error.description)")
+        }
+        let days = daysOfSupply(plan)
+        var why = plan.why
+        var flagged = false
+        if plan.suggestedOrder > 0, let limit = row.maxDaysOfSupply {
+            if let days, days > Double(limit) {
+                flagged = true
+                why += "; flagged: \(plainNumber(days, places: 1)) days of supply after this order, the maximum is \(limit)"
+            } else if days == nil {
+                flagged = true
+                why += "; flagged: no forecast demand, so this order is never used up (maximum \(limit) days of supply)"
+            }
+        }
+        return ReorderLine(
+            partID: row.partID, locationID: row.locationID, demandClass: plan.demandClass.rawValue, abcClass: plan.abcClass.rawValue,
+            method: plan.method.rawValue, forecast: quantityString(plan.forecastPerPeriod),
+            safetyStock: quantityString(max(0, plan.safetyStock)), reorderPoint: quantityString(plan.reorderPoint),
+            orderUpTo: quantityString(plan.orderUpTo), position: quantityString(plan.inventoryPosition),
+            suggested: quantityString(plan.suggestedOrder), unitCost: row.cost.description,
+            daysOfSupply: days.map { decimalString(min($0, 99_999_999), places: 1) }, flagged: flagged, why: why)
+    }
+}
+
+/// Statistics work in binary floating point; quantities come back as exact decimals.
+func number(_ value: ExactDecimal) -> Double {
+    Double(value.description) ?? 0
+}

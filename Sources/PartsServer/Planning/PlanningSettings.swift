@@ -1,0 +1,100 @@
+import PartsDomain
+import PartsPlanning
+import PartsStore
+
+/// The settings one location plans with: built-in defaults, overridden by the row for every
+/// location, overridden by the location's own row.
+struct PlanningSettings: Sendable, Equatable {
+    var parameters = PlanningParameters()
+    /// Days of history a run reads.
+    var historyDays = 728
+    /// Lead time for parts whose master data names none.
+    var defaultLeadDays = 14
+    /// Spread of the lead time in days (0: deliveries keep their date).
+    var leadDaysSD = 0.0
+    /// Days without an issue after which stock counts as dead.
+    var deadDays = 180
+
+    var period: PlanningPeriod { parameters.period }
+
+    /// The effective settings of `location` (nil: what every location inherits).
+    static func effective(_ rows: [PlanningSettingRow], location: String?) throws(CommandFailure) -> PlanningSettings {
+        var settings = PlanningSettings()
+        for row in rows where row.location == nil || row.location == location {
+            for (key, value) in row.values { try settings.apply(key, value) }
+        }
+        return settings
+    }
+
+    /// Sets one value from its text, checking its form; `validate()` checks the whole.
+    mutating func apply(_ key: PlanningSettingKey, _ text: String) throws(CommandFailure) {
+        switch key {
+        case .period:
+            guard let period = PlanningPeriod(rawValue: text) else { throw .invalid("period must be day, week or month, got \(text)") }
+            parameters.period = period
+        case .historyDays: historyDays = try Self.integer(key, text, 28...3660)
+        case .leadDays: defaultLeadDays = try Self.integer(key, text, 0...3650)
+        case .deadDays: deadDays = try Self.integer(key, text, 1...3660)
+        case .serviceA: parameters.serviceLevelA = try Self.number(key, text)
+        case .serviceB: parameters.serviceLevelB = try Self.number(key, text)
+        case .serviceC: parameters.serviceLevelC = try Self.number(key, text)
+        case .alpha:
+            let alpha = try Self.number(key, text)
+            parameters.sesAlpha = alpha
+            parameters.crostonAlpha = alpha
+            parameters.tsbAlpha = alpha
+        case .beta: parameters.tsbBeta = try Self.number(key, text)
+        case .reviewPeriods: parameters.reviewPeriods = try Self.number(key, text)
+        case .orderingCost: parameters.orderingCost = try Self.number(key, text)
+        case .holdingRate: parameters.annualHoldingRate = try Self.number(key, text)
+        case .leadDaysSD: leadDaysSD = try Self.number(key, text)
+        case .slowMover: parameters.slowMoverThreshold = try Self.number(key, text)
+        }
+    }
+
+    /// Refuses what the maths cannot work with (a service level of 1.5, a negative spread).
+    func validate() throws(CommandFailure) {
+        do {
+            try parameters.validate()
+            _ = try LeadTime(days: Double(defaultLeadDays), standardDeviationDays: leadDaysSD, period: period)
+        } catch {
+            throw .invalid(error.description)
+        }
+    }
+
+    /// The value each key has here, as `plan settings` shows it.
+    func value(of key: PlanningSettingKey) -> String {
+        func number(_ x: Double?) -> String { x.map { plainNumber($0, places: 6) } ?? "-" }
+        switch key {
+        case .period: return period.rawValue
+        case .historyDays: return String(historyDays)
+        case .serviceA: return number(parameters.serviceLevelA)
+        case .serviceB: return number(parameters.serviceLevelB)
+        case .serviceC: return number(parameters.serviceLevelC)
+        case .alpha: return number(parameters.sesAlpha)
+        case .beta: return number(parameters.tsbBeta)
+        case .reviewPeriods: return number(parameters.reviewPeriods)
+        case .orderingCost: return number(parameters.orderingCost)
+        case .holdingRate: return number(parameters.annualHoldingRate)
+        case .leadDays: return String(defaultLeadDays)
+        case .leadDaysSD: return number(leadDaysSD)
+        case .slowMover: return number(parameters.slowMoverThreshold)
+        case .deadDays: return String(deadDays)
+        }
+    }
+
+    private static func integer(_ key: PlanningSettingKey, _ text: String, _ range: ClosedRange<Int>) throws(CommandFailure) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw .invalid("\(key.rawValue) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(text)")
+        }
+        return value
+    }
+
+    /// Plain decimals only: no exponents, no nan or inf sneaking in through Double's parser.
+    private static func number(_ key: PlanningSettingKey, _ text: String) throws(CommandFailure) -> Double {
+        guard let exact = ExactDecimal(text), exact.scale <= 6, let value = Double(exact.description) else {
+            throw .invalid("\(key.rawValue) must be a decimal number with at most 6 places, got \(text)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,165 @@
+import PartsDomain
+import PostgresClient
+
+/// One line of a reorder proposal as the planner computed it. Numbers are decimal text,
+/// rounded by the planner, so the database stores exactly what the manager is shown.
+public struct ReorderLine: Sendable {
+    public var partID: Int
+    public var locationID: Int
+    public var demandClass: String
+    public var abcClass: String
+    public var method: String
+    public var forecast: String
+    public var safetyStock: String
+    public var reorderPoint: String
+    public var orderUpTo: String
+    public var position: String
+    public var suggested: String
+    public var unitCost: String
+    public var daysOfSupply: String?
+    public var flagged: Bool
+    public var why: String
+
+    public init(partID: Int, locationID: Int, demandClass: String, abcClass: String, method: String, forecast: String,
+                safetyStock: String, reorderPoint: String, orderUpTo: String, position: String, suggested: String,
+                unitCost: String, daysOfSupply: String?, flagged: Bool, why: String) {
+        self.partID = partID
+        self.locationID = locationID
+        self.demandClass = demandClass
+        self.abcClass = abcClass
+        self.method = method
+        self.forecast = forecast
+        self.safetyStock = safetyStock
+        self.reorderPoint = reorderPoint
+        self.orderUpTo = orderUpTo
+        self.position = position
+        self.suggested = suggested
+        self.unitCost = unitCost
+        self.daysOfSupply = daysOfSupply
+        self.flagged = flagged
+        self.why = why
+    }
+}
+
+/// What a finished reorder run produced.
+public struct ReorderRunOutcome: Sendable {
+    public var proposalNo: String
+    public var planned: Int
+    public var toOrder: Int
+    public var flagged: Int
+    public var orderValue: String
+    public var superseded: [String]
+}
+
+extension JobSession {
+    /// Plans every part-location in scope and writes the proposal, all in one transaction:
+    /// a run that fails part-way leaves no half proposal.
+    ///
+    /// The history is read through a cursor `chunkSize` part-locations at a time and each
+    /// chunk's lines are written before the next is fetched, so memory stays flat however
+    /// large the catalogue. `plan` runs on the session's own thread, next to the data.
+    public func reorder(
+        jobID: Int64, location: String?, window: PlanningWindow, chunkSize: Int,
+        plan: @escaping @Sendable (PlanningRow) -> ReorderLine,
+        progress: @Sendable (Int) async -> Void
+    ) async throws(StoreError) -> ReorderRunOutcome {
+        do {
+            let proposal = try await run { connection throws(PostgresError) in
+                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                // The run sorts and groups the whole history once; give it room to do so in memory.
+                try connection.execute("SET LOCAL work_mem = '256MB'")
+                let row = try connection.query("""
+                    INSERT INTO reorder_proposal (proposal_no, job_id, scope, period)
+                    VALUES ('RP-' || extract(year FROM current_date) || '-' || lpad(nextval('reorder_proposal_seq')::text, 6, '0'), $1, $2, $3)
+                    RETURNING id, proposal_no
+                    """, [String(jobID), location, window.period]).rows[0]
+                try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql,
+                                         PlanningRows.parameters(location: location, partNo: nil, window: window))
+                return (id: row[0]!, number: row[1]!)
+            }
+            var planned = 0
+            while true {
+                if Task.isCancelled { throw StoreError.unavailable("the daemon is stopping; the run was rolled back") }
+                let fetched = try await run { connection throws(PostgresError) in
+                    let rows = try connection.execute("FETCH \(chunkSize) FROM planning").rows
+                    if !rows.isEmpty {
+                        try Self.insert(rows.map { plan(PlanningRows.parse($0)) }, proposal: proposal.id, connection)
+                    }
+                    return rows.count
+                }
+                planned += fetched
+                if fetched < chunkSize { break }
+                await progress(planned)
+            }
+            let total = planned
+            let outcome = try await run { connection throws(PostgresError) in
+                try connection.execute("CLOSE planning")
+                let superseded = try connection.query("""
+                    UPDATE reorder_proposal SET state = 'superseded'
+                     WHERE state = 'open' AND id <> $1 AND ($2::text IS NULL OR scope IS NULL OR scope = $2)
+                    RETURNING proposal_no
+                    """, [proposal.id, location]).rows.map { $0[0]! }
+                let totals = try connection.query("""
+                    SELECT count(*) FILTER (WHERE quantity > 0), count(*) FILTER (WHERE flagged),
+                           coalesce(sum(quantity * unit_cost), 0)::numeric(18,2)::text
+                      FROM reorder_line WHERE proposal_id = $1
+                    """, [proposal.id]).rows[0]
+                try connection.execute("COMMIT")
+                return ReorderRunOutcome(proposalNo: proposal.number, planned: total, toOrder: Int(totals[0]!)!,
+                                         flagged: Int(totals[1]!)!, orderValue: totals[2]!, superseded: superseded.sorted())
+            }
+            return outcome
+        } catch {
+            _ = try? await run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
+            throw StoreError(error)
+        }
+    }
+
+    private static func insert(_ lines: [ReorderLine], proposal: String, _ connection: Connection) throws(PostgresError) {
+        try connection.query("""
+            INSERT INTO reorder_line (proposal_id, part_id, location_id, demand_class, abc_class, method, forecast,
+                                      safety_stock, reorder_point, order_up_to, position, suggested, quantity, unit_cost,
+                                      days_of_supply, flagged, why)
+            SELECT $1, part_id, location_id, demand_class, abc_class, method, forecast, safety_stock, reorder_point,
+                   order_up_to, position, suggested, suggested, unit_cost, days_of_supply, flagged, why
+              FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[],
+                          $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[],
+                          $15::boolean[], $16::text[])
+                AS t(part_id, location_id, demand_class, abc_class, method, forecast, safety_stock, reorder_point,
+                     order_up_to, position, suggested, unit_cost, days_of_supply, flagged, why)
+            """, [
+                proposal,
+                ArrayLiteral.plain(lines.map { String($0.partID) }), ArrayLiteral.plain(lines.map { String($0.locationID) }),
+                ArrayLiteral.quoted(lines.map(\.demandClass)), ArrayLiteral.quoted(lines.map(\.abcClass)),
+                ArrayLiteral.quoted(lines.map(\.method)), ArrayLiteral.plain(lines.map(\.forecast)),
+                ArrayLiteral.plain(lines.map(\.safetyStock)), ArrayLiteral.plain(lines.map(\.reorderPoint)),
+                ArrayLiteral.plain(lines.map(\.orderUpTo)), ArrayLiteral.plain(lines.map(\.position)),
+                ArrayLiteral.plain(lines.map(\.suggested)), ArrayLiteral.plain(lines.map(\.unitCost)),
+                ArrayLiteral.plain(lines.map { $0.daysOfSupply ?? "NULL" }), ArrayLiteral.plain(lines.map { $0.flagged ? "t" : "f" }),
+                ArrayLiteral.quoted(lines.map(\.why)),
+            ])
+    }
+}
+
+/// PostgreSQL array literals for passing a column of values as one text parameter.
+enum ArrayLiteral {
+    /// Numbers, booleans and NULL: nothing to quote.
+    static func plain(_ values: [String]) -> String {
+        "{" + values.joined(separator: ",") + "}"
+    }
+
+    /// Text, each element quoted with `"` and `\` escaped.
+    static func quoted(_ values: [String]) -> String {
+        var out = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { out += "," }
+            out += "\""
+            for character in value {
+                if character == "\"" || character == "\\" { out += "\\" }
+                out.append(character)
+            }
+            out += "\""
+        }
+        return out + "}"
+    }
+}

@@ -41,7 +41,7 @@ enum JobWatch {
     /// The reply for a finished run: 200 when it succeeded, else the code its failure maps to.
     static func outcome(_ run: JobRun, progress: [String] = []) -> Reply {
         var blocks: [Block] = [.record(fields(run))]
-        if !progress.isEmpty { blocks.append(.lines(key: "progress", progress)) }
+        if !progress.isEmpty { blocks.append(.lines(key: "progress_lines", progress)) }
         if run.succeeded {
             return Reply(.ok, "job=\(run.id) \(run.job) succeeded: \(run.message ?? "")", blocks: blocks)
         }

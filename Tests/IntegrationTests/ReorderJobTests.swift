@@ -1,0 +1,240 @@
+import Foundation
+import PartsClient
+import PostgresClient
+import Testing
+
+@Suite("jobs: reorder runs, proposals and snapshots")
+struct ReorderJobTests {
+    /// P-H: ten a week for twenty weeks, lead time two weeks, nothing on hand (the worked
+    /// example of PlanTests): reorder point 20, order-up-to 60, so the run proposes 60.
+    private func smoothPart(_ daemon: TestDaemon, _ client: AdminConnection) throws {
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4 supplier=ACME"))
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 20) k").rows.map { $0[0]! }
+        try expectOK(client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ")))
+    }
+
+    /// Holds a job's advisory lock from another session, as another daemon's run would, for
+    /// `seconds`; returns once the lock is held.
+    private func holdLock(_ job: String, seconds: Double, _ daemon: TestDaemon) {
+        let held = DispatchSemaphore(value: 0)
+        let conninfo = daemon.conninfo
+        Thread {
+            guard let other = try? Connection(conninfo: conninfo) else {
+                held.signal()
+                return
+            }
+            _ = try? other.execute("SELECT pg_advisory_lock(hashtextextended('partsd job \(job)', 0))")
+            held.signal()
+            Thread.sleep(forTimeInterval: seconds)
+        }.start()
+        held.wait()
+    }
+
+    private func fields(_ reply: Reply) throws -> [String: Any] {
+        let json = try #require(reply.json)
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    }
+
+    @Test func aRunProposesWhatPlanShowExplainsAndTheManagerApprovesIt() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        let run = try client.send("job run reorder --wait")
+        #expect(run.code == 200, "\(run)")
+        let proposal = try #require(run.lastText.firstMatch(of: /RP-\d{4}-\d{6}/).map { String($0.output) })
+        #expect(run.lastText.contains("1 to order, value 240.00, 0 flagged"))
+
+        _ = try client.send("format json")
+        let shown = try fields(client.send("reorder show"))
+        #expect(shown["proposal"] as? String == proposal)
+        let lines = try #require(shown["lines"] as? [[String: Any]])
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        #expect(line["part_no"] as? String == "P-H")
+        #expect(line["class"] as? String == "smooth")
+        #expect(line["forecast"] as? String == "10.000")
+        #expect(line["reorder_point"] as? String == "20.000")
+        #expect(line["order_up_to"] as? String == "60.000")
+        #expect(line["suggested"] as? String == "60.000")
+        #expect(line["value"] as? String == "240.00")
+        // plan show and the run plan through the same code: the same numbers.
+        let plan = try fields(client.send("plan show P-H"))
+        #expect(plan["reorder_point"] as? String == line["reorder_point"] as? String)
+        #expect(plan["suggested_order"] as? String == line["suggested"] as? String)
+        _ = try client.send("format text")
+
+        #expect(try client.send("reorder set \(proposal) P-H:48 ref=s1").lastText == "\(proposal): 1 line changed")
+        #expect(try client.send("reorder set \(proposal) P-X:1").code == 404)
+        #expect(try client.send("reorder export \(proposal)").code == 409)
+        let clerk = try daemon.socat(as: TestDaemon.clerkUID, ["reorder approve \(proposal)"])
+        #expect(clerk.contains("403 FORBIDDEN"))
+        let approved = try client.send("reorder approve \(proposal)")
+        #expect(approved.lastText.hasPrefix("\(proposal) approved: 1 lines to order, value 192.00"), "\(approved)")
+        let again = try client.send("reorder approve \(proposal)")
+        #expect(again.code == 409)
+        #expect(again.lastText.contains("already approved by root"))
+        #expect(try client.send("reorder set \(proposal) P-H:1").code == 409)
+        let export = try client.send("reorder export \(proposal)")
+        #expect(export.lines.contains("200-supplier,part_no,description,location,quantity,unit,unit_cost,value"))
+        #expect(export.lines.contains("200-ACME,P-H,filter,MAIN,48.000,PCS,4.0000,192.00"), "\(export)")
+        #expect(try daemon.sql("SELECT count(*) FROM audit_log WHERE command LIKE 'reorder %' OR command LIKE 'job run%'").scalar == "7")
+    }
+
+    @Test func aNewRunSupersedesTheOpenProposalSoNothingIsOrderedTwice() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        try expectOK(client.send("job run reorder --wait"))
+        try expectOK(client.send("job run reorder location=MAIN --wait"))
+        let first = try #require(try daemon.sql("SELECT proposal_no FROM reorder_proposal ORDER BY id LIMIT 1").scalar)
+        #expect(try daemon.sql("SELECT state FROM reorder_proposal ORDER BY id").rows.map { $0[0]! } == ["superseded", "open"])
+        let refused = try client.send("reorder approve \(first)")
+        #expect(refused.code == 409)
+        #expect(refused.lastText.contains("superseded"))
+        #expect(try client.send("job run reorder location=NOWHERE").code == 404)
+        #expect(try client.send("job run snapshot location=MAIN").code == 400)
+        #expect(try client.send("job run dinner").code == 400)
+    }
+
+    @Test func anOrderThatWouldPassTheMaximumDaysOfSupplyIsFlaggedNotCut() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        // 60 units at 10 a week last 42 days: over a 30-day maximum.
+        try daemon.sql("""
+            INSERT INTO turnover_target (location_id, turnover, max_days, updated_by)
+            SELECT id, 12, 30, 'test' FROM location WHERE code = 'MAIN'
+            """)
+        let run = try client.send("job run reorder --wait")
+        #expect(run.lastText.contains("1 to order, value 240.00, 1 flagged"), "\(run)")
+        let line = try daemon.sql("SELECT quantity, flagged, days_of_supply, why FROM reorder_line").rows[0]
+        #expect(line[0] == "60.000")
+        #expect(line[1] == "t")
+        #expect(line[2] == "42.0")
+        #expect(line[3]!.contains("flagged: 42 days of supply after this order, the maximum is 30"))
+    }
+
+    @Test func aRunThatFailsPartWayLeavesNoHalfProposal() throws {
+        let daemon = try TestDaemon(environment: ["PARTSD_JOBS_REORDER_CHUNK": "10"])
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        for index in 1...25 {
+            try expectOK(client.send("part add P-\(index) \"part\" cost=1"))
+            try expectOK(client.send("receive MAIN P-\(index):1"))
+        }
+        // The second chunk's insert fails, after the first one was written.
+        try daemon.sql("""
+            CREATE SEQUENCE boom;
+            CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF nextval('boom') > 1 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NULL; END $$;
+            CREATE TRIGGER boom AFTER INSERT ON reorder_line FOR EACH STATEMENT EXECUTE FUNCTION boom();
+            """)
+        let run = try client.send("job run reorder --wait")
+        #expect(run.code == 500, "\(run)")
+        #expect(run.lastText.hasPrefix("job=1 reorder failed: ") && run.lastText.contains("injected failure"))
+        #expect(try daemon.sql("SELECT count(*) FROM reorder_proposal").scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM reorder_line").scalar == "0")
+        #expect(try daemon.sql("SELECT state, items FROM job_run").rows.map { $0.map { $0! } } == [["failed", "0"]])
+        // The failure released the lock: the next run goes through.
+        try daemon.sql("DROP TRIGGER boom ON reorder_line")
+        let next = try client.send("job run reorder --wait")
+        #expect(next.code == 200, "\(next)")
+        #expect(next.lastText.contains("25 part-locations planned"))
+    }
+
+    @Test func aRunningJobOnTheDatabaseMeans409OrAQueue() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        // Another daemon's run, as far as this one can tell: its session holds the lock.
+        holdLock("reorder", seconds: 2, daemon)
+        let refused = try client.send("job run reorder")
+        #expect(refused.code == 409)
+        #expect(refused.lastText.hasPrefix("reorder is already running"))
+
+        let queued = try client.send("job run reorder --queue")
+        #expect(queued.code == 202, "\(queued)")
+        let id = try #require(queued.lastText.firstMatch(of: /job=(\d+)/).map { String($0.output.1) })
+        #expect(queued.lines == ["202 ACCEPTED job=\(id)"])
+        #expect(try client.send("job show \(id)").lastText == "job=\(id) queued")
+
+        let waited = try client.send("job wait \(id)")
+        #expect(waited.code == 200, "\(waited)")
+        #expect(waited.lastText.hasPrefix("job=\(id) reorder succeeded: RP-"))
+        let listed = try client.send("job list")
+        #expect(listed.lines.contains { $0.contains("reorder") && $0.contains("succeeded") })
+        #expect(try client.send("job show 999999").code == 404)
+        #expect(try client.send("job wait x").code == 400)
+    }
+
+    @Test func waitingStreamsProgressLinesInTextAndCollectsThemInJSON() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        let viewer = try daemon.socat(as: TestDaemon.viewerUID, ["job run reorder --wait"])
+        #expect(viewer.contains("403 FORBIDDEN job run needs role manager"))
+
+        holdLock("reorder", seconds: 0.8, daemon)
+        let started = try client.send("job run reorder --queue")
+        let id = try #require(started.lastText.firstMatch(of: /job=(\d+)/).map { String($0.output.1) })
+        _ = try client.send("format json")
+        let json = try client.send("job wait \(id)")
+        #expect(json.lines.count == 1)
+        let reply = try fields(json)
+        #expect(reply["state"] as? String == "succeeded")
+        #expect((reply["progress_lines"] as? [String])?.first?.hasPrefix("job=\(id) reorder queued") == true, "\(json)")
+        _ = try client.send("format text")
+
+        holdLock("snapshot", seconds: 0.8, daemon)
+        let next = try client.send("job run snapshot --queue")
+        let snapshotID = try #require(next.lastText.firstMatch(of: /job=(\d+)/).map { String($0.output.1) })
+        let text = try client.send("job wait \(snapshotID)")
+        #expect(text.lines.first?.hasPrefix("202-job=\(snapshotID) snapshot queued") == true, "\(text)")
+        #expect(text.lastText.hasPrefix("job=\(snapshotID) snapshot succeeded"))
+    }
+
+    @Test func theSnapshotRecordsValueOnHandAndStatusShowsTheLastRuns() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "3"), ("P-2", "2")])
+        try expectOK(client.send("issue MAIN P-2:2"))
+        let run = try client.send("job run snapshot --wait")
+        #expect(run.lastText.hasSuffix("1 part-locations, value 30.00"), "\(run)")
+        #expect(try daemon.sql("SELECT on_hand, value FROM stock_snapshot").rows == [["3.000", "30.00"]])
+        // Again the same day: still one row per part-location, with the latest figures.
+        try expectOK(client.send("issue MAIN P-1:1"))
+        try expectOK(client.send("job run snapshot --wait"))
+        #expect(try daemon.sql("SELECT on_hand, value FROM stock_snapshot").rows == [["2.000", "20.00"]])
+        let status = try client.send("status")
+        #expect(status.lines.contains { $0.contains("last jobs") && $0.contains("job=snapshot") && $0.contains("state=succeeded") }, "\(status)")
+    }
+
+    @Test func settingsThatTheMathsCannotUseAreRefusedWhenSet() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        #expect(try client.send("plan set service_a=1.5").code == 422)
+        #expect(try client.send("plan set service_b=0").code == 422)
+        #expect(try client.send("plan set lead_days=-1").code == 422)
+        #expect(try client.send("plan set lead_days_sd=-2").code == 422)
+        #expect(try client.send("plan set alpha=1e-1").code == 422)
+        #expect(try client.send("plan set location=MAIN period=month").code == 422)
+        #expect(try client.send("plan set location=NOWHERE service_a=0.9").code == 404)
+        #expect(try client.send("part set P-1001 lead_days=-3").code == 422)
+        #expect(try client.send("plan set").code == 400)
+        #expect(try daemon.sql("SELECT count(*) FROM planning_setting").scalar == "0")
+
+        try expectOK(client.send("plan set service_a=0.97 period=month ref=p1"))
+        try expectOK(client.send("plan set location=MAIN service_a=0.99 lead_days=21"))
+        let settings = try client.send("plan settings location=MAIN")
+        #expect(settings.lines.contains { $0.contains("service_a") && $0.contains("0.99") && $0.contains("MAIN") }, "\(settings)")
+        #expect(settings.lines.contains { $0.contains("period") && $0.contains("month") && $0.contains("all locations") })
+        #expect(settings.lines.contains { $0.contains("beta") && $0.contains("0.1") && $0.contains("built-in") })
+        try expectOK(client.send("plan set location=MAIN service_a=default"))
+        #expect(try client.send("plan settings location=MAIN").lines.contains { $0.contains("service_a") && $0.contains("0.97") })
+        let clerk = try daemon.socat(as: TestDaemon.clerkUID, ["plan set service_a=0.9"])
+        #expect(clerk.contains("403 FORBIDDEN"))
+    }
+}

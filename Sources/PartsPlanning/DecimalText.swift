@@ -19,6 +19,46 @@
 ///   `decimalString(1e20, places: 1) == "100000000000000000000.0"`.
 public func decimalString(_ x: Double, places: Int) -> String {
     let places = max(0, places)
+    if let fast = scaledDecimalString(x, places: places) { return fast }
+    return shortestRoundedString(x, places: places)
+}
+
+/// The common case, without the text of the shortest decimal: when `x × 10^places` is
+/// well inside the exact integers and its fraction is clearly away from one half, rounding
+/// the binary product gives the same digits as rounding the shortest decimal. A reorder run
+/// prints millions of numbers; this path is several times faster. `nil` means "decide the
+/// slow way".
+private func scaledDecimalString(_ x: Double, places: Int) -> String? {
+    guard places <= 9, x.isFinite else { return nil }
+    let scaled = (x * tenToThe[places]).magnitude
+    // Below 2^40 the product is off by at most 2^-13 from the exact one, far less than the
+    // margin kept from the tie.
+    guard scaled < 1_099_511_627_776 else { return nil }
+    let fraction = scaled - scaled.rounded(.down)
+    guard abs(fraction - 0.5) > 0.001 else { return nil }
+    let units = UInt64(scaled.rounded(.toNearestOrAwayFromZero))
+    var digits: [UInt8] = []
+    digits.reserveCapacity(24)
+    var rest = units
+    repeat {
+        digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+        rest /= 10
+    } while rest > 0
+    while digits.count <= places { digits.append(UInt8(ascii: "0")) }
+    var text: [UInt8] = []
+    text.reserveCapacity(digits.count + 2)
+    if x < 0 && units > 0 { text.append(UInt8(ascii: "-")) }
+    for (index, digit) in digits.reversed().enumerated() {
+        if places > 0 && index == digits.count - places { text.append(UInt8(ascii: ".")) }
+        text.append(digit)
+    }
+    return String(decoding: text, as: UTF8.self)
+}
+
+private let tenToThe: [Double] = (0...9).map { (0..<$0).reduce(1.0) { value, _ in value * 10 } }
+
+/// Rounds the shortest round-trip decimal of `x`: exact for ties and for any magnitude.
+func shortestRoundedString(_ x: Double, places: Int) -> String {
     if x.isNaN { return "NaN" }
     if x.isInfinite { return x < 0 ? "-Infinity" : "Infinity" }
 
@@ -92,12 +132,12 @@ public func quantityString(_ x: Double) -> String {
 /// Short text for explanations: at most `places` decimals, trailing zeros dropped
 /// (`0.100` → `0.1`, `3.000` → `3`).
 public func plainNumber(_ x: Double, places: Int = 3) -> String {
-    var text = decimalString(x, places: places)
-    if text.contains(".") {
-        while text.last == "0" { text.removeLast() }
-        if text.last == "." { text.removeLast() }
-    }
-    return text
+    let text = decimalString(x, places: places)
+    guard text.utf8.contains(UInt8(ascii: ".")) else { return text }
+    var bytes = Array(text.utf8)
+    while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
+    if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Digits of the shortest round-trip decimal of a finite, non-negative `x`, and the decimal

@@ -114,12 +114,14 @@ public struct DemandSeries: Sendable, Equatable {
     public struct Builder: Sendable {
         public let period: PlanningPeriod
         public let firstPeriodStart: PlanningDate
+        private let firstDay: Int
         private var totals: [Double]
 
         /// Periods from the one containing `from` to the one containing `through`, inclusive.
         public init(period: PlanningPeriod, from: PlanningDate, through: PlanningDate) {
             self.period = period
             self.firstPeriodStart = period.start(containing: from)
+            self.firstDay = firstPeriodStart.dayNumber
             let count = period.periods(from: from, to: through) + 1
             self.totals = Array(repeating: 0, count: max(0, count))
         }
@@ -129,6 +131,22 @@ public struct DemandSeries: Sendable, Equatable {
         @discardableResult
         public mutating func add(date: PlanningDate, quantity: Double) -> Bool {
             let index = period.periods(from: firstPeriodStart, to: date)
+            guard index >= 0, index < totals.count, quantity.isFinite else { return false }
+            totals[index] += quantity
+            return true
+        }
+
+        /// `add(date:quantity:)` for a day number (days since 1970-01-01): days and weeks are
+        /// found by arithmetic alone, which matters when a run buckets millions of lines.
+        @discardableResult
+        public mutating func add(dayNumber: Int, quantity: Double) -> Bool {
+            let offset = dayNumber - firstDay
+            let index: Int
+            switch period {
+            case .day: index = offset
+            case .week: index = offset >= 0 ? offset / 7 : -1
+            case .month: index = period.periods(from: firstPeriodStart, to: PlanningDate(dayNumber: dayNumber))
+            }
             guard index >= 0, index < totals.count, quantity.isFinite else { return false }
             totals[index] += quantity
             return true

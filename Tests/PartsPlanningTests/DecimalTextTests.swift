@@ -1,4 +1,4 @@
-import PartsPlanning
+@testable import PartsPlanning
 import Testing
 
 @Suite("Exact decimal text")
@@ -53,5 +53,30 @@ struct DecimalTextTests {
         #expect(roundedDecimal(204.67280440427208) == 204.673)
         #expect(roundedDecimal(2.0005) == 2.001)
         #expect(roundedDecimal(-1.23456, places: 2) == -1.23)
+    }
+}
+
+@Suite("decimal text: the fast path agrees with the exact one")
+struct DecimalTextFastPathTests {
+    /// Values of every size and sign, ties included, at every number of places the code uses.
+    @Test func fastAndExactRoundingGiveTheSameText() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, 2.675, 1.0005, 0.0005, -0.0005, 123.4565, 999.9995, 1e12, 1e-12]
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -6...12, using: &generator)
+            var value = (Double.random(in: 1..<10, using: &generator) * pow10(magnitude)).rounded(.down) / 1000
+            if Bool.random(using: &generator) { value = -value }
+            values.append(value)
+            values.append(Double.random(in: -1000...1000, using: &generator))
+        }
+        for value in values {
+            for places in [0, 1, 3, 4, 6] {
+                #expect(decimalString(value, places: places) == shortestRoundedString(value, places: places), "\(value) at \(places)")
+            }
+        }
+    }
+
+    private func pow10(_ exponent: Double) -> Double {
+        (0..<Int(exponent.magnitude)).reduce(1.0) { value, _ in exponent < 0 ? value / 10 : value * 10 }
     }
 }

@@ -36,10 +36,12 @@ struct Planner: Sendable {
     /// The series starts at the period of the first demand: a part new to the catalogue is not
     /// charged with years of zeros it never had the chance to sell in.
     func series(_ row: PlanningRow) -> DemandSeries {
-        let demand = row.demand.compactMap { line in
-            PlanningDate(line.start).map { (date: $0, quantity: number(line.quantity)) }
+        let first = row.demand.lazy.filter { $0.quantity > .zero }.map(\.day).min()
+        var builder = DemandSeries.Builder(period: period, from: first.map(PlanningDate.init(dayNumber:)) ?? through, through: through)
+        for line in row.demand {
+            builder.add(dayNumber: line.day, quantity: number(line.quantity))
         }
-        return DemandSeries(period: period, from: demand.first?.date ?? through, through: through, demand: demand)
+        return builder.build()
     }
 
     func plan(_ row: PlanningRow) throws(PlanningError) -> PartPlan {
@@ -75,7 +77,10 @@ struct Planner: Sendable {
                                flagged: true, why: "not planned: \(error.description)")
         }
         let days = daysOfSupply(plan)
-        var why = plan.why
+        // The full explanation is most of a plan's cost: written for the lines a manager
+        // reviews, a short reason for the rest.
+        var why = plan.suggestedOrder > 0 || row.maxDaysOfSupply != nil ? plan.why
+            : "no order: position \(plainNumber(plan.inventoryPosition)) above reorder point \(plainNumber(plan.reorderPoint))"
         var flagged = false
         if plan.suggestedOrder > 0, let limit = row.maxDaysOfSupply {
             if let days, days > Double(limit) {
@@ -96,7 +101,10 @@ struct Planner: Sendable {
     }
 }
 
-/// Statistics work in binary floating point; quantities come back as exact decimals.
+/// Statistics work in binary floating point; quantities come back as exact decimals. One
+/// division by a power of ten rounds correctly for any quantity the schema can hold.
 func number(_ value: ExactDecimal) -> Double {
-    Double(value.description) ?? 0
+    Double(value.units) / powersOfTen[value.scale]
 }
+
+private let powersOfTen: [Double] = (0...9).map { (0..<$0).reduce(1.0) { value, _ in value * 10 } }

@@ -19,15 +19,16 @@ public struct PlanningRow: Sendable {
     public var backOrdered: ExactDecimal
     /// "A", "B" or "C" by issue value over the last year, ranked within the location.
     public var abcClass: String
-    /// Demand per period start, oldest first; periods without demand are absent.
-    public var demand: [(start: String, quantity: ExactDecimal)]
+    /// Demand lines in the window, in no particular order: day (days since 1970-01-01, as
+    /// PlanningDate counts them) and quantity (negative for a return to stock).
+    public var demand: [(day: Int, quantity: ExactDecimal)]
     /// The warehouse's (or the part category's) maximum days of supply, when a target is set.
     public var maxDaysOfSupply: Int?
 }
 
 /// The history a run reads: whole periods from `from` through `through`.
 public struct PlanningWindow: Sendable, Equatable {
-    /// "day", "week" or "month": how demand is bucketed in SQL.
+    /// "day", "week" or "month", as the proposal records it.
     public var period: String
     public var from: String
     public var through: String
@@ -45,92 +46,127 @@ enum PlanningRows {
     static let abcCutoffs = (a: "0.80", b: "0.95")
 
     /// Parameters: $1 location code or NULL for every warehouse and branch, $2 part_no or NULL,
-    /// $3 from, $4 through, $5 period, $6 and $7 the ABC cut-offs.
+    /// $3 from, $4 through, $5 and $6 the ABC cut-offs.
     ///
-    /// Issue values for ABC are ranked over the whole location even when one part is asked
-    /// for, so `plan show` and the nightly run give a part the same class. Part-locations with
-    /// neither demand in the window nor stock are not planned.
-    static let sql = """
-        WITH scope AS (
-            SELECT id FROM location
-             WHERE CASE WHEN $1::text IS NULL THEN kind IN ('warehouse', 'branch') ELSE code = $1::text END),
-        asked AS (SELECT id FROM part WHERE part_no = $2::text),
-        yearly AS (
-            SELECT d.part_id, d.location_id, sum(d.quantity) AS quantity
-              FROM demand_line d
-             WHERE d.location_id IN (SELECT id FROM scope)
-               AND d.demand_date > $4::date - 365 AND d.demand_date <= $4::date
-             GROUP BY 1, 2),
-        ranked AS (
-            SELECT y.part_id, y.location_id, y.quantity * p.cost AS issue_value,
-                   sum(greatest(y.quantity * p.cost, 0)) OVER (PARTITION BY y.location_id) AS total_value,
-                   coalesce(sum(greatest(y.quantity * p.cost, 0)) OVER (
-                       PARTITION BY y.location_id ORDER BY y.quantity * p.cost DESC, y.part_id
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS value_before
-              FROM yearly y JOIN part p ON p.id = y.part_id),
-        buckets AS (
-            SELECT d.part_id, d.location_id,
-                   CASE $5::text WHEN 'day' THEN d.demand_date
-                                 WHEN 'month' THEN date_trunc('month', d.demand_date)::date
-                                 ELSE date_trunc('week', d.demand_date)::date END AS period_start,
-                   sum(d.quantity) AS quantity
-              FROM demand_line d
-             WHERE d.location_id IN (SELECT id FROM scope)
-               AND ($2::text IS NULL OR d.part_id = (SELECT id FROM asked))
-               AND d.demand_date BETWEEN $3::date AND $4::date
-             GROUP BY 1, 2, 3),
-        series AS (
-            SELECT part_id, location_id, array_agg(period_start ORDER BY period_start) AS starts,
-                   array_agg(quantity ORDER BY period_start) AS quantities
-              FROM buckets GROUP BY 1, 2),
-        stocked AS (
-            SELECT part_id, location_id FROM stock_balance
-             WHERE on_hand > 0 AND location_id IN (SELECT id FROM scope)
-               AND ($2::text IS NULL OR part_id = (SELECT id FROM asked))),
-        planned AS (
-            SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
-                   s.starts, s.quantities
-              FROM series s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
-        SELECT p.id, p.part_no, l.id, l.code, p.unit, p.cost, p.pack, p.lead_days,
-               coalesce(b.on_hand, 0), coalesce(b.reserved, 0), on_order(p.id, l.id), back_ordered(p.id, l.id),
-               CASE WHEN r.issue_value IS NULL OR r.issue_value <= 0 OR r.total_value = 0 THEN 'C'
-                    WHEN r.value_before / r.total_value < $6::numeric THEN 'A'
-                    WHEN r.value_before / r.total_value < $7::numeric THEN 'B'
-                    ELSE 'C' END,
-               x.starts, x.quantities, t.max_days
-          FROM planned x
-          JOIN part p ON p.id = x.part_id
-          JOIN location l ON l.id = x.location_id
-          LEFT JOIN ranked r ON r.part_id = x.part_id AND r.location_id = x.location_id
-          LEFT JOIN stock_balance b ON b.part_id = x.part_id AND b.location_id = x.location_id
-          LEFT JOIN LATERAL (
-              SELECT max_days FROM turnover_target t
-               WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
-               ORDER BY t.category DESC LIMIT 1) t ON true
-         ORDER BY l.code, p.part_no
-        """
+    /// The database gathers each part-location's demand lines into two arrays in one pass over
+    /// the history, with no sorting; the planner buckets them into periods. ABC classes come
+    /// from the last year's issue value ranked within each location: for one part (`plan show`)
+    /// that ranking still reads the whole location, so the part gets the class the nightly run
+    /// gives it. Part-locations with neither demand in the window nor stock are not planned.
+    static func sql(onePart: Bool) -> String {
+        let yearly = onePart ? """
+            yearly AS (
+                SELECT d.part_id, d.location_id, sum(d.quantity) AS year_quantity
+                  FROM demand_line d
+                 WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
+                   AND d.demand_date > $4::date - 365 AND d.demand_date <= $4::date
+                 GROUP BY 1, 2),
+            """ : """
+            yearly AS (SELECT part_id, location_id, year_quantity FROM lines),
+            """
+        return """
+            WITH scope AS (
+                SELECT array_agg(id) AS ids FROM location
+                 WHERE CASE WHEN $1::text IS NULL THEN kind IN ('warehouse', 'branch') ELSE code = $1::text END),
+            lines AS (
+                SELECT d.part_id, d.location_id, array_agg(d.demand_date - date '1970-01-01') AS days,
+                       array_agg(d.quantity) AS quantities,
+                       coalesce(sum(d.quantity) FILTER (WHERE d.demand_date > $4::date - 365), 0) AS year_quantity
+                  FROM demand_line d
+                 WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
+                   AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
+                   AND d.demand_date BETWEEN $3::date AND $4::date
+                 GROUP BY 1, 2),
+            \(yearly)
+            ranked AS (
+                SELECT y.part_id, y.location_id, y.year_quantity * p.cost AS issue_value,
+                       sum(greatest(y.year_quantity * p.cost, 0)) OVER (PARTITION BY y.location_id) AS total_value,
+                       coalesce(sum(greatest(y.year_quantity * p.cost, 0)) OVER (
+                           PARTITION BY y.location_id ORDER BY y.year_quantity * p.cost DESC, y.part_id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS value_before
+                  FROM yearly y JOIN part p ON p.id = y.part_id),
+            stocked AS (
+                SELECT part_id, location_id FROM stock_balance
+                 WHERE on_hand > 0 AND location_id = ANY ((SELECT ids FROM scope)::integer[])
+                   AND ($2::text IS NULL OR part_id = (SELECT id FROM part WHERE part_no = $2::text))),
+            planned AS (
+                SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
+                       s.days, s.quantities
+                  FROM lines s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
+            SELECT p.id, p.part_no, l.id, l.code, p.unit, p.cost, p.pack, p.lead_days,
+                   coalesce(b.on_hand, 0), coalesce(b.reserved, 0), on_order(p.id, l.id), back_ordered(p.id, l.id),
+                   CASE WHEN r.issue_value IS NULL OR r.issue_value <= 0 OR r.total_value = 0 THEN 'C'
+                        WHEN r.value_before / r.total_value < $5::numeric THEN 'A'
+                        WHEN r.value_before / r.total_value < $6::numeric THEN 'B'
+                        ELSE 'C' END,
+                   x.days, x.quantities, t.max_days
+              FROM planned x
+              JOIN part p ON p.id = x.part_id
+              JOIN location l ON l.id = x.location_id
+              LEFT JOIN ranked r ON r.part_id = x.part_id AND r.location_id = x.location_id
+              LEFT JOIN stock_balance b ON b.part_id = x.part_id AND b.location_id = x.location_id
+              LEFT JOIN LATERAL (
+                  SELECT max_days FROM turnover_target t
+                   WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
+                   ORDER BY t.category DESC LIMIT 1) t ON true
+            """
+    }
 
     static func parameters(location: String?, partNo: String?, window: PlanningWindow) -> [String?] {
-        [location, partNo, window.from, window.through, window.period, abcCutoffs.a, abcCutoffs.b]
+        [location, partNo, window.from, window.through, abcCutoffs.a, abcCutoffs.b]
     }
 
     static func parse(_ row: [String?]) -> PlanningRow {
-        let starts = arrayElements(row[13])
-        let quantities = arrayElements(row[14])
-        return PlanningRow(
+        PlanningRow(
             partID: Int(row[0]!)!, partNo: row[1]!, locationID: Int(row[2]!)!, location: row[3]!, unit: row[4]!,
-            cost: decimal(row[5]), pack: decimal(row[6]), leadDays: row[7].flatMap { Int($0) },
-            onHand: decimal(row[8]), reserved: decimal(row[9]), onOrder: decimal(row[10]), backOrdered: decimal(row[11]),
-            abcClass: row[12]!,
-            demand: zip(starts, quantities).map { (start: String($0.0), quantity: decimal(String($0.1))) },
+            cost: number(row[5]), pack: number(row[6]), leadDays: row[7].flatMap { Int($0) },
+            onHand: number(row[8]), reserved: number(row[9]), onOrder: number(row[10]), backOrdered: number(row[11]),
+            abcClass: row[12]!, demand: demandLines(days: row[13], quantities: row[14]),
             maxDaysOfSupply: row[15].flatMap { Int($0) })
     }
 
-    /// The elements of a one-dimensional array of dates or numbers in PostgreSQL's text form
-    /// (`{2026-01-05,2026-01-12}`): no element needs quoting.
-    private static func arrayElements(_ text: String?) -> [Substring] {
-        guard let text, text.count > 2 else { return [] }
-        return text.dropFirst().dropLast().split(separator: ",")
+    /// Zips the two arrays of a row. A run reads millions of these elements, so they are
+    /// scanned as bytes: PostgreSQL writes integers and numerics in arrays unquoted
+    /// (`{20390,20417}`, `{1.000,2.500}`).
+    static func demandLines(days: String?, quantities: String?) -> [(day: Int, quantity: ExactDecimal)] {
+        guard let days, let quantities else { return [] }
+        var lines: [(day: Int, quantity: ExactDecimal)] = []
+        var dayBytes = days.utf8.dropFirst().makeIterator()
+        var quantityBytes = quantities.utf8.dropFirst().makeIterator()
+        while let day = nextNumber(&dayBytes), let quantity = nextNumber(&quantityBytes) {
+            lines.append((Int(day.units), quantity))
+        }
+        return lines
+    }
+
+    /// A numeric column, scanned like an array element.
+    private static func number(_ text: String?) -> ExactDecimal {
+        guard let text else { return .zero }
+        var bytes = (text + "}").utf8.makeIterator()
+        return nextNumber(&bytes) ?? .zero
+    }
+
+    /// The next element up to `,` or `}`: an optional minus, digits, an optional fraction.
+    private static func nextNumber(_ bytes: inout some IteratorProtocol<UInt8>) -> ExactDecimal? {
+        var units: Int64 = 0
+        var scale = 0
+        var negative = false
+        var fraction = false
+        var digits = 0
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): fraction = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                units = units &* 10 &+ Int64(byte &- UInt8(ascii: "0"))
+                digits += 1
+                if fraction { scale += 1 }
+            default:
+                guard digits > 0, scale <= 9 else { return nil }
+                return ExactDecimal(units: negative ? -units : units, scale: scale)
+            }
+        }
+        return nil
     }
 }
 
@@ -147,7 +183,7 @@ extension PartsStore {
             guard try connection.query("SELECT 1 FROM location WHERE code = $1", [location]).count == 1 else {
                 throw .server(ServerError(sqlState: "PS404", message: "unknown location \(location)"))
             }
-            return try connection.query(PlanningRows.sql, PlanningRows.parameters(location: location, partNo: partNo, window: window))
+            return try connection.query(PlanningRows.sql(onePart: true), PlanningRows.parameters(location: location, partNo: partNo, window: window))
                 .rows.first.map(PlanningRows.parse)
         }
     }

@@ -73,7 +73,7 @@ extension JobSession {
                     VALUES ('RP-' || extract(year FROM current_date) || '-' || lpad(nextval('reorder_proposal_seq')::text, 6, '0'), $1, $2, $3)
                     RETURNING id, proposal_no
                     """, [String(jobID), location, window.period]).rows[0]
-                try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql,
+                try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql(onePart: false),
                                          PlanningRows.parameters(location: location, partNo: nil, window: window))
                 return (id: row[0]!, number: row[1]!)
             }
@@ -148,18 +148,21 @@ enum ArrayLiteral {
         "{" + values.joined(separator: ",") + "}"
     }
 
-    /// Text, each element quoted with `"` and `\` escaped.
+    /// Text, each element quoted with `"` and `\` escaped. Built as bytes: a run writes
+    /// hundreds of thousands of explanations.
     static func quoted(_ values: [String]) -> String {
-        var out = "{"
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(values.reduce(2) { $0 + $1.utf8.count + 3 })
         for (index, value) in values.enumerated() {
-            if index > 0 { out += "," }
-            out += "\""
-            for character in value {
-                if character == "\"" || character == "\\" { out += "\\" }
-                out.append(character)
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
             }
-            out += "\""
+            out.append(UInt8(ascii: "\""))
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -5,6 +5,95 @@ import Testing
 
 @Suite("turnover targets and the manager's reports")
 struct ReportTests {
+    /// MAIN holds brake pads (category brakes, cost 5) and filters (no category, cost 2).
+    /// Issued today: 4 pads (20.00) less 1 returned (5.00) and 5 filters (10.00): cost of goods
+    /// issued 25.00. Snapshots yesterday (pads 30, filters 30) and the day before (50, 40):
+    /// average value (60 + 90) / 2 = 75.00. Over 73 days (a fifth of a year) turnover is
+    /// 25 / 75 × 365 / 73 = 1.666… → 1.67 and days of supply 75 × 73 / 25 = 219.0.
+    /// Per category: brakes 15 / 40 × 5 = 1.875 → 1.88, 40 × 73 / 15 = 194.67 → 194.7;
+    /// uncategorised 10 / 35 × 5 = 1.4286 → 1.43, 35 × 73 / 10 = 255.5.
+    @Test func turnoverAgainstTargetsFromSnapshots() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("location add BR2 \"Branch 2\" kind=branch"))
+        try expectOK(client.send("part add P-T \"brake pad\" cost=5 category=brakes"))
+        try expectOK(client.send("part add P-U \"oil filter\" cost=2"))
+        try expectOK(client.send("receive MAIN P-T:10@5 P-U:20@2"))
+        try expectOK(client.send("issue MAIN P-T:4 P-U:5"))
+        try expectOK(client.send("receive BR2 P-U:5@2"))
+        // Returns to stock come with the requisitions work; the report already nets them.
+        try daemon.sql("""
+            INSERT INTO document (doc_no, doc_type, location_id, clerk, clerk_uid)
+            SELECT 'RT-TEST-1', 'RT', id, 'test', 0 FROM location WHERE code = 'MAIN';
+            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+            SELECT d.id, 1, p.id, 1, 5, 5 FROM document d, part p WHERE d.doc_no = 'RT-TEST-1' AND p.part_no = 'P-T';
+            INSERT INTO stock_snapshot (snapshot_date, location_id, part_id, on_hand, value)
+            SELECT current_date - v.age, l.id, p.id, v.qty, v.value
+              FROM (VALUES (1, 'P-T', 6, 30), (1, 'P-U', 15, 30), (2, 'P-T', 10, 50), (2, 'P-U', 20, 40))
+                   AS v(age, part_no, qty, value)
+              JOIN part p ON p.part_no = v.part_no JOIN location l ON l.code = 'MAIN';
+            """)
+        try expectOK(client.send("target set MAIN turnover=1.5 max_days=200"))
+        try expectOK(client.send("target set MAIN turnover=2 max_days=250 category=brakes"))
+
+        let text = try client.send("report turnover days=73")
+        #expect(text.code == 200, "\(text)")
+        let mainLine = try #require(text.body.first { $0.hasPrefix("MAIN") })
+        #expect(words(mainLine) == ["MAIN", "25.00", "75.00", "snapshots", "2", "1.67", "219", "1.5", "200", "over", "max", "days"])
+        let branchLine = try #require(text.body.first { $0.hasPrefix("BR2") })
+        #expect(words(branchLine) == ["BR2", "0.00", "10.00", "current", "stock", "0.00", "-", "-", "-", "no", "target"])
+
+        _ = try client.send("format json")
+        let rows = try table(client.send("report turnover days=73 location=MAIN"))
+        #expect(rows.count == 1)
+        #expect(rows[0]["cogs"] as? String == "25.00")
+        #expect(rows[0]["average_value"] as? String == "75.00")
+        #expect(rows[0]["basis"] as? String == "snapshots 2")
+        #expect(rows[0]["turnover"] as? String == "1.67")
+        #expect(rows[0]["days_of_supply"] as? String == "219.0")
+        #expect(rows[0]["target_turnover"] as? String == "1.500")
+        #expect(rows[0]["max_days"] as? Int == 200)
+        #expect(rows[0]["status"] as? String == "over max days")
+
+        let categories = try table(client.send("report turnover days=73 location=MAIN by=category"))
+        #expect(categories.map { $0["category"] as? String } == ["-", "brakes"])
+        #expect(categories[0]["cogs"] as? String == "10.00")
+        #expect(categories[0]["average_value"] as? String == "35.00")
+        #expect(categories[0]["turnover"] as? String == "1.43")
+        #expect(categories[0]["days_of_supply"] as? String == "255.5")
+        // No target of its own: the warehouse's applies.
+        #expect(categories[0]["target_turnover"] as? String == "1.500")
+        #expect(categories[0]["status"] as? String == "below target, over max days")
+        #expect(categories[1]["cogs"] as? String == "15.00")
+        #expect(categories[1]["average_value"] as? String == "40.00")
+        #expect(categories[1]["turnover"] as? String == "1.88")
+        #expect(categories[1]["days_of_supply"] as? String == "194.7")
+        #expect(categories[1]["target_turnover"] as? String == "2.000")
+        #expect(categories[1]["status"] as? String == "below target")
+
+        // The same figures meet a target they reach: ok.
+        try expectOK(client.send("target set MAIN turnover=1.6 max_days=220"))
+        #expect(try table(client.send("report turnover days=73 location=MAIN"))[0]["status"] as? String == "ok")
+
+        // A year: 25 / 75 = 0.33 turns, 1095 days.
+        let year = try table(client.send("report turnover location=MAIN"))
+        #expect(year[0]["turnover"] as? String == "0.33")
+        #expect(year[0]["days_of_supply"] as? String == "1095.0")
+        #expect(year[0]["status"] as? String == "below target, over max days")
+
+        // Stock that was never issued turns 0 times and never runs out.
+        let branch = try table(client.send("report turnover location=BR2"))
+        #expect(branch[0]["turnover"] as? String == "0.00")
+        #expect(branch[0]["days_of_supply"] is NSNull)
+        #expect(branch[0]["basis"] as? String == "current stock")
+
+        #expect(try client.send("report turnover days=0").code == 422)
+        #expect(try client.send("report turnover days=3661").code == 422)
+        #expect(try client.send("report turnover by=part").code == 422)
+        #expect(try client.send("report turnover location=NOWHERE").code == 404)
+    }
+
     @Test func targetsAreCheckedAuditedAndListed() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

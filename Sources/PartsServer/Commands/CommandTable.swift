@@ -19,7 +19,7 @@ struct CommandTable: Sendable {
     /// The full command set of this daemon.
     static let standard: CommandTable = {
         let domain = PartCommands.specs + LocationCommands.specs + StockCommands.specs + DocumentCommands.specs
-            + PlanCommands.specs + TargetCommands.specs
+            + PlanCommands.specs + TargetCommands.specs + ReportCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

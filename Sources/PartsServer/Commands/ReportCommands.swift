@@ -1,0 +1,61 @@
+import PartsDomain
+import PartsProtocol
+import PartsStore
+
+/// report turnover: what the parts manager reads to keep turnover in
+/// range and dead stock down. Every figure is computed and rounded in SQL numeric.
+enum ReportCommands {
+    static let daysRange = 1...3660
+    static let defaultDays = 365
+
+    static let specs: [CommandSpec] = [
+        CommandSpec("report turnover", "report turnover [location=<code>] [days=<n>] [by=category] [limit=<n>]",
+                    "turnover and days of supply per warehouse (or category) against target",
+                    role: .viewer, named: ["location", "days", "by", "limit"]) { invocation, environment throws(CommandFailure) in
+            let days = try days(invocation) ?? defaultDays
+            let limit = try invocation.listLimit()
+            let byCategory: Bool
+            switch invocation[named: "by"] {
+            case nil: byCategory = false
+            case "category": byCategory = true
+            case let other?: throw .invalid("by takes category, got \(other)")
+            }
+            let report = try await environment.store.run { store throws(StoreError) in
+                try await store.turnoverReport(location: invocation[named: "location"], days: days, byCategory: byCategory, limit: limit)
+            }
+            var columns = [Table.Column("location")]
+            if byCategory { columns.append(Table.Column("category")) }
+            columns += [Table.Column("cogs", "COGS", .right), Table.Column("average_value", "AVG VALUE", .right),
+                        Table.Column("basis"), Table.Column("turnover", nil, .right),
+                        Table.Column("days_of_supply", "DAYS", .right), Table.Column("target_turnover", "TARGET", .right),
+                        Table.Column("max_days", nil, .right), Table.Column("status")]
+            let rows: [[Value]] = report.rows.map { row in
+                var cells: [Value] = [.text(row.location)]
+                if byCategory { cells.append(.optional(row.category)) }
+                cells += [.money(row.costOfGoodsIssued), .money(row.averageValue), .text(row.basis),
+                          row.turnover.map(Value.money) ?? .null, row.daysOfSupply.map(Value.decimal) ?? .null,
+                          row.targetTurnover.map(Value.decimal) ?? .null, row.maxDays.map(Value.integer) ?? .null,
+                          .text(row.status)]
+                return cells
+            }
+            return Reply(.ok, "\(shown(report.rows.count, of: report.total, "rows")), \(days) days from \(report.from) to \(report.through)",
+                         blocks: [.record([Field("from", .text(report.from)), Field("through", .text(report.through)),
+                                           Field("days", .integer(days))]),
+                                  .table(Table(columns: columns, rows: rows))])
+        },
+    ]
+
+    /// days= within bounds, or nil when not given.
+    private static func days(_ invocation: Invocation) throws(CommandFailure) -> Int? {
+        guard let text = invocation[named: "days"] else { return nil }
+        guard let days = Int(text), daysRange.contains(days) else {
+            throw .invalid("days must be a whole number from \(daysRange.lowerBound) to \(daysRange.upperBound), got \(text)")
+        }
+        return days
+    }
+
+    /// "3 rows" or "50 of 120 rows".
+    private static func shown(_ count: Int, of total: Int, _ noun: String) -> String {
+        count < total ? "\(count) of \(total) \(noun)" : "\(total) \(noun)"
+    }
+}

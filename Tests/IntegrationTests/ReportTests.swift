@@ -148,6 +148,64 @@ struct ReportTests {
         #expect(try client.send("target list location=NOWHERE").code == 404)
     }
 
+    /// At MAIN: a part never issued (3 × 7.50 = 22.50), one last asked for 200 days ago
+    /// (4 × 2.50 = 10.00) and one issued today. At BR1 another part that nobody issued.
+    @Test func deadStockHasNoDemandInTheWindow() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [])
+        try expectOK(client.send("part add P-D \"door seal\" cost=7.5"))
+        try expectOK(client.send("part add P-H \"horn\" cost=2.5"))
+        try expectOK(client.send("part add P-A \"air filter\" cost=1"))
+        try expectOK(client.send("receive MAIN P-D:3@7.5 P-H:4@2.5 P-A:10@1"))
+        try expectOK(client.send("receive BR1 P-A:1@1"))
+        try expectOK(client.send("issue MAIN P-A:1"))
+        let longAgo = try #require(try daemon.sql("SELECT (current_date - 200)::text").scalar)
+        try expectOK(client.send("history add MAIN P-H \(longAgo):1"))
+
+        let text = try client.send("report dead location=MAIN")
+        #expect(text.lastText == "2 dead part-locations worth 32.50")
+        #expect(words(try #require(text.body.first { $0.hasPrefix("P-D") }))
+            == ["P-D", "door", "seal", "MAIN", "3", "PCS", "22.50", "never", "0"])
+        #expect(words(try #require(text.body.first { $0.hasPrefix("P-H") }))
+            == ["P-H", "horn", "MAIN", "4", "PCS", "10.00", longAgo, "200"])
+        #expect(text.body.contains("days         180"))
+
+        _ = try client.send("format json")
+        let limited = try object(client.send("report dead location=MAIN limit=1"))
+        let rows = try #require(limited["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["part_no"] as? String } == ["P-D"])
+        #expect(rows[0]["on_hand"] as? String == "3.000")
+        #expect(rows[0]["value"] as? String == "22.50")
+        #expect(rows[0]["last_issue"] as? String == "never")
+        #expect(limited["dead_parts"] as? Int == 2)
+        #expect(limited["total_value"] as? String == "32.50")
+        #expect(limited["message"] as? String == "2 dead part-locations worth 32.50 (1 shown)")
+
+        // Every location, highest value first.
+        let everywhere = try table(client.send("report dead"))
+        #expect(everywhere.map { "\($0["part_no"]!)@\($0["location"]!)" } == ["P-D@MAIN", "P-H@MAIN", "P-A@BR1"])
+        // A year's window sees the horn's demand.
+        #expect(try table(client.send("report dead days=365 location=MAIN")).map { $0["part_no"] as? String } == ["P-D"])
+
+        // Without days=, the planning settings decide: the default row, then the location's.
+        try daemon.sql("INSERT INTO planning_setting (location_id, dead_days, updated_by) VALUES (NULL, 365, 'test')")
+        #expect(try table(client.send("report dead location=MAIN")).count == 1)
+        try daemon.sql("""
+            INSERT INTO planning_setting (location_id, dead_days, updated_by)
+            SELECT id, 100, 'test' FROM location WHERE code = 'MAIN'
+            """)
+        let perLocation = try object(client.send("report dead"))
+        #expect(perLocation["dead_parts"] as? Int == 3)
+        #expect(perLocation["days"] as? String == "BR1 365, MAIN 100")
+
+        #expect(try client.send("report dead days=0").code == 422)
+        #expect(try client.send("report dead limit=0").code == 422)
+        #expect(try client.send("report dead location=NOWHERE").code == 404)
+        let viewer = try daemon.socat(as: TestDaemon.viewerUID, ["report dead location=MAIN"])
+        #expect(viewer.contains("200 OK 2 dead part-locations worth 32.50"), "\(viewer)")
+    }
+
     private func words(_ line: String) -> [String] {
         line.split(separator: " ").map(String.init)
     }

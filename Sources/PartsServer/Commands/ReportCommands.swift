@@ -2,7 +2,7 @@ import PartsDomain
 import PartsProtocol
 import PartsStore
 
-/// report turnover: what the parts manager reads to keep turnover in
+/// report turnover | dead: what the parts manager reads to keep turnover in
 /// range and dead stock down. Every figure is computed and rounded in SQL numeric.
 enum ReportCommands {
     static let daysRange = 1...3660
@@ -43,6 +43,30 @@ enum ReportCommands {
                                            Field("days", .integer(days))]),
                                   .table(Table(columns: columns, rows: rows))])
         },
+        CommandSpec("report dead", "report dead [days=<n>] [location=<code>] [limit=<n>]",
+                    "stock with no demand in the last days (default: the location's dead_days setting, else 180), highest value first",
+                    role: .viewer, named: ["days", "location", "limit"]) { invocation, environment throws(CommandFailure) in
+            let days = try days(invocation)
+            let limit = try invocation.listLimit()
+            let report = try await environment.store.run { store throws(StoreError) in
+                try await store.deadStock(location: invocation[named: "location"], days: days, limit: limit)
+            }
+            let windows = Set(report.windows.map(\.days))
+            let window: Value = windows.count == 1 ? .integer(windows.first!)
+                : .text(report.windows.map { "\($0.location) \($0.days)" }.joined(separator: ", "))
+            let table = Table(
+                columns: [Table.Column("part_no"), Table.Column("description"), Table.Column("location"),
+                          Table.Column("on_hand", nil, .right), Table.Column("unit"), Table.Column("value", nil, .right),
+                          Table.Column("last_issue"), Table.Column("days_idle", "IDLE", .right)],
+                rows: report.rows.map { row in
+                    [.text(row.partNo), .text(row.description), .text(row.location), .decimal(row.onHand), .text(row.unit),
+                     .money(row.value), .text(row.lastIssue ?? "never"), row.daysIdle.map(Value.integer) ?? .null]
+                })
+            return Reply(.ok, "\(report.count) dead part-locations worth \(report.totalValue.formatted(minimumScale: 2))\(shownNote(report.rows.count, of: report.count))",
+                         blocks: [.table(table),
+                                  .record([Field("days", window), Field("dead_parts", .integer(report.count)),
+                                           Field("total_value", .money(report.totalValue))])])
+        },
     ]
 
     /// days= within bounds, or nil when not given.
@@ -57,5 +81,9 @@ enum ReportCommands {
     /// "3 rows" or "50 of 120 rows".
     private static func shown(_ count: Int, of total: Int, _ noun: String) -> String {
         count < total ? "\(count) of \(total) \(noun)" : "\(total) \(noun)"
+    }
+
+    private static func shownNote(_ count: Int, of total: Int) -> String {
+        count < total ? " (\(count) shown)" : ""
     }
 }

@@ -206,6 +206,51 @@ struct ReportTests {
         #expect(viewer.contains("200 OK 2 dead part-locations worth 32.50"), "\(viewer)")
     }
 
+    /// Two proposals name P-E at MAIN: the approved one (order-up-to 8) and a newer open one
+    /// (12), the level that counts; a newer superseded one (1) counts for nothing. With 20 on
+    /// hand at 3.00 the excess is 8, worth 24.00. P-F holds 5 against a level of 10.
+    @Test func excessIsMeasuredAgainstTheNewestLiveProposal() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [])
+        try expectOK(client.send("part add P-E \"wiper\" cost=3"))
+        try expectOK(client.send("part add P-F \"fuse\" cost=1"))
+        try expectOK(client.send("receive MAIN P-E:20@3 P-F:5@1"))
+        try daemon.sql("""
+            INSERT INTO job_run (job, state, requested_by, finished_at) VALUES ('reorder', 'succeeded', 'test', now());
+            INSERT INTO reorder_proposal (proposal_no, job_id, state, period, approved_by, approved_at)
+            SELECT v.proposal, (SELECT max(id) FROM job_run), v.state, 'week', v.approver, v.approved
+              FROM (VALUES ('RP-1', 'approved', 'test', now()), ('RP-2', 'open', NULL, NULL),
+                           ('RP-3', 'superseded', NULL, NULL)) AS v(proposal, state, approver, approved)
+             ORDER BY v.proposal;
+            INSERT INTO reorder_line (proposal_id, part_id, location_id, demand_class, abc_class, method, forecast,
+                                      safety_stock, reorder_point, order_up_to, position, suggested, quantity,
+                                      unit_cost, why)
+            SELECT rp.id, p.id, l.id, 'smooth', 'A', 'ses', 1, 0, 1, v.level, 20, 0, 0, 3, 'test'
+              FROM (VALUES ('RP-1', 'P-E', 8), ('RP-2', 'P-E', 12), ('RP-3', 'P-E', 1), ('RP-1', 'P-F', 10))
+                   AS v(proposal, part_no, level)
+              JOIN reorder_proposal rp ON rp.proposal_no = v.proposal
+              JOIN part p ON p.part_no = v.part_no
+              JOIN location l ON l.code = 'MAIN';
+            """)
+        let text = try client.send("report excess")
+        #expect(text.lastText == "1 part-locations in excess worth 24.00")
+        #expect(words(try #require(text.body.first { $0.hasPrefix("P-E") })) == ["P-E", "MAIN", "20", "12", "8", "24.00", "RP-2"])
+
+        _ = try client.send("format json")
+        let report = try object(client.send("report excess location=MAIN"))
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows[0]["on_hand"] as? String == "20.000")
+        #expect(rows[0]["order_up_to"] as? String == "12.000")
+        #expect(rows[0]["excess"] as? String == "8.000")
+        #expect(rows[0]["value"] as? String == "24.00")
+        #expect(rows[0]["proposal_no"] as? String == "RP-2")
+        #expect(report["excess_parts"] as? Int == 1)
+        #expect(report["total_value"] as? String == "24.00")
+        #expect(try table(client.send("report excess location=BR1")).isEmpty)
+    }
+
     private func words(_ line: String) -> [String] {
         line.split(separator: " ").map(String.init)
     }

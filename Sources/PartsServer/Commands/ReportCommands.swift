@@ -2,7 +2,7 @@ import PartsDomain
 import PartsProtocol
 import PartsStore
 
-/// report turnover | dead: what the parts manager reads to keep turnover in
+/// report turnover | dead | excess: what the parts manager reads to keep turnover in
 /// range and dead stock down. Every figure is computed and rounded in SQL numeric.
 enum ReportCommands {
     static let daysRange = 1...3660
@@ -65,6 +65,26 @@ enum ReportCommands {
             return Reply(.ok, "\(report.count) dead part-locations worth \(report.totalValue.formatted(minimumScale: 2))\(shownNote(report.rows.count, of: report.count))",
                          blocks: [.table(table),
                                   .record([Field("days", window), Field("dead_parts", .integer(report.count)),
+                                           Field("total_value", .money(report.totalValue))])])
+        },
+        CommandSpec("report excess", "report excess [location=<code>] [limit=<n>]",
+                    "stock above the order-up-to level of the latest reorder proposal, highest value first",
+                    role: .viewer, named: ["location", "limit"]) { invocation, environment throws(CommandFailure) in
+            let limit = try invocation.listLimit()
+            let report = try await environment.store.run { store throws(StoreError) in
+                try await store.excessStock(location: invocation[named: "location"], limit: limit)
+            }
+            let table = Table(
+                columns: [Table.Column("part_no"), Table.Column("location"), Table.Column("on_hand", nil, .right),
+                          Table.Column("order_up_to", nil, .right), Table.Column("excess", nil, .right),
+                          Table.Column("value", nil, .right), Table.Column("proposal_no", "PROPOSAL")],
+                rows: report.rows.map { row in
+                    [.text(row.partNo), .text(row.location), .decimal(row.onHand), .decimal(row.orderUpTo),
+                     .decimal(row.excess), .money(row.value), .text(row.proposalNo)]
+                })
+            return Reply(.ok, "\(report.count) part-locations in excess worth \(report.totalValue.formatted(minimumScale: 2))\(shownNote(report.rows.count, of: report.count))",
+                         blocks: [.table(table),
+                                  .record([Field("excess_parts", .integer(report.count)),
                                            Field("total_value", .money(report.totalValue))])])
         },
     ]

@@ -251,6 +251,76 @@ struct ReportTests {
         #expect(try table(client.send("report excess location=BR1")).isEmpty)
     }
 
+    /// At MAIN the issue values are 90, 6, 3, 1 and 0 (total 100): the top part alone carries
+    /// 90 % and is still A; the second starts at 90 % (B), the third at 96 % (C), the fourth at
+    /// 99 % (C); nothing issued is C. At BR1, 50, 30, 15, 5 put the cut-offs exactly on the
+    /// third part (80 % before it: B) and the fourth (95 %: C); a part issued and fully
+    /// returned has no issue value and is C.
+    @Test func abcClassesFollowTheClassificationRule() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [])
+        for part in ["P-1", "P-2", "P-3", "P-4", "P-5", "P-6"] {
+            try expectOK(client.send("part add \(part) \"part \(part)\" cost=1"))
+        }
+        try expectOK(client.send("receive MAIN P-1:100@1 P-2:10@1 P-3:10@1 P-4:10@1 P-5:10@1"))
+        try expectOK(client.send("issue MAIN P-1:90 P-2:6 P-3:3 P-4:1"))
+        try expectOK(client.send("receive BR1 P-1:100@1 P-2:100@1 P-3:100@1 P-4:100@1 P-6:10@1"))
+        try expectOK(client.send("issue BR1 P-1:50 P-2:30 P-3:15 P-4:5 P-6:2"))
+        try daemon.sql("""
+            INSERT INTO document (doc_no, doc_type, location_id, clerk, clerk_uid)
+            SELECT 'RT-ABC-1', 'RT', id, 'test', 0 FROM location WHERE code = 'BR1';
+            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+            SELECT d.id, 1, p.id, 2, 1, 2 FROM document d, part p WHERE d.doc_no = 'RT-ABC-1' AND p.part_no = 'P-6';
+            """)
+        _ = try client.send("format json")
+        let main = try object(client.send("report abc location=MAIN"))
+        let mainRows = try #require(main["rows"] as? [[String: Any]])
+        #expect(mainRows.map { $0["part_no"] as? String } == ["P-1", "P-2", "P-3", "P-4", "P-5"])
+        #expect(mainRows.map { $0["class"] as? String } == ["A", "B", "C", "C", "C"])
+        #expect(mainRows.map { $0["issue_value"] as? String } == ["90.00", "6.00", "3.00", "1.00", "0.00"])
+        #expect(mainRows.map { $0["share"] as? String } == ["0.9000", "0.0600", "0.0300", "0.0100", "0.0000"])
+        #expect(mainRows.map { $0["cumulative_share"] as? String } == ["0.9000", "0.9600", "0.9900", "1.0000", "1.0000"])
+        let mainClasses = try #require(main["classes"] as? [[String: Any]])
+        #expect(mainClasses.map { "\($0["location"]!) \($0["class"]!)=\($0["parts"]!)" } == ["MAIN A=1", "MAIN B=1", "MAIN C=3"])
+        #expect(mainClasses.map { $0["issue_value"] as? String } == ["90.00", "6.00", "4.00"])
+
+        let both = try object(client.send("report abc"))
+        let rows = try #require(both["rows"] as? [[String: Any]])
+        let branch = rows.filter { $0["location"] as? String == "BR1" }
+        #expect(branch.map { $0["part_no"] as? String } == ["P-1", "P-2", "P-3", "P-4", "P-6"])
+        #expect(branch.map { $0["issue_value"] as? String } == ["50.00", "30.00", "15.00", "5.00", "0.00"])
+        #expect(branch.map { $0["class"] as? String } == ["A", "A", "B", "C", "C"])
+        #expect(branch.map { $0["cumulative_share"] as? String } == ["0.5000", "0.8000", "0.9500", "1.0000", "1.0000"])
+        #expect(rows.map { $0["location"] as? String } == Array(repeating: "BR1", count: 5) + Array(repeating: "MAIN", count: 5))
+        let classes = try #require(both["classes"] as? [[String: Any]])
+        #expect(classes.map { "\($0["location"]!) \($0["class"]!)=\($0["parts"]!)" }
+            == ["BR1 A=2", "BR1 B=1", "BR1 C=2", "MAIN A=1", "MAIN B=1", "MAIN C=3"])
+
+        // Outside the window nothing was issued: every part is C, with no share to speak of.
+        try daemon.sql("UPDATE document SET doc_date = current_date - 40")
+        let old = try table(client.send("report abc location=MAIN days=30"))
+        #expect(old.allSatisfy { $0["class"] as? String == "C" && $0["share"] is NSNull })
+        #expect(old.count == 5)
+    }
+
+    @Test func reportsAreForViewersAndPageWithLimit() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "5"), ("P-2", "5"), ("P-3", "5")])
+        let viewer = try daemon.socat(as: TestDaemon.viewerUID, [
+            "report turnover", "report dead", "report excess", "report abc", "target list",
+        ])
+        #expect(!viewer.contains("403"), "\(viewer)")
+        #expect(viewer.components(separatedBy: "\n200 OK").count == 6, "\(viewer)")
+        let limited = try client.send("report abc limit=2")
+        #expect(limited.lastText == "2 of 3 part-locations classified over 365 days")
+        #expect(try client.send("report abc limit=1001").code == 422)
+        #expect(try client.send("report abc days=x").code == 422)
+        #expect(try client.send("report dead limit=2").lastText == "3 dead part-locations worth 150.00 (2 shown)")
+        #expect(try client.send("report turnover limit=abc").code == 422)
+    }
+
     private func words(_ line: String) -> [String] {
         line.split(separator: " ").map(String.init)
     }

@@ -2,7 +2,7 @@ import PartsDomain
 import PartsProtocol
 import PartsStore
 
-/// report turnover | dead | excess: what the parts manager reads to keep turnover in
+/// report turnover | dead | excess | abc: what the parts manager reads to keep turnover in
 /// range and dead stock down. Every figure is computed and rounded in SQL numeric.
 enum ReportCommands {
     static let daysRange = 1...3660
@@ -86,6 +86,32 @@ enum ReportCommands {
                          blocks: [.table(table),
                                   .record([Field("excess_parts", .integer(report.count)),
                                            Field("total_value", .money(report.totalValue))])])
+        },
+        CommandSpec("report abc", "report abc [location=<code>] [days=<n>] [limit=<n>]",
+                    "ABC classes per location by issue value (A to 80 %, B to 95 %, then C)",
+                    role: .viewer, named: ["location", "days", "limit"]) { invocation, environment throws(CommandFailure) in
+            let days = try days(invocation) ?? defaultDays
+            let limit = try invocation.listLimit()
+            let report = try await environment.store.run { store throws(StoreError) in
+                try await store.abcReport(location: invocation[named: "location"], days: days, limit: limit)
+            }
+            let parts = Table(
+                columns: [Table.Column("location"), Table.Column("part_no"), Table.Column("issue_value", nil, .right),
+                          Table.Column("share", nil, .right), Table.Column("cumulative_share", "CUMULATIVE", .right),
+                          Table.Column("class")],
+                rows: report.rows.map { row in
+                    [.text(row.location), .text(row.partNo), .money(row.issueValue),
+                     row.share.map(Value.decimal) ?? .null, row.cumulativeShare.map(Value.decimal) ?? .null, .text(row.abcClass)]
+                })
+            let classes = Table(
+                key: "classes",
+                columns: [Table.Column("location"), Table.Column("class"), Table.Column("parts", nil, .right),
+                          Table.Column("issue_value", nil, .right)],
+                rows: report.classes.map { count in
+                    [.text(count.location), .text(count.abcClass), .integer(count.parts), .money(count.issueValue)]
+                })
+            return Reply(.ok, "\(shown(report.rows.count, of: report.total, "part-locations")) classified over \(days) days",
+                         blocks: [.table(parts), .table(classes)])
         },
     ]
 

@@ -19,7 +19,8 @@ struct CommandTable: Sendable {
     /// The full command set of this daemon.
     static let standard: CommandTable = {
         let domain = PartCommands.specs + LocationCommands.specs + StockCommands.specs + DocumentCommands.specs
-            + PlanCommands.specs + JobCommands.specs + ReorderCommands.specs
+            + PlanCommands.specs + JobCommands.specs + ReorderCommands.specs + TargetCommands.specs
+            + ReportCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

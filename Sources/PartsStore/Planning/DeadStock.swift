@@ -1,0 +1,98 @@
+import PartsDomain
+import PostgresClient
+
+/// Stock at a location that nobody asked for within the dead-stock window (呆滞库存).
+public struct DeadStockRow: Sendable, Equatable {
+    public var partNo: String
+    public var description: String
+    public var location: String
+    public var onHand: ExactDecimal
+    public var unit: String
+    public var value: ExactDecimal
+    /// The last day with demand, ever; nil when there never was any.
+    public var lastIssue: String?
+    /// Days since the last demand, or since the part first came into the location when it
+    /// never had any.
+    public var daysIdle: Int?
+}
+
+public struct DeadStockReport: Sendable {
+    public var rows: [DeadStockRow]
+    /// Over every dead part-location, not only the rows shown.
+    public var count: Int
+    public var totalValue: ExactDecimal
+    /// The window per location in scope: one entry per distinct setting.
+    public var windows: [(location: String, days: Int)]
+}
+
+extension PartsStore {
+    /// The dead-stock window when none is given: the location's planning setting, else the
+    /// default row's, else the dealers' usual 180 days.
+    public static let defaultDeadDays = 180
+
+    /// Part-locations with stock on hand and no demand (goods issues and imported history;
+    /// returns are not demand) in the last `days` days, today included, highest value first.
+    /// Without `days`, each location uses its own planning setting.
+    public func deadStock(location: String?, days: Int?, limit: Int) async throws(StoreError) -> DeadStockReport {
+        if let location { try await requireLocation(location) }
+        return try await read { connection throws(PostgresError) in
+            let scope = [location, days.map(String.init), String(Self.defaultDeadDays)]
+            let windows = try connection.query(Self.deadScopeSQL + " SELECT code, days FROM scope ORDER BY code", scope)
+                .rows.map { (location: $0[0]!, days: Int($0[1]!) ?? 0) }
+            let result = try connection.query(Self.deadStockSQL, scope + [String(limit)])
+            let rows = result.rows.map { row in
+                DeadStockRow(partNo: row[0]!, description: row[1]!, location: row[2]!, onHand: decimal(row[3]), unit: row[4]!,
+                             value: decimal(row[5]), lastIssue: row[6], daysIdle: row[7].flatMap { Int($0) })
+            }
+            return DeadStockReport(rows: rows, count: result.rows.first.flatMap { Int($0[8] ?? "") } ?? 0,
+                                   totalValue: decimal(result.rows.first?[9]), windows: windows)
+        }
+    }
+
+    /// $1 location code or NULL, $2 days or NULL, $3 the built-in default.
+    static let deadScopeSQL = """
+        WITH scope AS (
+            SELECT l.id, l.code, coalesce($2::integer, own.dead_days, base.dead_days, $3::integer) AS days
+              FROM location l
+              LEFT JOIN planning_setting own ON own.location_id = l.id
+              LEFT JOIN planning_setting base ON base.location_id IS NULL
+             WHERE $1::text IS NULL OR l.code = $1::text
+        )
+        """
+
+    /// The scope's parameters, then $4 the limit.
+    static let deadStockSQL = deadScopeSQL + """
+        , recent AS (
+            SELECT d.part_id, d.location_id
+              FROM demand_line d JOIN scope s ON s.id = d.location_id
+             WHERE d.quantity > 0 AND d.demand_date > current_date - s.days
+             GROUP BY 1, 2
+        -- Materialized: under the LIMIT below the planner would otherwise probe the demand
+        -- once per balance row, expecting to stop early, while the totals need every row.
+        ), dead AS MATERIALIZED (
+            SELECT b.part_id, b.location_id, s.code, b.on_hand, round(b.on_hand * b.avg_cost, 2) AS value
+              FROM stock_balance b
+              JOIN scope s ON s.id = b.location_id
+              LEFT JOIN recent r ON r.part_id = b.part_id AND r.location_id = b.location_id
+             WHERE b.on_hand > 0 AND r.part_id IS NULL
+        ), shown AS (
+            SELECT dead.*, p.part_no, p.description, p.unit,
+                   count(*) OVER () AS total_count, sum(dead.value) OVER () AS total_value
+              FROM dead JOIN part p ON p.id = dead.part_id
+             ORDER BY dead.value DESC, p.part_no, dead.code
+             LIMIT $4::integer
+        )
+        -- Dates only for the rows shown: the ranking needs the value alone.
+        SELECT r.part_no, r.description, r.code, r.on_hand, r.unit, r.value, last.day,
+               current_date - coalesce(last.day, first.day), r.total_count, r.total_value
+          FROM shown r
+          LEFT JOIN LATERAL (
+              SELECT max(d.demand_date) AS day FROM demand_line d
+               WHERE d.part_id = r.part_id AND d.location_id = r.location_id AND d.quantity > 0) last ON true
+          LEFT JOIN LATERAL (
+              SELECT m.posted_at::date AS day FROM stock_movement m
+               WHERE m.part_id = r.part_id AND m.location_id = r.location_id
+               ORDER BY m.id LIMIT 1) first ON true
+         ORDER BY r.value DESC, r.part_no, r.code
+        """
+}

@@ -68,6 +68,9 @@ extension JobSession {
                 try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
                 // The run sorts and groups the whole history once; give it room to do so in memory.
                 try connection.execute("SET LOCAL work_mem = '256MB'")
+                // A cursor is planned for its first rows by default, which picks nested loops
+                // that are quadratic over a whole catalogue. This one is read to the end.
+                try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
                 let row = try connection.query("""
                     INSERT INTO reorder_proposal (proposal_no, job_id, scope, period)
                     VALUES ('RP-' || extract(year FROM current_date) || '-' || lpad(nextval('reorder_proposal_seq')::text, 6, '0'), $1, $2, $3)

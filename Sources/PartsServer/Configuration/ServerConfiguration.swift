@@ -27,7 +27,7 @@ public struct ServerConfiguration: Sendable {
     public var jobTimeoutSeconds = 7200
     /// Part-locations a reorder run plans per round trip: its memory is bounded by this, not
     /// by the catalogue.
-    public var reorderChunk = 1000
+    public var reorderChunk = 2000
     /// Local time of day the daemon takes the stock snapshot itself; nil leaves it to the
     /// systemd timer.
     public var snapshotAt: TimeOfDay?

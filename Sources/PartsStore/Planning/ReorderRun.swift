@@ -1,5 +1,8 @@
+import Dispatch
+import Foundation
 import PartsDomain
 import PostgresClient
+import Synchronization
 
 /// One line of a reorder proposal as the planner computed it. Numbers are decimal text,
 /// rounded by the planner, so the database stores exactly what the manager is shown.
@@ -86,7 +89,7 @@ extension JobSession {
                 let fetched = try await run { connection throws(PostgresError) in
                     let rows = try connection.execute("FETCH \(chunkSize) FROM planning").rows
                     if !rows.isEmpty {
-                        try Self.insert(rows.map { plan(PlanningRows.parse($0)) }, proposal: proposal.id, connection)
+                        try Self.insert(Self.planEach(rows, plan), proposal: proposal.id, connection)
                     }
                     return rows.count
                 }
@@ -116,6 +119,22 @@ extension JobSession {
             _ = try? await run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
             throw StoreError(error)
         }
+    }
+
+    /// Plans a chunk on every core. The database waits meanwhile, so the session's own
+    /// thread would otherwise leave the other cores idle. This runs on the job's dedicated
+    /// thread and Dispatch's workers, never on Swift's cooperative pool.
+    private static func planEach(_ rows: [[String?]], _ plan: @escaping @Sendable (PlanningRow) -> ReorderLine) -> [ReorderLine] {
+        let slices = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 64)
+        guard slices > 1 else { return rows.map { plan(PlanningRows.parse($0)) } }
+        let results = Mutex<[[ReorderLine]]>(Array(repeating: [], count: slices))
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let lower = rows.count * slice / slices
+            let upper = rows.count * (slice + 1) / slices
+            let lines = rows[lower..<upper].map { plan(PlanningRows.parse($0)) }
+            results.withLock { $0[slice] = lines }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 
     private static func insert(_ lines: [ReorderLine], proposal: String, _ connection: Connection) throws(PostgresError) {

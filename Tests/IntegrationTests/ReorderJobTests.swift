@@ -207,6 +207,12 @@ struct ReorderJobTests {
         try expectOK(client.send("issue MAIN P-1:1"))
         try expectOK(client.send("job run snapshot --wait"))
         #expect(try daemon.sql("SELECT on_hand, value FROM stock_snapshot").rows == [["2.000", "20.00"]])
+        // The per-category totals the turnover report reads follow every change.
+        #expect(try daemon.sql("SELECT category, value FROM stock_snapshot_total").rows == [["-", "20.00"]])
+        try expectOK(client.send("issue MAIN P-1:2"))
+        try expectOK(client.send("job run snapshot --wait"))
+        #expect(try daemon.sql("SELECT count(*) FROM stock_snapshot").scalar == "0")
+        #expect(try daemon.sql("SELECT value FROM stock_snapshot_total").rows == [["0.00"]])
         let status = try client.send("status")
         #expect(status.lines.contains { $0.contains("last jobs") && $0.contains("job=snapshot") && $0.contains("state=succeeded") }, "\(status)")
     }

@@ -61,7 +61,7 @@ extension PartsStore {
         func category(_ alias: String) -> (join: String, key: String) {
             byCategory ? ("JOIN part p ON p.id = \(alias).part_id", "coalesce(p.category, '-')") : ("", "''::text")
         }
-        let line = category("dl"), snapshot = category("s"), balance = category("b")
+        let line = category("dl"), balance = category("b")
         return """
         WITH win AS (
             SELECT current_date - $2::integer AS since, current_date AS today
@@ -79,9 +79,8 @@ extension PartsStore {
                AND d.location_id IN (SELECT id FROM scope)
              GROUP BY 1, 2
         ), snapshot_days AS (
-            SELECT s.location_id, s.snapshot_date, \(snapshot.key) AS category, sum(s.value) AS value
-              FROM stock_snapshot s
-              \(snapshot.join)
+            SELECT s.location_id, s.snapshot_date, \(byCategory ? "s.category" : "''::text") AS category, sum(s.value) AS value
+              FROM stock_snapshot_total s
              CROSS JOIN win
              WHERE s.snapshot_date > win.since AND s.snapshot_date <= win.today
                AND s.location_id IN (SELECT id FROM scope)

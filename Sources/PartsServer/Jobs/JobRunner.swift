@@ -56,10 +56,8 @@ actor JobRunner: Service {
     /// it did not start.
     private nonisolated func execute(_ job: JobName, location: String?, requestedBy: String, queue: Bool,
                                      started: @Sendable (Result<Int64, CommandFailure>) -> Void) async {
-        let setup = ["SET statement_timeout = \(configuration.jobTimeoutSeconds * 1000)",
-                     "SET application_name = 'partsd job \(job.rawValue)'"]
         do {
-            try await DatabaseSession.withDedicated(conninfo: configuration.database, setup: setup) { session in
+            try await DatabaseSession.withDedicated(conninfo: configuration.database, setup: sessionSetup(job)) { session in
                 let jobSession = JobSession(session: session, job: job.rawValue)
                 let id: Int64
                 do {
@@ -86,6 +84,11 @@ actor JobRunner: Service {
             // Only reached when the session could not even be set up.
             started(.failure(CommandFailure(StoreError(error))))
         }
+    }
+
+    /// Settings for a job's own sessions: the job's timeout instead of the commands' one.
+    private nonisolated func sessionSetup(_ job: JobName) -> [String] {
+        ["SET statement_timeout = \(configuration.jobTimeoutSeconds * 1000)", "SET application_name = 'partsd job \(job.rawValue)'"]
     }
 
     /// A queued run polls for the lock; it gives up when the daemon stops or the job timeout passes.
@@ -129,10 +132,12 @@ actor JobRunner: Service {
     private nonisolated func reorder(id: Int64, location: String?, _ jobSession: JobSession) async throws -> (items: Int64, result: String, message: String) {
         let planner = try await PlanCommands.planner(store)
         let store = store
-        let outcome = try await jobSession.reorder(
-            jobID: id, location: location, window: planner.window, chunkSize: configuration.reorderChunk,
-            plan: { row in planner.line(row) },
-            progress: { planned in await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned)) })
+        let outcome = try await DatabaseSession.withDedicated(conninfo: configuration.database, setup: sessionSetup(.reorder)) { reader in
+            try await jobSession.reorder(
+                jobID: id, location: location, window: planner.window, chunkSize: configuration.reorderChunk, reader: reader,
+                plan: { row in planner.line(row) },
+                progress: { planned in await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned)) })
+        }
         var message = "\(outcome.proposalNo): \(outcome.planned) part-locations planned, \(outcome.toOrder) to order, "
             + "value \(outcome.orderValue), \(outcome.flagged) flagged"
         if !outcome.superseded.isEmpty { message += "; supersedes \(outcome.superseded.joined(separator: ", "))" }

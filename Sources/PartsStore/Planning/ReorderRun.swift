@@ -3,6 +3,7 @@ import Foundation
 import PartsDomain
 import PostgresClient
 import Synchronization
+import AsyncAlgorithms
 
 /// One line of a reorder proposal as the planner computed it. Numbers are decimal text,
 /// rounded by the planner, so the database stores exactly what the manager is shown.
@@ -58,48 +59,71 @@ extension JobSession {
     /// Plans every part-location in scope and writes the proposal, all in one transaction:
     /// a run that fails part-way leaves no half proposal.
     ///
-    /// The history is read through a cursor `chunkSize` part-locations at a time and each
-    /// chunk's lines are written before the next is fetched, so memory stays flat however
-    /// large the catalogue. `plan` runs on the session's own thread, next to the data.
+    /// `reader` streams the history through a cursor `chunkSize` part-locations at a time,
+    /// in a read-only transaction of its own, while this session plans the previous chunk and
+    /// writes its lines: reading, planning and writing overlap, and at most two chunks are in
+    /// memory however large the catalogue. `plan` runs on the sessions' threads and Dispatch's
+    /// workers, next to the data, never on the cooperative pool.
     public func reorder(
-        jobID: Int64, location: String?, window: PlanningWindow, chunkSize: Int,
+        jobID: Int64, location: String?, window: PlanningWindow, chunkSize: Int, reader: DatabaseSession,
         plan: @escaping @Sendable (PlanningRow) -> ReorderLine,
-        progress: @Sendable (Int) async -> Void
+        progress: @escaping @Sendable (Int) async -> Void
     ) async throws(StoreError) -> ReorderRunOutcome {
         do {
             let proposal = try await run { connection throws(PostgresError) in
-                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-                // The run sorts and groups the whole history once; give it room to do so in memory.
-                try connection.execute("SET LOCAL work_mem = '256MB'")
-                // A cursor is planned for its first rows by default, which picks nested loops
-                // that are quadratic over a whole catalogue. This one is read to the end.
-                try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+                try connection.execute("BEGIN")
                 let row = try connection.query("""
                     INSERT INTO reorder_proposal (proposal_no, job_id, scope, period)
                     VALUES ('RP-' || extract(year FROM current_date) || '-' || lpad(nextval('reorder_proposal_seq')::text, 6, '0'), $1, $2, $3)
                     RETURNING id, proposal_no
                     """, [String(jobID), location, window.period]).rows[0]
-                try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql(onePart: false),
-                                         PlanningRows.parameters(location: location, partNo: nil, window: window))
                 return (id: row[0]!, number: row[1]!)
             }
-            var planned = 0
-            while true {
-                if Task.isCancelled { throw StoreError.unavailable("the daemon is stopping; the run was rolled back") }
-                let fetched = try await run { connection throws(PostgresError) in
-                    let rows = try connection.execute("FETCH \(chunkSize) FROM planning").rows
-                    if !rows.isEmpty {
-                        try Self.insert(Self.planEach(rows, plan), proposal: proposal.id, connection)
-                    }
-                    return rows.count
-                }
-                planned += fetched
-                if fetched < chunkSize { break }
-                await progress(planned)
+            try await reader.run { connection throws(PostgresError) in
+                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                // The history is grouped once; give that room to happen in memory.
+                try connection.execute("SET LOCAL work_mem = '256MB'")
+                // A cursor is planned for its first rows by default, which picks nested loops
+                // that are quadratic over a whole catalogue. This one is read to the end.
+                try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+                try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql(onePart: false),
+                                         PlanningRows.parameters(location: location, partNo: nil, window: window))
             }
-            let total = planned
-            let outcome = try await run { connection throws(PostgresError) in
-                try connection.execute("CLOSE planning")
+            let chunks = AsyncThrowingChannel<[[String?]], any Error>()
+            let planned = try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask {
+                    do {
+                        while true {
+                            if Task.isCancelled { throw StoreError.unavailable("the daemon is stopping; the run was rolled back") }
+                            let rows = try await reader.run { connection throws(PostgresError) in
+                                try connection.execute("FETCH \(chunkSize) FROM planning").rows
+                            }
+                            // Waits until the writer took the previous chunk: memory stays bounded.
+                            if !rows.isEmpty { await chunks.send(rows) }
+                            if rows.count < chunkSize { break }
+                        }
+                        chunks.finish()
+                    } catch {
+                        chunks.fail(error)
+                        throw error
+                    }
+                    return 0
+                }
+                group.addTask {
+                    var planned = 0
+                    for try await rows in chunks {
+                        try await self.run { connection throws(PostgresError) in
+                            try Self.insert(Self.planEach(rows, plan), proposal: proposal.id, connection)
+                        }
+                        planned += rows.count
+                        await progress(planned)
+                    }
+                    return planned
+                }
+                return try await group.reduce(0, +)
+            }
+            _ = try await reader.run { connection throws(PostgresError) in try connection.execute("COMMIT") }
+            return try await run { connection throws(PostgresError) in
                 let superseded = try connection.query("""
                     UPDATE reorder_proposal SET state = 'superseded'
                      WHERE state = 'open' AND id <> $1 AND ($2::text IS NULL OR scope IS NULL OR scope = $2)
@@ -111,11 +135,11 @@ extension JobSession {
                       FROM reorder_line WHERE proposal_id = $1
                     """, [proposal.id]).rows[0]
                 try connection.execute("COMMIT")
-                return ReorderRunOutcome(proposalNo: proposal.number, planned: total, toOrder: Int(totals[0]!)!,
+                return ReorderRunOutcome(proposalNo: proposal.number, planned: planned, toOrder: Int(totals[0]!)!,
                                          flagged: Int(totals[1]!)!, orderValue: totals[2]!, superseded: superseded.sorted())
             }
-            return outcome
         } catch {
+            _ = try? await reader.run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
             _ = try? await run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
             throw StoreError(error)
         }

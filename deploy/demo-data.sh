@@ -3,8 +3,10 @@
 #   deploy/demo-data.sh | partsctl --socket var/partsd.sock
 # Three locations (MAIN warehouse, BR1 branch, ROT rotation pool), 300 parts P-1001...P-1300
 # (a third with Chinese descriptions), goods receipts so that stock exists, and a few issues and
-# transfers so that ledgers have something to show. Deterministic: the same lines every time.
-# Every line carries a ref=, so feeding it twice changes nothing the second time.
+# transfers so that ledgers have something to show, and a year of past demand (`history add`,
+# dated back from today) so that `job run reorder` has something to propose. Deterministic: the
+# same lines every time on the same day. Every line carries a ref=, so feeding it twice changes
+# nothing the second time.
 set -euo pipefail
 
 # description|category|unit|cost in cents|lead days|supplier; Chinese ones use Chinese models.
@@ -138,3 +140,26 @@ echo 'issue MAIN P-1019:1 P-1022:1 P-1023:1 P-1032:5.5 to=WO-24018 note="Golf VI
 echo 'issue BR1 P-1010:1 to=WO-24019 ref=demo-gi-3'
 echo 'issue MAIN P-1001:1 P-1002:1 to=WO-24020 ref=demo-gi-4'
 echo 'transfer MAIN BR1 P-1001:4 P-1004:6 P-1005:6 note="weekly replenishment" ref=demo-tr-1'
+
+# A year of weekly demand brought from the "old system" for 60 parts at MAIN: the first dozen
+# sell most weeks (smooth), the rest now and then (intermittent, lumpy), so a reorder run shows
+# every demand class. Dated back from today; the ref carries today's date.
+today=$(date -u +%F)
+declare -a past
+for ((day = 1; day <= 364; day++)); do past[day]=$(date -u -d "$today - $day days" +%F); done
+for ((i = 0; i < 60; i++)); do
+    entries=""
+    for ((week = 1; week <= 52; week++)); do
+        next_random
+        if ((i < 12)); then
+            ((random % 10 < 8)) || continue
+            qty=$((2 + random % 5))
+        else
+            ((random % (2 + i % 7) == 0)) || continue
+            qty=$((1 + random % (1 + i % 9)))
+        fi
+        entries+=" ${past[week * 7 - random % 7]}:$qty"
+    done
+    [[ -n $entries ]] && printf 'history add MAIN P-%d%s ref=demo-hist-%d-%s\n' "$((1001 + i))" "$entries" "$((1001 + i))" "$today"
+done
+

@@ -75,6 +75,10 @@ extension PartsStore {
               JOIN scope s ON s.id = b.location_id
               LEFT JOIN recent r ON r.part_id = b.part_id AND r.location_id = b.location_id
              WHERE b.on_hand > 0 AND r.part_id IS NULL
+               -- Stock that arrived within the window has not had the chance to sell: not dead.
+               AND EXISTS (SELECT 1 FROM stock_movement m
+                            WHERE m.part_id = b.part_id AND m.location_id = b.location_id
+                              AND m.posted_at < current_date - s.days)
         ), shown AS (
             SELECT dead.*, p.part_no, p.description, p.unit,
                    count(*) OVER () AS total_count, sum(dead.value) OVER () AS total_value

@@ -28,6 +28,12 @@ struct PartsCtl: ParsableCommand {
             leaves. With no command words and stdin not a terminal: one request per input \
             line (empty lines and lines starting with # are skipped), every reply printed.
 
+            --import-history FILE sends a CSV of past demand (part_no,location,date,quantity; a \
+            header row is skipped) as history add commands of at most --batch lines each, each \
+            with a ref= of its own text: running the same import again adds nothing twice.
+
+              partsctl --import-history old-system-issues.csv
+
             Exit status: 0 when every reply was 2xx, 1 when the worst was 4xx, 2 on a 5xx \
             reply or when the daemon cannot be reached or drops the connection.
             """,
@@ -55,6 +61,14 @@ struct PartsCtl: ParsableCommand {
         valueName: "line"))
     var lines: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Import past demand from this CSV file (part_no,location,date,quantity) with history add.",
+        valueName: "file"))
+    var importHistory: String?
+
+    @Option(name: .long, help: ArgumentHelp("History lines per command when importing (1 to 200, default 100).", valueName: "n"))
+    var batch = 100
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "The request: a command and its arguments, e.g. stock show P-1001.", valueName: "command words"))
     var words: [String] = []
@@ -71,6 +85,10 @@ struct PartsCtl: ParsableCommand {
         }
         if let timeout, timeout < 0 || !timeout.isFinite {
             throw ValidationError("--timeout must be 0 or more seconds")
+        }
+        guard (1...200).contains(batch) else { throw ValidationError("--batch must be 1 to 200") }
+        if importHistory != nil, !(words.isEmpty && lines.isEmpty) {
+            throw ValidationError("--import-history sends the file; give no command words with it")
         }
         if (words + lines).contains(where: { $0.contains("\n") || $0.contains("\r") }) {
             throw ValidationError("a request is one line: words may not contain a line break")
@@ -90,7 +108,9 @@ struct PartsCtl: ParsableCommand {
             printer: ReplyPrinter(mode: json ? .json : raw ? .raw : .pretty)
         )
         let status: Int32
-        if !requests.isEmpty {
+        if let importHistory {
+            status = session.runImport(HistoryImport(batchSize: batch, printer: session.printer), path: importHistory)
+        } else if !requests.isEmpty {
             status = session.runOneShot(requests)
         } else if isatty(0) != 0 {
             status = session.runInteractive()
@@ -209,6 +229,17 @@ final class Session {
             }
         }
         return worst
+    }
+
+    /// A CSV import over one connection.
+    func runImport(_ importer: HistoryImport, path: String) -> Int32 {
+        switch connect() {
+        case .success(let connection):
+            defer { connection.close() }
+            return importer.run(path: path, connection: connection)
+        case .failure(let status):
+            return status.value
+        }
     }
 
     /// Reads request lines from a file descriptor, one by one, and prints every reply.

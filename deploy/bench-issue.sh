@@ -30,35 +30,7 @@ parts=${BENCH_PARTS:-10000}
 format=${BENCH_FORMAT:-json}
 stock_per_part=1000000
 
-ensure_packages
-cd "$PARTSD_ROOT"
-if [[ -n ${PARTSD_BIN_DIR:-} ]]; then
-    bindir=$PARTSD_BIN_DIR
-else
-    log "building (swift build -c release)"
-    swift build -c release
-    bindir=$(swift build -c release --show-bin-path)
-fi
-for program in partsd partsctl partsbench; do
-    [[ -x $bindir/$program ]] || die "$bindir/$program is not built"
-done
-pgbin=$(pg_bindir) || die "PostgreSQL programs not found"
-
-work=$(mktemp -d /tmp/partsd-bench.XXXXXX)
-chmod 0755 "$work"
-# shellcheck disable=SC2317  # called by the EXIT trap
-cleanup() {
-    stop_daemon "$work"
-    stop_cluster "$work/pg"
-    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-        log "kept $work"
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_setup partsd partsctl partsbench
 
 log "durable PostgreSQL (fsync on) in $work/pg"
 start_cluster "$work/pg" durable

@@ -15,7 +15,8 @@
 #   COPY (SELECT part_id, location_id, demand_date, quantity FROM demand_line
 #          WHERE demand_date BETWEEN <from> AND <through>) TO STDOUT
 # through psql into /dev/null, and `partsctl job run reorder --wait` through the socket. The
-# table gives the best of each, the ratio (bar: at most 5), and partsd's peak resident memory
+# table gives the best of each (a run's time is its job_run row's, start to finish), the ratio
+# (bar: at most 5), and partsd's peak resident memory
 # after a run over SMALL alone and after the full run, each on a fresh daemon: the reorder
 # run streams, so the two stay close however large the catalogue.
 #
@@ -34,35 +35,7 @@ locations=${BENCH_LOCATIONS:-2}
 lines=${BENCH_LINES:-40}
 small=$((parts / 10))
 
-ensure_packages
-cd "$PARTSD_ROOT"
-if [[ -n ${PARTSD_BIN_DIR:-} ]]; then
-    bindir=$PARTSD_BIN_DIR
-else
-    log "building (swift build -c release)"
-    swift build -c release
-    bindir=$(swift build -c release --show-bin-path)
-fi
-for program in partsd partsctl; do
-    [[ -x $bindir/$program ]] || die "$bindir/$program is not built"
-done
-pgbin=$(pg_bindir) || die "PostgreSQL programs not found"
-
-work=$(mktemp -d /tmp/partsd-bench.XXXXXX)
-chmod 0755 "$work"
-# shellcheck disable=SC2317  # called by the EXIT trap
-cleanup() {
-    stop_daemon "$work"
-    stop_cluster "$work/pg"
-    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-        log "kept $work"
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_setup partsd partsctl
 
 start_cluster "$work/pg" durable
 ensure_database "$work/pg" partsd
@@ -126,13 +99,12 @@ baseline() {
 }
 
 socket="$work/partsd.sock"
+# The run's own duration, from its job_run row: the client's polling is not part of the run.
 reorder() {
-    local t0 t1
-    t0=$(now)
     "$bindir/partsctl" --socket "$socket" job run reorder "$@" --wait >"$work/reorder.out" ||
         die "reorder run failed: $(tail -n 3 "$work/reorder.out")"
-    t1=$(now)
-    elapsed "$t0" "$t1"
+    psql_bench -tAc "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 2)
+                       FROM job_run WHERE job = 'reorder' ORDER BY id DESC LIMIT 1"
 }
 
 peak_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$(cat "$work/partsd.pid")/status"; }

@@ -295,3 +295,41 @@ stop_daemon() {
     fi
     rm -f "$var/partsd.pid"
 }
+
+# bench_setup PROGRAM...: for the benchmark scripts. Sets bindir (a release build, or
+# $PARTSD_BIN_DIR) and checks PROGRAMs are in it; sets pgbin; makes the work directory $work
+# under /tmp, whose daemon and cluster are stopped, and which is removed (unless BENCH_KEEP=1),
+# when the script exits.
+bench_setup() {
+    ensure_packages
+    cd "$PARTSD_ROOT"
+    if [[ -n ${PARTSD_BIN_DIR:-} ]]; then
+        bindir=$PARTSD_BIN_DIR
+    else
+        log "building (swift build -c release)"
+        swift build -c release
+        bindir=$(swift build -c release --show-bin-path)
+    fi
+    local program
+    for program in "$@"; do
+        [[ -x $bindir/$program ]] || die "$bindir/$program is not built"
+    done
+    pgbin=$(pg_bindir) || die "PostgreSQL programs not found"
+    work=$(mktemp -d /tmp/partsd-bench.XXXXXX)
+    chmod 0755 "$work"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+bench_cleanup() {
+    stop_daemon "$work"
+    stop_cluster "$work/pg"
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+        log "kept $work"
+    else
+        rm -rf "$work"
+    fi
+}
+

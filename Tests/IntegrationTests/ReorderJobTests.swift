@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PartsClient
 import PostgresClient
 import Testing
@@ -243,4 +244,32 @@ struct ReorderJobTests {
         let clerk = try daemon.socat(as: TestDaemon.clerkUID, ["plan set service_a=0.9"])
         #expect(clerk.contains("403 FORBIDDEN"))
     }
+
+    @Test func stoppingTheDaemonEndsWaitsAndRunsAndExitsCleanly() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        holdLock("reorder", seconds: 30, daemon)
+        let queued = try client.send("job run reorder --queue")
+        let id = try #require(queued.lastText.firstMatch(of: /job=(\d+)/).map { String($0.output.1) })
+        let socketPath = daemon.socketPath
+        let waiting = Thread {
+            guard let waiter = try? AdminConnection(socketPath: socketPath, timeoutSeconds: 30),
+                  let reply = try? waiter.send("job wait \(id)") else { return }
+            Self.waitReply.withLock { $0 = reply.lastText }
+        }
+        waiting.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let started = Date()
+        #expect(daemon.stop() == 0)
+        #expect(Date().timeIntervalSince(started) < 10)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(Self.waitReply.withLock { $0 }?.hasPrefix("stopped waiting for job \(id): the daemon is stopping") == true)
+        let run = try daemon.sql("SELECT state, message FROM job_run WHERE id = \(id)").rows[0]
+        #expect(run[0] == "failed")
+        #expect(run[1] == "the daemon stopped while the run waited for its lock")
+        #expect(try daemon.sql("SELECT count(*) FROM reorder_proposal").scalar == "0")
+    }
+
+    private static let waitReply = Mutex<String?>(nil)
 }

@@ -60,22 +60,28 @@ actor JobRunner: Service {
             try await DatabaseSession.withDedicated(conninfo: configuration.database, setup: sessionSetup(job)) { session in
                 let jobSession = JobSession(session: session, job: job.rawValue)
                 let id: Int64
+                let locked: Bool
                 do {
-                    let locked = try await jobSession.tryLock()
+                    locked = try await jobSession.tryLock()
                     if !locked && !queue {
                         let other = try await jobSession.runningID().map { " (job \($0))" } ?? ""
                         started(.failure(CommandFailure(.conflict, "\(job.rawValue) is already running\(other); try again later or add --queue")))
                         return
                     }
                     id = try await jobSession.begin(scope: location, requestedBy: requestedBy, queued: !locked)
-                    started(.success(id))
-                    if !locked { try await self.waitForLock(jobSession, id) }
-                } catch let failure as CommandFailure {
-                    started(.failure(failure))
-                    return
                 } catch {
                     started(.failure(CommandFailure(StoreError(error))))
                     return
+                }
+                started(.success(id))
+                if !locked {
+                    do {
+                        try await self.waitForLock(jobSession, id)
+                    } catch {
+                        let failure = error as? CommandFailure ?? CommandFailure(.unavailable, "the daemon stopped while the run waited for its lock")
+                        await jobSession.finish(id, succeeded: false, items: 0, result: failure.status.word, message: failure.message)
+                        return
+                    }
                 }
                 await self.work(job, id: id, location: location, jobSession)
                 await jobSession.unlock()
@@ -101,9 +107,7 @@ actor JobRunner: Service {
                 return
             }
             if ContinuousClock.now > deadline {
-                await jobSession.finish(id, succeeded: false, items: 0, result: ReplyStatus.busy.word,
-                                        message: "gave up waiting for the running \(jobSession.job) job")
-                throw CommandFailure(.busy, "gave up waiting")
+                throw CommandFailure(.busy, "gave up waiting for the running \(jobSession.job) job after jobs.timeout_s")
             }
         }
     }

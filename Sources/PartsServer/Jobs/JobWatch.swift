@@ -1,6 +1,7 @@
 import PartsDomain
 import PartsProtocol
 import PartsStore
+import ServiceLifecycle
 
 /// Follows a job run until it ends, from its row, so a client can wait for a run that another
 /// daemon on the same database started as well as for its own.
@@ -30,9 +31,9 @@ enum JobWatch {
                 last = text
                 lastWritten = ContinuousClock.now
             }
-            do {
-                try await Task.sleep(for: pollInterval)
-            } catch {
+            // A stopping daemon finishes its commands before it stops its jobs: a waiter must not
+            // hold that up for as long as the run would take.
+            guard !Task.isShuttingDownGracefully, (try? await Task.sleep(for: pollInterval)) != nil else {
                 throw CommandFailure(.unavailable, "stopped waiting for job \(id): the daemon is stopping; job show \(id) tells how it ends")
             }
         }

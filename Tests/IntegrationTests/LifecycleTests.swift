@@ -102,6 +102,13 @@ struct LifecycleTests {
         environment["PARTSD_DATABASE_POOL_SIZE"] = "6"
         let overridden = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
         #expect(overridden.output.contains("database.pool_size = 6"))
+        environment["PARTSD_JOBS_SNAPSHOT_AT"] = "23:30"
+        let scheduled = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
+        #expect(scheduled.output.contains("jobs.snapshot_at = 23:30"), "\(scheduled.output)")
+        environment["PARTSD_JOBS_SNAPSHOT_AT"] = "24:00"
+        let badTime = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
+        #expect(badTime.status != 0)
+        #expect(badTime.output.contains("jobs.snapshot_at must be HH:MM, got 24:00"), "\(badTime.output)")
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("deploy/partsd.example.json").path
         let shipped = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", example])

@@ -23,11 +23,8 @@ struct ReportTests {
         try expectOK(client.send("issue MAIN P-T:4 P-U:5"))
         try expectOK(client.send("receive BR2 P-U:5@2"))
         // Returns to stock come with the requisitions work; the report already nets them.
+        try insertReturn(daemon, "RT-TEST-1", at: "MAIN", part: "P-T", quantity: 1, cost: 5)
         try daemon.sql("""
-            INSERT INTO document (doc_no, doc_type, location_id, clerk, clerk_uid)
-            SELECT 'RT-TEST-1', 'RT', id, 'test', 0 FROM location WHERE code = 'MAIN';
-            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
-            SELECT d.id, 1, p.id, 1, 5, 5 FROM document d, part p WHERE d.doc_no = 'RT-TEST-1' AND p.part_no = 'P-T';
             INSERT INTO stock_snapshot (snapshot_date, location_id, part_id, on_hand, value)
             SELECT current_date - v.age, l.id, p.id, v.qty, v.value
               FROM (VALUES (1, 'P-T', 6, 30), (1, 'P-U', 15, 30), (2, 'P-T', 10, 50), (2, 'P-U', 20, 40))
@@ -271,12 +268,7 @@ struct ReportTests {
         try expectOK(client.send("issue MAIN P-1:90 P-2:6 P-3:3 P-4:1"))
         try expectOK(client.send("receive BR1 P-1:100@1 P-2:100@1 P-3:100@1 P-4:100@1 P-6:10@1"))
         try expectOK(client.send("issue BR1 P-1:50 P-2:30 P-3:15 P-4:5 P-6:2"))
-        try daemon.sql("""
-            INSERT INTO document (doc_no, doc_type, location_id, clerk, clerk_uid)
-            SELECT 'RT-ABC-1', 'RT', id, 'test', 0 FROM location WHERE code = 'BR1';
-            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
-            SELECT d.id, 1, p.id, 2, 1, 2 FROM document d, part p WHERE d.doc_no = 'RT-ABC-1' AND p.part_no = 'P-6';
-            """)
+        try insertReturn(daemon, "RT-ABC-1", at: "BR1", part: "P-6", quantity: 2, cost: 1)
         _ = try client.send("format json")
         let main = try object(client.send("report abc location=MAIN"))
         let mainRows = try #require(main["rows"] as? [[String: Any]])
@@ -333,6 +325,19 @@ struct ReportTests {
             ALTER TABLE stock_movement DISABLE TRIGGER stock_movement_append_only;
             UPDATE stock_movement SET posted_at = posted_at - interval '\(days) days';
             ALTER TABLE stock_movement ENABLE TRIGGER stock_movement_append_only;
+            """)
+    }
+
+    /// A return to stock (RT) document line, written directly: returns come with the
+    /// requisitions work, and the reports already net them.
+    private func insertReturn(_ daemon: TestDaemon, _ docNo: String, at location: String, part: String,
+                              quantity: Int, cost: Int) throws {
+        try daemon.sql("""
+            INSERT INTO document (doc_no, doc_type, location_id, clerk, clerk_uid)
+            SELECT '\(docNo)', 'RT', id, 'test', 0 FROM location WHERE code = '\(location)';
+            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+            SELECT d.id, 1, p.id, \(quantity), \(cost), \(quantity * cost) FROM document d, part p
+             WHERE d.doc_no = '\(docNo)' AND p.part_no = '\(part)';
             """)
     }
 

@@ -128,6 +128,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("limits.max_connections = \(configuration.maxConnections)")
             print("limits.idle_timeout_s = \(configuration.idleTimeoutSeconds)")
             print("limits.max_document_lines = \(configuration.maxDocumentLines)")
+            print("purchasing.over_receipt_pct = \(configuration.overReceiptPercent)")
             print("access.grants = \(configuration.grants.map(\.description).joined(separator: ", "))")
             print("log.level = \(configuration.logLevel)")
             print("configuration OK")

@@ -131,6 +131,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("jobs.timeout_s = \(configuration.jobTimeoutSeconds)")
             print("jobs.reorder_chunk = \(configuration.reorderChunk)")
             print("jobs.snapshot_at = \(configuration.snapshotAt.map { String(format: "%02d:%02d", $0.hour, $0.minute) } ?? "none (the systemd timer takes it)")")
+            print("purchasing.over_receipt_pct = \(configuration.overReceiptPercent)")
             print("access.grants = \(configuration.grants.map(\.description).joined(separator: ", "))")
             print("log.level = \(configuration.logLevel)")
             print("configuration OK")

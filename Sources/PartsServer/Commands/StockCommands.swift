@@ -6,10 +6,14 @@ import PartsStore
 /// show | list and ledger.
 enum StockCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("receive", "receive <location> <part_no>:<qty>[@<unit_cost>] ... [from=<supplier>] [note=...] [ref=...]",
-                    "goods receipt: posts a GR document and prints its receipt", role: .clerk, changesData: true,
-                    positional: 2...10_001, named: ["from", "note"]) { invocation, environment throws(CommandFailure) in
-            try await post(.receipt, invocation, environment, lineFrom: 1, counterparty: try invocation.text("from", maxLength: 200))
+        CommandSpec("receive", "receive <location> <part_no>:<qty>[@<unit_cost>] ... [from=<supplier>] [po=<PO-no>] [note=...] [ref=...]",
+                    "goods receipt: posts a GR document and prints its receipt; with po= against a purchase order",
+                    role: .clerk, changesData: true,
+                    positional: 2...10_001, named: ["from", "po", "note"]) { invocation, environment throws(CommandFailure) in
+            if let poNo = invocation[named: "po"] {
+                return try await PurchaseOrderCommands.receive(invocation, environment, poNo: poNo)
+            }
+            return try await post(.receipt, invocation, environment, lineFrom: 1, counterparty: try invocation.text("from", maxLength: 200))
         },
         CommandSpec("issue", "issue <location> <part_no>:<qty> ... [to=<whom or work order>] [note=...] [ref=...]",
                     "goods issue: posts a GI document; all lines or none", role: .clerk, changesData: true,

@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     /// Local time of day the daemon takes the stock snapshot itself; nil leaves it to the
     /// systemd timer.
     public var snapshotAt: TimeOfDay?
+    /// How far above the ordered quantity a purchase order line may be received, in percent:
+    /// suppliers ship whole packs, and some sites accept a little more rather than send it back.
+    public var overReceiptPercent = ExactDecimal.zero
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -64,6 +67,13 @@ public struct ServerConfiguration: Sendable {
             guard let time = TimeOfDay(text) else { throw ConfigurationProblem("jobs.snapshot_at must be HH:MM, got \(text)") }
             snapshotAt = time
         }
+        // A string ("2.5") or a whole number (2) in the file; a decimal, never a float.
+        if let text = reader.string(forKey: "purchasing.over_receipt_pct") ?? reader.int(forKey: "purchasing.over_receipt_pct").map(String.init) {
+            guard let value = try? ExactDecimal.bounded(text, scale: 2, limit: Self.maximumOverReceiptPercent) else {
+                throw ConfigurationProblem("purchasing.over_receipt_pct must be a percentage from 0 to 100 with at most 2 decimals, got \(text)")
+            }
+            overReceiptPercent = value
+        }
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
         let level = reader.string(forKey: "log.level", default: "info")
         guard let parsedLevel = Logger.Level(rawValue: level) else {
@@ -72,6 +82,8 @@ public struct ServerConfiguration: Sendable {
         logLevel = parsedLevel
         try validate()
     }
+
+    static let maximumOverReceiptPercent = ExactDecimal(units: 100, scale: 0)
 
     /// Refuses settings that would make the daemon misbehave later rather than now.
     public func validate() throws {
@@ -94,6 +106,9 @@ public struct ServerConfiguration: Sendable {
         }
         guard (10...10_000).contains(reorderChunk) else {
             throw ConfigurationProblem("jobs.reorder_chunk must be 10...10000, got \(reorderChunk)")
+        }
+        guard !overReceiptPercent.isNegative, overReceiptPercent <= Self.maximumOverReceiptPercent else {
+            throw ConfigurationProblem("purchasing.over_receipt_pct must be 0...100, got \(overReceiptPercent)")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count <= 107 else {
             throw ConfigurationProblem("socket.path must be 1 to 107 bytes (the Unix socket limit)")

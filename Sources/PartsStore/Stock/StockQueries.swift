@@ -46,13 +46,27 @@ extension PartsStore {
           JOIN location l ON l.id = b.location_id
         """
 
-    /// Every location that holds or held the part (or just one), for `stock show`.
+    /// Every location that holds or held the part, or has it on order (or just one), for
+    /// `stock show`: a part ordered for a location it never was at shows there too.
     public func stock(partNo: String, location: String?) async throws(StoreError) -> [StockRow] {
         try await requirePart(partNo)
         if let location { try await requireLocation(location) }
         return try await read { connection throws(PostgresError) in
-            try connection.query(Self.stockSelect + " WHERE p.part_no = $1 AND ($2::text IS NULL OR l.code = $2) ORDER BY l.code",
-                                 [partNo, location]).rows.map(Self.stockRow)
+            try connection.query("""
+                WITH wanted AS (SELECT id FROM part WHERE part_no = $1)
+                SELECT p.part_no, p.description, p.unit, l.code, coalesce(b.on_hand, 0)::numeric(15,3),
+                       coalesce(b.reserved, 0)::numeric(15,3), coalesce(b.on_hand - b.reserved, 0)::numeric(15,3),
+                       on_order(k.part_id, k.location_id), coalesce(b.avg_cost, 0)::numeric(15,4),
+                       coalesce(round(b.on_hand * b.avg_cost, 2), 0)::numeric(18,2)
+                  FROM (SELECT part_id, location_id FROM stock_balance WHERE part_id = (SELECT id FROM wanted)
+                        UNION
+                        SELECT part_id, location_id FROM po_line WHERE part_id = (SELECT id FROM wanted) AND NOT closed) k
+                  JOIN part p ON p.id = k.part_id
+                  JOIN location l ON l.id = k.location_id
+                  LEFT JOIN stock_balance b ON b.part_id = k.part_id AND b.location_id = k.location_id
+                 WHERE $2::text IS NULL OR l.code = $2
+                 ORDER BY l.code
+                """, [partNo, location]).rows.map(Self.stockRow)
         }
     }
 

@@ -1,0 +1,22 @@
+import PartsDomain
+import PostgresClient
+
+extension PartsStore {
+    /// Posts a goods receipt against a purchase order and books it on the order's lines, in
+    /// one transaction (receive_purchase_order). Not through the posting batcher: the order's
+    /// row lock would hold every other document of a batch waiting behind it. With a ref that
+    /// was used before, returns that first receipt again and changes nothing.
+    /// `overReceiptPercent`: how far above the ordered quantity a line may be received.
+    public func receive(_ draft: StockDocumentDraft, against poNo: String, overReceiptPercent: ExactDecimal,
+                        _ context: CommandContext) async throws(StoreError) -> PostedDocument {
+        let input = Self.postingInput(draft, context)
+        let json = try await retryingDuplicateRef { () async throws(StoreError) in
+            try await write { connection throws(PostgresError) in
+                try connection.query("SELECT receive_purchase_order($1::jsonb, $2, $3::numeric)",
+                                     [input, poNo, overReceiptPercent.description]).scalar
+            }
+        }
+        guard let json else { throw .internalError("receive_purchase_order returned nothing") }
+        return try Self.decodeDocument(json)
+    }
+}

@@ -174,3 +174,12 @@ BEGIN
      WHERE id = v_po.id;
     RETURN v_document;
 END $$;
+
+-- Every part-location's open quantity at once, for the reorder run (see 004).
+CREATE OR REPLACE VIEW open_order_quantity AS
+SELECT part_id, location_id, sum(quantity - received)::numeric(15,3) AS quantity
+  FROM po_line WHERE NOT closed GROUP BY part_id, location_id;
+
+-- The purchase order an approved reorder proposal line became.
+ALTER TABLE reorder_line ADD COLUMN po_id integer REFERENCES purchase_order;
+

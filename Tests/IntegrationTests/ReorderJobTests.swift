@@ -78,9 +78,41 @@ struct ReorderJobTests {
         #expect(again.lastText.contains("already approved by root"))
         #expect(try client.send("reorder set \(proposal) P-H:1").code == 409)
         let export = try client.send("reorder export \(proposal)")
-        #expect(export.lines.contains("200-supplier,part_no,description,location,quantity,unit,unit_cost,value"))
-        #expect(export.lines.contains("200-ACME,P-H,filter,MAIN,48.000,PCS,4.0000,192.00"), "\(export)")
+        #expect(export.lines.contains("200-supplier,part_no,description,location,quantity,unit,unit_cost,value,po_no"))
+        // ACME is not a supplier partsd knows, so the line became no purchase order.
+        #expect(export.lines.contains("200-ACME,P-H,filter,MAIN,48.000,PCS,4.0000,192.00,"), "\(export)")
         #expect(try daemon.sql("SELECT count(*) FROM audit_log WHERE command LIKE 'reorder %' OR command LIKE 'job run%'").scalar == "7")
+    }
+
+    /// With ACME known as a supplier, approval places the order; the next run counts it as on
+    /// order and proposes nothing more. A part without its own lead time takes the supplier's.
+    @Test func approvalPlacesPurchaseOrdersThatTheNextRunCountsAsOnOrder() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        try expectOK(client.send("supplier add ACME \"Acme parts\" lead_days=21"))
+        try expectOK(client.send("job run reorder --wait"))
+        let proposal = try #require(try daemon.sql("SELECT proposal_no FROM reorder_proposal").scalar)
+        let approved = try client.send("reorder approve \(proposal)")
+        let order = try #require(approved.lastText.firstMatch(of: /PO-\d{4}-\d{6}/).map { String($0.output) })
+        #expect(approved.lastText == "\(proposal) approved: 1 lines to order, value 240.00; purchase orders \(order) (1 lines)")
+        let placed = try daemon.sql("""
+            SELECT s.code, l.quantity, l.price, l.expected - current_date FROM po_line l
+              JOIN purchase_order o ON o.id = l.po_id JOIN supplier s ON s.id = o.supplier_id
+            """).rows
+        #expect(placed == [["ACME", "60.000", "4.0000", "21"]])
+        #expect(try client.send("reorder export \(proposal)").lines.contains("200-ACME,P-H,filter,MAIN,60.000,PCS,4.0000,240.00,\(order)"))
+        let next = try client.send("job run reorder --wait")
+        #expect(next.lastText.contains("0 to order"), "\(next)")
+        _ = try client.send("format json")
+        let plan = try fields(client.send("plan show P-H"))
+        #expect(plan["on_order"] as? String == "60.000")
+        #expect(plan["position"] as? String == "60.000")
+        _ = try client.send("format text")
+
+        try expectOK(client.send("part add P-S \"seal\" cost=1 supplier=ACME"))
+        try expectOK(client.send("receive MAIN P-S:1"))
+        #expect(try client.send("plan show P-S").lines.contains { $0.hasPrefix("200-lead days") && $0.hasSuffix("21") })
     }
 
     @Test func aNewRunSupersedesTheOpenProposalSoNothingIsOrderedTwice() throws {

@@ -48,7 +48,7 @@ enum ReorderCommands {
             return Reply(outcome)
         },
         CommandSpec("reorder approve", "reorder approve <proposal>",
-                    "approves an open proposal: its lines become the order list (reorder export)", role: .manager,
+                    "approves an open proposal: its lines become purchase orders per supplier (the rest: reorder export)", role: .manager,
                     changesData: true, positional: 1...1) { invocation, environment throws(CommandFailure) in
             let outcome = try await environment.store.run { store throws(StoreError) in
                 try await store.approveReorder(invocation.argument(0)!, invocation.context)
@@ -56,7 +56,7 @@ enum ReorderCommands {
             return Reply(outcome)
         },
         CommandSpec("reorder export", "reorder export <proposal>",
-                    "an approved proposal's order lines as CSV, by supplier, for the buyer", role: .viewer,
+                    "an approved proposal's order lines as CSV, by supplier, with the purchase order each became", role: .viewer,
                     positional: 1...1) { invocation, environment throws(CommandFailure) in
             let proposal = try await environment.store.run { store throws(StoreError) in
                 try await store.reorderProposal(invocation.argument(0)!)
@@ -67,9 +67,9 @@ enum ReorderCommands {
             let lines = try await environment.store.run { store throws(StoreError) in
                 try await store.reorderLines(proposal.number, location: nil, all: false, orderedOnly: true, limit: 1_000_000)
             }
-            let csv = ["supplier,part_no,description,location,quantity,unit,unit_cost,value"] + lines.map { line in
+            let csv = ["supplier,part_no,description,location,quantity,unit,unit_cost,value,po_no"] + lines.map { line in
                 [line.supplier ?? "", line.partNo, line.description, line.location, line.quantity.description, line.unit,
-                 line.unitCost.description, line.value.description].map(csvField).joined(separator: ",")
+                 line.unitCost.description, line.value.description, line.purchaseOrder ?? ""].map(csvField).joined(separator: ",")
             }
             return Reply(.ok, "\(lines.count) order lines of \(proposal.number)", blocks: [.lines(key: "csv", csv)])
         },

@@ -93,8 +93,8 @@ enum PlanningRows {
                 SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
                        s.days, s.quantities
                   FROM lines s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
-            SELECT p.id, p.part_no, l.id, l.code, p.unit, p.cost, p.pack, p.lead_days,
-                   coalesce(b.on_hand, 0), coalesce(b.reserved, 0), on_order(p.id, l.id), back_ordered(p.id, l.id),
+            SELECT p.id, p.part_no, l.id, l.code, p.unit, p.cost, p.pack, coalesce(p.lead_days, sup.lead_days),
+                   coalesce(b.on_hand, 0), coalesce(b.reserved, 0), coalesce(oo.quantity, 0), coalesce(bo.quantity, 0),
                    CASE WHEN r.issue_value IS NULL OR r.issue_value <= 0 OR r.total_value = 0 THEN 'C'
                         WHEN r.value_before / r.total_value < $5::numeric THEN 'A'
                         WHEN r.value_before / r.total_value < $6::numeric THEN 'B'
@@ -105,6 +105,9 @@ enum PlanningRows {
               JOIN location l ON l.id = x.location_id
               LEFT JOIN ranked r ON r.part_id = x.part_id AND r.location_id = x.location_id
               LEFT JOIN stock_balance b ON b.part_id = x.part_id AND b.location_id = x.location_id
+              LEFT JOIN open_order_quantity oo ON oo.part_id = x.part_id AND oo.location_id = x.location_id
+              LEFT JOIN back_order_quantity bo ON bo.part_id = x.part_id AND bo.location_id = x.location_id
+              LEFT JOIN supplier sup ON sup.code = p.supplier
               LEFT JOIN LATERAL (
                   SELECT max_days FROM turnover_target t
                    WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))

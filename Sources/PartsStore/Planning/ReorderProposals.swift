@@ -54,6 +54,8 @@ public struct ReorderProposalLine: Sendable {
     public var flagged: Bool
     public var why: String
     public var supplier: String?
+    /// The purchase order an approved line became, when its supplier is known.
+    public var purchaseOrder: String?
 }
 
 /// One change a manager makes to a proposal line.
@@ -145,7 +147,8 @@ extension PartsStore {
             try connection.query("""
                 SELECT pt.part_no, pt.description, loc.code, pt.unit, l.demand_class, l.abc_class, l.method, l.forecast,
                        l.safety_stock, l.reorder_point, l.order_up_to, l.position, l.suggested, l.quantity, l.unit_cost,
-                       (l.quantity * l.unit_cost)::numeric(18,2), l.days_of_supply, l.flagged, l.why, pt.supplier
+                       (l.quantity * l.unit_cost)::numeric(18,2), l.days_of_supply, l.flagged, l.why, pt.supplier,
+                       (SELECT po_no FROM purchase_order po WHERE po.id = l.po_id)
                   FROM reorder_line l
                   JOIN reorder_proposal p ON p.id = l.proposal_id
                   JOIN part pt ON pt.id = l.part_id
@@ -160,7 +163,8 @@ extension PartsStore {
                     abcClass: row[5]!, method: row[6]!, forecast: decimal(row[7]), safetyStock: decimal(row[8]),
                     reorderPoint: decimal(row[9]), orderUpTo: decimal(row[10]), position: decimal(row[11]),
                     suggested: decimal(row[12]), quantity: decimal(row[13]), unitCost: decimal(row[14]), value: decimal(row[15]),
-                    daysOfSupply: row[16].flatMap { ExactDecimal($0) }, flagged: row[17] == "t", why: row[18]!, supplier: row[19])
+                    daysOfSupply: row[16].flatMap { ExactDecimal($0) }, flagged: row[17] == "t", why: row[18]!, supplier: row[19],
+                    purchaseOrder: row[20])
             }
         }
     }
@@ -189,19 +193,44 @@ extension PartsStore {
         }
     }
 
-    /// Approves an open proposal; its lines become the order list.
+    /// Approves an open proposal. Its lines become purchase orders, one per supplier, in the
+    /// same transaction; lines whose part names no known supplier stay on the order list that
+    /// `reorder export` prints.
     public func approveReorder(_ number: String, _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
         try await mutate(context) { connection throws(PostgresError) in
             let proposalID = try Self.openProposal(number, connection)
+            try connection.query("""
+                UPDATE reorder_proposal SET state = 'approved', approved_by = $2, approved_at = now() WHERE id = $1
+                """, [proposalID, context.peer.userName])
+            let orders = try connection.query("""
+                WITH lines AS (
+                    SELECT s.id AS supplier_id, s.lead_days, l.part_id, l.location_id, l.quantity, l.unit_cost
+                      FROM reorder_line l JOIN part p ON p.id = l.part_id JOIN supplier s ON s.code = p.supplier
+                     WHERE l.proposal_id = $1 AND l.quantity > 0),
+                orders AS (
+                    INSERT INTO purchase_order (po_no, supplier_id, expected, created_by)
+                    SELECT next_doc_no('PO', current_date), supplier_id, current_date + lead_days, $2
+                      FROM (SELECT DISTINCT supplier_id, lead_days FROM lines) x
+                    RETURNING id, supplier_id, po_no),
+                placed AS (
+                    INSERT INTO po_line (po_id, line_no, part_id, location_id, quantity, price, expected)
+                    SELECT o.id, row_number() OVER (PARTITION BY o.id ORDER BY l.location_id, l.part_id),
+                           l.part_id, l.location_id, l.quantity, l.unit_cost, current_date + l.lead_days
+                      FROM lines l JOIN orders o ON o.supplier_id = l.supplier_id
+                    RETURNING po_id, part_id, location_id)
+                UPDATE reorder_line r SET po_id = placed.po_id
+                  FROM placed WHERE r.proposal_id = $1 AND r.part_id = placed.part_id AND r.location_id = placed.location_id
+                RETURNING (SELECT po_no FROM orders WHERE orders.id = placed.po_id)
+                """, [proposalID, context.peer.userName]).rows.map { $0[0]! }
             let totals = try connection.query("""
-                WITH approved AS (
-                    UPDATE reorder_proposal SET state = 'approved', approved_by = $2, approved_at = now()
-                     WHERE id = $1 AND state = 'open' RETURNING id)
-                SELECT count(*), coalesce(sum(quantity * unit_cost), 0)::numeric(18,2)::text
-                  FROM reorder_line WHERE proposal_id = (SELECT id FROM approved) AND quantity > 0
-                """, [proposalID, context.peer.userName]).rows[0]
-            return MutationOutcome(code: 200, message: "\(number) approved: \(totals[0]!) lines to order, value \(totals[1]!); "
-                + "reorder export \(number) lists them")
+                SELECT count(*), coalesce(sum(quantity * unit_cost), 0)::numeric(18,2)::text, count(*) FILTER (WHERE po_id IS NULL)
+                  FROM reorder_line WHERE proposal_id = $1 AND quantity > 0
+                """, [proposalID]).rows[0]
+            let numbers = Set(orders).sorted()
+            var message = "\(number) approved: \(totals[0]!) lines to order, value \(totals[1]!)"
+            if !numbers.isEmpty { message += "; purchase orders \(numbers.joined(separator: ", ")) (\(orders.count) lines)" }
+            if totals[2]! != "0" { message += "; \(totals[2]!) lines have no known supplier: reorder export \(number) lists them" }
+            return MutationOutcome(code: 200, message: message)
         }
     }
 

@@ -24,7 +24,7 @@ public enum ReceiptRenderer {
             header.append(("To 调入", "\(to)  \(document.toLocationName ?? "")"))
         }
         if let counterparty = document.counterparty {
-            header.append((document.type == "GR" ? "From 供方" : "For 领用", counterparty))
+            header.append((document.type == "GR" ? "From 供方" : document.type == "RT" ? "Issue 原单" : "For 领用", counterparty))
         }
         if let reason = document.reason { header.append(("Reason 原因", reason)) }
         if let ref = document.ref { header.append(("Ref 参考", ref)) }
@@ -81,7 +81,7 @@ public enum ReceiptRenderer {
 
     private static func fromLabel(_ type: String) -> String {
         switch type {
-        case "GR": "Into 入库"
+        case "GR", "RT": "Into 入库"
         case "AD": "At 库位"
         default: "From 发出"
         }
@@ -91,6 +91,7 @@ public enum ReceiptRenderer {
         switch type {
         case "GR": ("Delivered by 送货人", "Received by 收货人")
         case "GI": ("Issued by 发料人", "Received by 领料人")
+        case "RT": ("Returned by 退料人", "Received by 收料人")
         case "TR": ("Shipped by 发货人", "Received by 收货人")
         case "AD": ("Counted by 盘点人", "Approved by 审核人")
         default: ("Issued by", "Received by")

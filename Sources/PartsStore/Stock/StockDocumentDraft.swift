@@ -4,6 +4,8 @@ import PartsDomain
 public struct StockDocumentDraft: Sendable {
     public enum Kind: String, Sendable {
         case receipt = "GR", issue = "GI", transfer = "TR", adjustment = "AD"
+        /// Unused parts back from a goods issue (退料).
+        case returnToStock = "RT"
     }
 
     public struct Line: Sendable, Equatable {

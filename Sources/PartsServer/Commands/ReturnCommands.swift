@@ -1,0 +1,21 @@
+import PartsDomain
+import PartsProtocol
+import PartsStore
+
+/// return: unused parts back into stock against the goods issue that gave them out (退料).
+enum ReturnCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec("return", "return <GI-no> <part_no>:<qty> ... [note=...] [ref=...]",
+                    "unused parts back into stock against their goods issue: posts an RT document; never more than was issued",
+                    role: .clerk, changesData: true, positional: 2...201, named: ["note"]) { invocation, environment throws(CommandFailure) in
+            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: false,
+                                            maxLines: invocation.limits.maxDocumentLines)
+            // The location is the issue's own: post_return fills it in.
+            let draft = StockDocumentDraft(kind: .returnToStock, location: "", note: try invocation.text("note"), lines: lines)
+            let document = try await environment.store.run { store throws(StoreError) in
+                try await store.postReturn(draft, against: invocation.argument(0)!, invocation.context)
+            }
+            return Reply(.created, document.docNo, blocks: [.document(document)])
+        },
+    ]
+}

@@ -79,6 +79,23 @@ LANGUAGE sql STABLE AS $$
      WHERE l.part_id = p_part AND l.location_id = p_location AND NOT l.closed
 $$;
 
+-- The first outcome of a posting whose ref was used before, or NULL: for postings that must
+-- take a lock of their own before they may look (see receive_purchase_order).
+CREATE FUNCTION replayed_document(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_prior client_request;
+BEGIN
+    IF p->>'ref' IS NULL THEN
+        RETURN NULL;
+    END IF;
+    v_prior := claim_request(p->>'ref', p->>'fingerprint');
+    IF v_prior.ref IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN document_json(v_prior.doc_no) || '{"replayed": true}';
+END $$;
+
 -- Receives goods against a purchase order in the caller's transaction: posts the GR through
 -- post_stock_document, then books the quantities on the order's lines and moves its state.
 -- p: post_stock_document's input for a GR (location, lines [{part_no, quantity, unit_cost?}],
@@ -90,7 +107,6 @@ DECLARE
     v_po purchase_order;
     v_supplier supplier;
     v_location location;
-    v_prior client_request;
     v_item record;
     v_line po_line;
     v_elsewhere text;
@@ -106,11 +122,9 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown purchase order %', p_po_no USING ERRCODE = 'PS404';
     END IF;
-    IF p->>'ref' IS NOT NULL THEN
-        v_prior := claim_request(p->>'ref', p->>'fingerprint');
-        IF v_prior.ref IS NOT NULL THEN
-            RETURN document_json(v_prior.doc_no) || '{"replayed": true}';
-        END IF;
+    v_document := replayed_document(p);
+    IF v_document IS NOT NULL THEN
+        RETURN v_document;
     END IF;
 
     IF v_po.state = 'cancelled' THEN

@@ -167,7 +167,6 @@ CREATE FUNCTION post_return(p jsonb, p_gi_no text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     v_gi document;
-    v_prior client_request;
     v_item record;
     v_lines jsonb := '[]'::jsonb;
     v_posted jsonb;
@@ -179,11 +178,9 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown document %', p_gi_no USING ERRCODE = 'PS404';
     END IF;
-    IF p->>'ref' IS NOT NULL THEN
-        v_prior := claim_request(p->>'ref', p->>'fingerprint');
-        IF v_prior.ref IS NOT NULL THEN
-            RETURN document_json(v_prior.doc_no) || '{"replayed": true}';
-        END IF;
+    v_posted := replayed_document(p);
+    IF v_posted IS NOT NULL THEN
+        RETURN v_posted;
     END IF;
     IF v_gi.doc_type <> 'GI' THEN
         RAISE EXCEPTION '% is a % document: parts come back against a goods issue', p_gi_no, v_gi.doc_type

@@ -8,6 +8,7 @@ let migrationFiles = [
     "002_batched_posting.sql",
     "003_demand_history.sql",
     "004_planning_jobs.sql",
+    "006_requisitions.sql",
 ]
 
 let settings: [SwiftSetting] = [

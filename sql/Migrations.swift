@@ -7,5 +7,6 @@ public enum BundledSQL {
         ("002_batched_posting.sql", PackageResources._02_batched_posting_sql),
         ("003_demand_history.sql", PackageResources._03_demand_history_sql),
         ("004_planning_jobs.sql", PackageResources._04_planning_jobs_sql),
+        ("006_requisitions.sql", PackageResources._06_requisitions_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -20,7 +20,7 @@ struct CommandTable: Sendable {
     static let standard: CommandTable = {
         let domain = PartCommands.specs + LocationCommands.specs + StockCommands.specs + DocumentCommands.specs
             + PlanCommands.specs + JobCommands.specs + ReorderCommands.specs + TargetCommands.specs
-            + ReportCommands.specs
+            + ReportCommands.specs + RequisitionCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

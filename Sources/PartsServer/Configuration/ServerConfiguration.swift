@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     /// Local time of day the daemon takes the stock snapshot itself; nil leaves it to the
     /// systemd timer.
     public var snapshotAt: TimeOfDay?
+    /// The most a manager may approve on one requisition (quantity × average cost); above it an
+    /// admin must approve (高额备件). nil: managers approve any value.
+    public var requisitionManagerLimit: ExactDecimal?
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -63,6 +66,12 @@ public struct ServerConfiguration: Sendable {
         if let text = reader.string(forKey: "jobs.snapshot_at"), !text.isEmpty {
             guard let time = TimeOfDay(text) else { throw ConfigurationProblem("jobs.snapshot_at must be HH:MM, got \(text)") }
             snapshotAt = time
+        }
+        if let text = reader.string(forKey: "requisitions.manager_limit"), !text.isEmpty, text != "none" {
+            guard let limit = ExactDecimal(text), !limit.isNegative, limit.scale <= 2 else {
+                throw ConfigurationProblem("requisitions.manager_limit must be an amount like 5000 or 5000.00, got \(text)")
+            }
+            requisitionManagerLimit = limit
         }
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
         let level = reader.string(forKey: "log.level", default: "info")

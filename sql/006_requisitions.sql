@@ -126,3 +126,12 @@ LANGUAGE sql STABLE AS $$
     SELECT coalesce((SELECT nullif(b.avg_cost, 0) FROM stock_balance b WHERE b.part_id = p_part AND b.location_id = p_location),
                     (SELECT p.cost FROM part p WHERE p.id = p_part))
 $$;
+
+-- The same quantity for every part-location at once, for the reorder run, which joins this
+-- instead of calling back_ordered() per row (main's 004 declares it empty; on a branch without
+-- that declaration this creates it).
+CREATE OR REPLACE VIEW back_order_quantity AS
+SELECT l.part_id, l.location_id, sum(l.quantity - l.reserved - l.issued)::numeric(15,3) AS quantity
+  FROM requisition_line l
+ WHERE l.backorder_open
+ GROUP BY l.part_id, l.location_id;

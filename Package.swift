@@ -9,6 +9,7 @@ let migrationFiles = [
     "003_demand_history.sql",
     "004_planning_jobs.sql",
     "005_purchasing.sql",
+    "006_requisitions.sql",
     "007_returns.sql",
 ]
 

@@ -8,6 +8,7 @@ public enum BundledSQL {
         ("003_demand_history.sql", PackageResources._03_demand_history_sql),
         ("004_planning_jobs.sql", PackageResources._04_planning_jobs_sql),
         ("005_purchasing.sql", PackageResources._05_purchasing_sql),
+        ("006_requisitions.sql", PackageResources._06_requisitions_sql),
         ("007_returns.sql", PackageResources._07_returns_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

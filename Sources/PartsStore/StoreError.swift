@@ -4,6 +4,8 @@ import PostgresClient
 /// What went wrong in a store call, sorted the way the protocol's reply codes are.
 public enum StoreError: Error, Sendable, Equatable {
     case notFound(String)
+    /// The peer's role may not do this to this object (an approval above the role's limit).
+    case forbidden(String)
     case conflict(String)
     case invalid(String)
     case unavailable(String)
@@ -15,7 +17,7 @@ public enum StoreError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .duplicateRef: "the same ref is being used by another request"
-        case .notFound(let text), .conflict(let text), .invalid(let text), .unavailable(let text),
+        case .notFound(let text), .forbidden(let text), .conflict(let text), .invalid(let text), .unavailable(let text),
              .busy(let text), .internalError(let text):
             text
         }
@@ -53,6 +55,7 @@ public enum StoreError: Error, Sendable, Equatable {
 
     private static func map(_ error: ServerError) -> StoreError {
         switch error.sqlState {
+        case "PS403": return .forbidden(error.message)
         case "PS404": return .notFound(error.message)
         case "PS409": return .conflict(error.message)
         case "PS422": return .invalid(error.message)

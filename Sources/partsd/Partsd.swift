@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import Logging
+import PartsDomain
 import PartsServer
 import PartsStore
 import PostgresClient
@@ -132,6 +133,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("jobs.reorder_chunk = \(configuration.reorderChunk)")
             print("jobs.snapshot_at = \(configuration.snapshotAt.map { String(format: "%02d:%02d", $0.hour, $0.minute) } ?? "none (the systemd timer takes it)")")
             print("purchasing.over_receipt_pct = \(configuration.overReceiptPercent)")
+            print("requisitions.manager_limit = \(configuration.requisitionManagerLimit.map { $0.formatted(minimumScale: 2) } ?? "none")")
             print("access.grants = \(configuration.grants.map(\.description).joined(separator: ", "))")
             print("log.level = \(configuration.logLevel)")
             print("configuration OK")

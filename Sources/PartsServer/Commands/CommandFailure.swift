@@ -19,6 +19,7 @@ struct CommandFailure: Error, Sendable {
     init(_ error: StoreError) {
         switch error {
         case .notFound(let text): self.init(.notFound, text)
+        case .forbidden(let text): self.init(.forbidden, text)
         case .conflict(let text): self.init(.conflict, text)
         case .invalid(let text): self.init(.invalid, text)
         case .unavailable(let text): self.init(.unavailable, text)

@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     /// How far above the ordered quantity a purchase order line may be received, in percent:
     /// suppliers ship whole packs, and some sites accept a little more rather than send it back.
     public var overReceiptPercent = ExactDecimal.zero
+    /// The most a manager may approve on one requisition (quantity × average cost); above it an
+    /// admin must approve (高额备件). nil: managers approve any value.
+    public var requisitionManagerLimit: ExactDecimal?
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -73,6 +76,12 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationProblem("purchasing.over_receipt_pct must be a percentage from 0 to 100 with at most 2 decimals, got \(text)")
             }
             overReceiptPercent = value
+        }
+        if let text = reader.string(forKey: "requisitions.manager_limit"), !text.isEmpty, text != "none" {
+            guard let limit = ExactDecimal(text), !limit.isNegative, limit.scale <= 2 else {
+                throw ConfigurationProblem("requisitions.manager_limit must be an amount like 5000 or 5000.00, got \(text)")
+            }
+            requisitionManagerLimit = limit
         }
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
         let level = reader.string(forKey: "log.level", default: "info")

@@ -1,0 +1,41 @@
+import PartsDomain
+import PostgresClient
+
+/// A back-ordered requisition line and what could be reserved for it now.
+public struct BackorderRow: Sendable {
+    public var number: String
+    public var approvedAt: String
+    public var ageDays: Int
+    public var location: String
+    public var partNo: String
+    public var backOrdered: ExactDecimal
+    public var available: ExactDecimal
+    /// The least of the back-order and what is available now: what `req fill` would reserve if
+    /// no older back-order took it first.
+    public var fillable: ExactDecimal
+}
+
+extension PartsStore {
+    /// Back-ordered lines, oldest approval first.
+    public func backorders(location: String?, limit: Int) async throws(StoreError) -> [BackorderRow] {
+        if let location { try await requireLocation(location) }
+        return try await read { connection throws(PostgresError) in
+            try connection.query("""
+                SELECT r.req_no, to_char(r.approved_at, 'YYYY-MM-DD HH24:MI'), current_date - r.approved_at::date, loc.code,
+                       p.part_no, l.quantity - l.reserved - l.issued, coalesce(b.on_hand - b.reserved, 0),
+                       least(l.quantity - l.reserved - l.issued, coalesce(b.on_hand - b.reserved, 0))
+                  FROM requisition_line l
+                  JOIN requisition r ON r.id = l.requisition_id
+                  JOIN location loc ON loc.id = l.location_id
+                  JOIN part p ON p.id = l.part_id
+                  LEFT JOIN stock_balance b ON b.part_id = l.part_id AND b.location_id = l.location_id
+                 WHERE l.backorder_open AND l.quantity > l.reserved + l.issued AND ($1::text IS NULL OR loc.code = $1)
+                 ORDER BY r.approved_at, r.id, l.line_no
+                 LIMIT $2
+                """, [location, String(limit)]).rows.map { row in
+                BackorderRow(number: row[0]!, approvedAt: row[1]!, ageDays: Int(row[2]!) ?? 0, location: row[3]!, partNo: row[4]!,
+                             backOrdered: decimal(row[5]), available: decimal(row[6]), fillable: decimal(row[7]))
+            }
+        }
+    }
+}

@@ -1,12 +1,21 @@
 -- Returns to stock (退料): unused parts come back from a goods issue, never more than it
 -- issued, as an RT document posted like a receipt at the cost they were issued at.
 
--- post_stock_document as 001 wrote it, with one change: RT posts like GR (stock in at the
--- given unit cost). Migrations are never edited, so the function is replaced whole here.
+-- How each document type moves stock. post_stock_document reads it, so a new type (scrap,
+-- return to supplier, ...) is a row here rather than another copy of that function.
+ALTER TABLE document_type ADD COLUMN direction text CHECK (direction IN ('in', 'out', 'move', 'count'));
+UPDATE document_type SET direction = CASE code WHEN 'GR' THEN 'in' WHEN 'RT' THEN 'in' WHEN 'GI' THEN 'out'
+                                               WHEN 'TR' THEN 'move' WHEN 'AD' THEN 'count' END;
+ALTER TABLE document_type ALTER COLUMN direction SET NOT NULL;
+
+-- post_stock_document as 001 wrote it, but driven by the type's direction instead of its code,
+-- so RT posts like GR (stock in at the given unit cost). Migrations are never edited, so the
+-- function is replaced whole here, once.
 CREATE OR REPLACE FUNCTION post_stock_document(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     v_type text := p->>'type';
+    v_direction text;
     v_ref text := p->>'ref';
     v_at timestamptz := now();
     v_prior client_request;
@@ -33,11 +42,16 @@ BEGIN
         END IF;
     END IF;
 
+    SELECT * INTO v_title FROM document_type WHERE code = v_type;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown document type %', v_type USING ERRCODE = 'PS422';
+    END IF;
+    v_direction := v_title.direction;
     SELECT * INTO v_from FROM location WHERE code = p->>'location';
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
     END IF;
-    IF v_type = 'TR' THEN
+    IF v_direction = 'move' THEN
         SELECT * INTO v_to FROM location WHERE code = p->>'to_location';
         IF NOT FOUND THEN
             RAISE EXCEPTION 'unknown location %', p->>'to_location' USING ERRCODE = 'PS404';
@@ -78,8 +92,8 @@ BEGIN
                 USING ERRCODE = 'PS422';
         END IF;
 
-        CASE v_type
-        WHEN 'GR', 'RT' THEN
+        CASE v_direction
+        WHEN 'in' THEN
             v_cost := coalesce(v_line.cost, v_line.standard_cost);
             v_quantity := v_line.qty;
             v_value := round(v_line.qty * v_cost, 2);
@@ -88,7 +102,7 @@ BEGIN
             v_after := stock_in(v_line.part_id, v_from.id, v_line.qty, v_cost, v_at);
             INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
             VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_from.id, v_line.qty, v_cost, v_after, v_at);
-        WHEN 'GI', 'TR' THEN
+        WHEN 'out', 'move' THEN
             SELECT * INTO v_after, v_cost FROM stock_out(v_line.part_id, v_from.id, v_line.qty, v_at);
             v_quantity := v_line.qty;
             v_value := round(v_line.qty * v_cost, 2);
@@ -96,12 +110,12 @@ BEGIN
             VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.qty, v_cost, v_value);
             INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
             VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_from.id, -v_line.qty, v_cost, v_after, v_at);
-            IF v_type = 'TR' THEN
+            IF v_direction = 'move' THEN
                 v_after := stock_in(v_line.part_id, v_to.id, v_line.qty, v_cost, v_at);
                 INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
                 VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_to.id, v_line.qty, v_cost, v_after, v_at);
             END IF;
-        WHEN 'AD' THEN
+        WHEN 'count' THEN
             INSERT INTO stock_balance (part_id, location_id) VALUES (v_line.part_id, v_from.id)
             ON CONFLICT DO NOTHING;
             SELECT b.on_hand, b.reserved, CASE WHEN b.avg_cost > 0 THEN b.avg_cost ELSE v_line.standard_cost END
@@ -136,7 +150,7 @@ BEGIN
         v_lines := v_lines || jsonb_build_array(jsonb_build_object(
             'line_no', v_line.line_no, 'part_no', v_line.part_no, 'description', v_line.description,
             'quantity', v_quantity::numeric(15,3)::text,
-            'counted', CASE WHEN v_type = 'AD' THEN v_line.qty::numeric(15,3)::text END,
+            'counted', CASE WHEN v_direction = 'count' THEN v_line.qty::numeric(15,3)::text END,
             'unit', v_line.unit, 'unit_cost', v_cost::numeric(15,4)::text, 'value', v_value::numeric(18,2)::text));
         v_total := v_total + v_value;
     END LOOP;
@@ -145,7 +159,6 @@ BEGIN
         PERFORM record_request(v_ref, p->>'fingerprint', 201, v_doc_no, v_doc_no, p->'actor'->>'user');
     END IF;
     PERFORM write_audit(p->'actor', p->>'command', 201, v_doc_no, v_ref);
-    SELECT * INTO v_title FROM document_type WHERE code = v_type;
     RETURN jsonb_build_object(
         'doc_no', v_doc_no, 'type', v_type, 'title', v_title.title, 'title_zh', v_title.title_zh,
         'date', v_at::date, 'posted_at', v_at, 'location', v_from.code, 'location_name', v_from.name,

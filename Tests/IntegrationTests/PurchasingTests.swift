@@ -150,11 +150,38 @@ struct PurchasingTests {
         let ambiguous = try client.send("po new SUP1 P-1001:20")
         #expect(ambiguous.code == 422)
         #expect(ambiguous.lastText == "give location=<code>: there are 2 warehouses (MAIN, WH2)")
-        let special = try client.send("po new SUP1 P-1001:20 location=BR1 for=RQ-\(Self.year)-000001")
-        #expect(special.code == 201)
-        #expect(try onOrder(daemon, "P-1001", at: "BR1") == "20.000")
-        #expect(try daemon.sql("SELECT for_requisition FROM purchase_order").scalar == "RQ-\(Self.year)-000001")
-        #expect(try daemon.sql("SELECT count(*) FROM purchase_order").scalar == "1")
+        #expect(try client.send("po new SUP1 P-1001:20 location=BR1 for=RQ-\(Self.year)-000001").lastText
+            == "unknown requisition RQ-\(Self.year)-000001")
+        #expect(try daemon.sql("SELECT count(*) FROM purchase_order").scalar == "0")
+    }
+
+    /// A part nobody stocks, asked for on a requisition: approval back-orders it, a special
+    /// order is placed for the requisition, and what arrives is reserved for it at once.
+    /// A plain receipt of a back-ordered part tells the clerk which requisition waits for it.
+    @Test func aSpecialOrderIsReservedForItsRequisitionOnArrival() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        try expectOK(client.send("part add P-SO \"special seal\" cost=30"))
+        try expectOK(client.send("supplier add SUP1 \"Bosch\""))
+        let requisition = try client.send("req new MAIN P-SO:3 for=WO-9").lastText
+        try expectOK(client.send("req approve \(requisition)"))
+        #expect(try daemon.sql("SELECT reserved FROM requisition_line").scalar == "0.000")
+        let order = try client.send("po new SUP1 P-SO:3 location=MAIN for=\(requisition)")
+        #expect(order.code == 201, "\(order)")
+        let received = try client.send("receive MAIN P-SO:3 po=\(order.lastText)")
+        #expect(received.code == 201, "\(received)")
+        #expect(try daemon.sql("SELECT reserved FROM requisition_line").scalar == "3.000")
+        #expect(try daemon.sql("""
+            SELECT b.reserved FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-SO'
+            """).scalar == "3.000")
+        #expect(!received.lines.contains { $0.contains("Back-orders") })
+
+        let waiting = try client.send("req new MAIN P-1001:8").lastText
+        try expectOK(client.send("req approve \(waiting)"))
+        let receipt = try client.send("receive MAIN P-1001:4")
+        #expect(receipt.lines.contains("201-Back-orders these parts can fill now 可补缺料, oldest first:"), "\(receipt)")
+        #expect(receipt.lines.contains("201-\(waiting)  P-1001  3 waiting 0 days: req fill \(waiting)"), "\(receipt)")
     }
 
     @Test func aToleranceAllowsALittleMore() throws {
@@ -222,5 +249,21 @@ struct PurchasingTests {
         #expect(try daemon.sql("""
             SELECT sum(dl.quantity) FROM po_receipt r JOIN document_line dl ON dl.document_id = r.document_id
             """).scalar == "20.000")
+    }
+
+    @Test func overdueLinesAreListedForTheBuyerToChase() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        try expectOK(client.send("supplier add SUP1 \"Bosch\""))
+        let late = try client.send("po new SUP1 P-1001:10").lastText
+        let onTime = try client.send("po new SUP1 P-1001:5").lastText
+        try daemon.sql("UPDATE po_line l SET expected = current_date - 4 FROM purchase_order o WHERE o.id = l.po_id AND o.po_no = '\(late)'")
+        try daemon.sql("UPDATE po_line l SET expected = current_date + 4 FROM purchase_order o WHERE o.id = l.po_id AND o.po_no = '\(onTime)'")
+        let overdue = try client.send("po overdue")
+        #expect(overdue.lastText == "1 overdue purchase order lines", "\(overdue)")
+        #expect(overdue.lines.contains { $0.contains(late) && $0.contains("P-1001") && $0.contains("10") && $0.hasSuffix(" 4  -") })
+        try expectOK(client.send("receive MAIN P-1001:10 po=\(late)"))
+        #expect(try client.send("po overdue").lastText == "0 overdue purchase order lines")
     }
 }

@@ -57,6 +57,22 @@ enum PurchaseOrderCommands {
                      .text(StockCommands.shortTime(order.createdAt))]
                 }))])
         },
+        CommandSpec("po overdue", "po overdue [supplier=<code>] [limit=<n>]",
+                    "open purchase order lines past their expected date, the longest late first", role: .viewer,
+                    named: ["supplier", "limit"]) { invocation, environment throws(CommandFailure) in
+            let limit = try invocation.listLimit()
+            let overdue = try await environment.store.run { store throws(StoreError) in
+                try await store.overduePurchaseOrderLines(supplier: invocation[named: "supplier"], limit: limit)
+            }
+            return Reply(.ok, "\(overdue.total) overdue purchase order lines", blocks: [.table(Table(
+                columns: [Table.Column("po_no"), Table.Column("supplier"), Table.Column("part_no"), Table.Column("location"),
+                          Table.Column("open", nil, .right), Table.Column("expected"), Table.Column("days_late", "LATE", .right),
+                          Table.Column("for")],
+                rows: overdue.lines.map { line in
+                    [.text(line.poNo), .text(line.supplier), .text(line.partNo), .text(line.location), .decimal(line.open),
+                     .text(line.expected), .integer(line.daysLate), .optional(line.forRequisition)]
+                }))])
+        },
         CommandSpec("po cancel", "po cancel <PO-no> [reason=\"...\"] [ref=...]",
                     "cancels what remains open on a purchase order; what was received stays; 409 when it is fully received",
                     role: .manager, changesData: true, positional: 1...1,
@@ -83,7 +99,7 @@ enum PurchaseOrderCommands {
             try await store.receive(draft, against: poNo, overReceiptPercent: environment.configuration.overReceiptPercent,
                                     invocation.context)
         }
-        return Reply(.created, document.docNo, blocks: [.document(document)])
+        return await StockCommands.receiptReply(document, environment)
     }
 
     private static func show(_ order: PurchaseOrderDetail) -> Reply {

@@ -82,7 +82,21 @@ enum StockCommands {
                                        counterparty: counterparty, note: try invocation.text("note"), reason: reason,
                                        lines: lines)
         let document = try await environment.store.run { store throws(StoreError) in try await store.post(draft, invocation.context) }
-        return Reply(.created, document.docNo, blocks: [.document(document)])
+        return kind == .receipt ? await receiptReply(document, environment) : Reply(.created, document.docNo, blocks: [.document(document)])
+    }
+
+    /// A goods receipt's reply: the printed receipt, then the back-orders the received parts can
+    /// now fill at that location, oldest first, so the clerk serves those who waited longest.
+    static func receiptReply(_ document: PostedDocument, _ environment: CommandEnvironment) async -> Reply {
+        var blocks: [Block] = [.document(document)]
+        // Best effort: the receipt is posted whatever this read does.
+        if document.replayed != true, let waiting = try? await environment.store.backorders(
+            location: document.location, parts: document.lines.map(\.partNo), limit: 20), !waiting.isEmpty {
+            blocks.append(.lines(key: "backorders", ["Back-orders these parts can fill now 可补缺料, oldest first:"] + waiting.map { row in
+                "\(row.number)  \(row.partNo)  \(row.backOrdered.trimmed) waiting \(row.ageDays) days: req fill \(row.number)"
+            }))
+        }
+        return Reply(.created, document.docNo, blocks: blocks)
     }
 
     static func stockTable(_ rows: [StockRow], key: String, withPart: Bool) -> Table {

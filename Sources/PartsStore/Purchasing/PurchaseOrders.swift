@@ -37,6 +37,14 @@ extension PartsStore {
                 throw refusal("PS422", "the order is worth \(value.formatted(minimumScale: 2)), below \(draft.supplier)'s minimum order of \(minimum.formatted(minimumScale: 2))")
             }
 
+            if let requisition = draft.forRequisition {
+                guard let state = try connection.query("SELECT state FROM requisition WHERE req_no = $1", [requisition]).scalar else {
+                    throw refusal("PS404", "unknown requisition \(requisition)")
+                }
+                guard ["submitted", "approved", "partly_issued"].contains(state) else {
+                    throw refusal("PS409", "\(requisition) is \(state): a special order is placed for an open requisition")
+                }
+            }
             let header = try connection.query("""
                 INSERT INTO purchase_order (po_no, supplier_id, expected, for_requisition, created_by)
                 VALUES (next_doc_no('PO', current_date), $1::integer, $2::date, $3, $4)

@@ -16,8 +16,10 @@ public struct BackorderRow: Sendable {
 }
 
 extension PartsStore {
-    /// Back-ordered lines, oldest approval first.
-    public func backorders(location: String?, limit: Int) async throws(StoreError) -> [BackorderRow] {
+    /// Back-ordered lines, oldest approval first; with `parts`, only lines for those parts
+    /// (what a receipt of them can now fill).
+    public func backorders(location: String?, parts: [String]? = nil, limit: Int) async throws(StoreError) -> [BackorderRow] {
+        let partFilter = parts.map { ArrayLiteral.quoted($0) }
         if let location { try await requireLocation(location) }
         return try await read { connection throws(PostgresError) in
             try connection.query("""
@@ -30,9 +32,10 @@ extension PartsStore {
                   JOIN part p ON p.id = l.part_id
                   LEFT JOIN stock_balance b ON b.part_id = l.part_id AND b.location_id = l.location_id
                  WHERE l.backorder_open AND l.quantity > l.reserved + l.issued AND ($1::text IS NULL OR loc.code = $1)
+                   AND ($3::text[] IS NULL OR p.part_no = ANY ($3::text[]))
                  ORDER BY r.approved_at, r.id, l.line_no
                  LIMIT $2
-                """, [location, String(limit)]).rows.map { row in
+                """, [location, String(limit), partFilter]).rows.map { row in
                 BackorderRow(number: row[0]!, approvedAt: row[1]!, ageDays: Int(row[2]!) ?? 0, location: row[3]!, partNo: row[4]!,
                              backOrdered: decimal(row[5]), available: decimal(row[6]), fillable: decimal(row[7]))
             }

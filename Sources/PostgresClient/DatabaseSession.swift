@@ -89,12 +89,24 @@ extension DatabaseSession {
         conninfo: String, setup: [String] = [],
         _ body: (DatabaseSession) async throws -> T
     ) async throws -> T {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let session = DatabaseSession(loop: group.next(), conninfo: conninfo, setup: setup)
+        try await withDedicated(count: 1, conninfo: conninfo, setup: setup) { sessions in try await body(sessions[0]) }
+    }
+}
+
+extension DatabaseSession {
+    /// `count` sessions, each on a thread of its own, outside every pool, closed afterwards:
+    /// for a job that reads in parallel.
+    public static func withDedicated<T: Sendable>(
+        count: Int, conninfo: String, setup: [String] = [],
+        _ body: ([DatabaseSession]) async throws -> T
+    ) async throws -> T {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, count))
+        let sessions = (0..<max(1, count)).map { _ in DatabaseSession(loop: group.next(), conninfo: conninfo, setup: setup) }
         let outcome: Result<T, any Error>
-        do { outcome = .success(try await body(session)) } catch { outcome = .failure(error) }
-        await session.disconnect()
+        do { outcome = .success(try await body(sessions)) } catch { outcome = .failure(error) }
+        for session in sessions { await session.disconnect() }
         try? await group.shutdownGracefully()
         return try outcome.get()
     }
 }
+

@@ -131,6 +131,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("limits.max_document_lines = \(configuration.maxDocumentLines)")
             print("jobs.timeout_s = \(configuration.jobTimeoutSeconds)")
             print("jobs.reorder_chunk = \(configuration.reorderChunk)")
+            print("jobs.reorder_readers = \(configuration.reorderReaders)")
             print("jobs.snapshot_at = \(configuration.snapshotAt.map { String(format: "%02d:%02d", $0.hour, $0.minute) } ?? "none (the systemd timer takes it)")")
             print("purchasing.over_receipt_pct = \(configuration.overReceiptPercent)")
             print("requisitions.manager_limit = \(configuration.requisitionManagerLimit.map { $0.formatted(minimumScale: 2) } ?? "none")")

@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     /// Part-locations a reorder run plans per round trip: its memory is bounded by this, not
     /// by the catalogue.
     public var reorderChunk = 2000
+    /// Sessions a reorder run reads the history with, each for its share of the locations: the
+    /// grouping, most of a run, then uses that many cores of the database server.
+    public var reorderReaders = 2
     /// Local time of day the daemon takes the stock snapshot itself; nil leaves it to the
     /// systemd timer.
     public var snapshotAt: TimeOfDay?
@@ -66,6 +69,7 @@ public struct ServerConfiguration: Sendable {
         maxDocumentLines = reader.int(forKey: "limits.max_document_lines", default: maxDocumentLines)
         jobTimeoutSeconds = reader.int(forKey: "jobs.timeout_s", default: jobTimeoutSeconds)
         reorderChunk = reader.int(forKey: "jobs.reorder_chunk", default: reorderChunk)
+        reorderReaders = reader.int(forKey: "jobs.reorder_readers", default: reorderReaders)
         if let text = reader.string(forKey: "jobs.snapshot_at"), !text.isEmpty {
             guard let time = TimeOfDay(text) else { throw ConfigurationProblem("jobs.snapshot_at must be HH:MM, got \(text)") }
             snapshotAt = time
@@ -112,6 +116,9 @@ public struct ServerConfiguration: Sendable {
         }
         guard (10...86_400 * 7).contains(jobTimeoutSeconds) else {
             throw ConfigurationProblem("jobs.timeout_s must be 10...604800, got \(jobTimeoutSeconds)")
+        }
+        guard (1...16).contains(reorderReaders) else {
+            throw ConfigurationProblem("jobs.reorder_readers must be 1...16, got \(reorderReaders)")
         }
         guard (10...10_000).contains(reorderChunk) else {
             throw ConfigurationProblem("jobs.reorder_chunk must be 10...10000, got \(reorderChunk)")

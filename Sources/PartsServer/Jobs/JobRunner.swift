@@ -136,9 +136,12 @@ actor JobRunner: Service {
     private nonisolated func reorder(id: Int64, location: String?, _ jobSession: JobSession) async throws -> (items: Int64, result: String, message: String) {
         let planner = try await PlanCommands.planner(store)
         let store = store
-        let outcome = try await DatabaseSession.withDedicated(conninfo: configuration.database, setup: sessionSetup(.reorder)) { reader in
+        let groups = try await readerGroups(location)
+        let outcome = try await DatabaseSession.withDedicated(count: groups.count, conninfo: configuration.database,
+                                                              setup: sessionSetup(.reorder)) { sessions in
             try await jobSession.reorder(
-                jobID: id, location: location, window: planner.window, chunkSize: configuration.reorderChunk, reader: reader,
+                jobID: id, location: location, window: planner.window, chunkSize: configuration.reorderChunk,
+                readers: zip(sessions, groups).map { (session: $0.0, locations: $0.1) },
                 plan: { row in planner.line(row) },
                 progress: { planned in await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned)) })
         }
@@ -146,6 +149,16 @@ actor JobRunner: Service {
             + "value \(outcome.orderValue), \(outcome.flagged) flagged"
         if !outcome.superseded.isEmpty { message += "; supersedes \(outcome.superseded.joined(separator: ", "))" }
         return (Int64(outcome.planned), outcome.proposalNo, message)
+    }
+
+    /// The locations each reader of a run takes: one location alone, or the warehouses and
+    /// branches dealt out over `jobs.reorder_readers` readers.
+    private nonisolated func readerGroups(_ location: String?) async throws -> [[String]?] {
+        if let location { return [[location]] }
+        let codes = try await store.planningLocationCodes()
+        let count = max(1, min(configuration.reorderReaders, codes.count))
+        guard count > 1 else { return [nil] }
+        return (0..<count).map { reader in codes.enumerated().filter { $0.offset % count == reader }.map(\.element) }
     }
 
     // MARK: Service

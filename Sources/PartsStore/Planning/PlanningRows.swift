@@ -45,7 +45,7 @@ enum PlanningRows {
     /// `ABCClassification.classify` does it).
     static let abcCutoffs = (a: "0.80", b: "0.95")
 
-    /// Parameters: $1 location code or NULL for every warehouse and branch, $2 part_no or NULL,
+    /// Parameters: $1 location codes or NULL for every warehouse and branch, $2 part_no or NULL,
     /// $3 from, $4 through, $5 and $6 the ABC cut-offs.
     ///
     /// The database gathers each part-location's demand lines into two arrays in one pass over
@@ -67,7 +67,7 @@ enum PlanningRows {
         return """
             WITH scope AS (
                 SELECT array_agg(id) AS ids FROM location
-                 WHERE CASE WHEN $1::text IS NULL THEN kind IN ('warehouse', 'branch') ELSE code = $1::text END),
+                 WHERE CASE WHEN $1::text[] IS NULL THEN kind IN ('warehouse', 'branch') ELSE code = ANY ($1::text[]) END),
             lines AS (
                 SELECT d.part_id, d.location_id, array_agg(d.demand_date - date '1970-01-01') AS days,
                        array_agg(d.quantity) AS quantities,
@@ -115,8 +115,8 @@ enum PlanningRows {
             """
     }
 
-    static func parameters(location: String?, partNo: String?, window: PlanningWindow) -> [String?] {
-        [location, partNo, window.from, window.through, abcCutoffs.a, abcCutoffs.b]
+    static func parameters(locations: [String]?, partNo: String?, window: PlanningWindow) -> [String?] {
+        [locations.map(ArrayLiteral.quoted), partNo, window.from, window.through, abcCutoffs.a, abcCutoffs.b]
     }
 
     static func parse(_ row: [String?]) -> PlanningRow {
@@ -179,6 +179,13 @@ extension PartsStore {
         try await read { connection throws(PostgresError) in try connection.query("SELECT current_date::text").scalar! }
     }
 
+    /// The locations a run over every location plans: warehouses and branches.
+    public func planningLocationCodes() async throws(StoreError) -> [String] {
+        try await read { connection throws(PostgresError) in
+            try connection.query("SELECT code FROM location WHERE kind IN ('warehouse', 'branch') ORDER BY id").rows.map { $0[0]! }
+        }
+    }
+
     /// One part at one location, for `plan show`; nil when it has neither stock nor demand there.
     public func planningRow(partNo: String, location: String, window: PlanningWindow) async throws(StoreError) -> PlanningRow? {
         try await requirePart(partNo)
@@ -186,7 +193,7 @@ extension PartsStore {
             guard try connection.query("SELECT 1 FROM location WHERE code = $1", [location]).count == 1 else {
                 throw .server(ServerError(sqlState: "PS404", message: "unknown location \(location)"))
             }
-            return try connection.query(PlanningRows.sql(onePart: true), PlanningRows.parameters(location: location, partNo: partNo, window: window))
+            return try connection.query(PlanningRows.sql(onePart: true), PlanningRows.parameters(locations: [location], partNo: partNo, window: window))
                 .rows.first.map(PlanningRows.parse)
         }
     }

@@ -59,13 +59,19 @@ extension JobSession {
     /// Plans every part-location in scope and writes the proposal, all in one transaction:
     /// a run that fails part-way leaves no half proposal.
     ///
-    /// `reader` streams the history through a cursor `chunkSize` part-locations at a time,
-    /// in a read-only transaction of its own, while this session plans the previous chunk and
-    /// writes its lines: reading, planning and writing overlap, and at most two chunks are in
-    /// memory however large the catalogue. `plan` runs on the sessions' threads and Dispatch's
-    /// workers, next to the data, never on the cooperative pool.
+    /// Each reader streams the history of its group of locations through a cursor `chunkSize`
+    /// part-locations at a time, in a read-only transaction that shares one snapshot with the
+    /// others, while this session plans the chunks as they come and writes their lines. So
+    /// PostgreSQL groups the locations' histories on as many cores as there are readers, and
+    /// reading, planning and writing overlap; each reader holds at most one chunk waiting, so
+    /// memory stays bounded however large the catalogue. ABC classes rank parts within a
+    /// location, so splitting by location changes no number. `plan` runs on the sessions'
+    /// threads and Dispatch's workers, next to the data, never on the cooperative pool.
+    ///
+    /// `readers`: one session per group; a nil group means every warehouse and branch.
     public func reorder(
-        jobID: Int64, location: String?, window: PlanningWindow, chunkSize: Int, reader: DatabaseSession,
+        jobID: Int64, location: String?, window: PlanningWindow, chunkSize: Int,
+        readers: [(session: DatabaseSession, locations: [String]?)],
         plan: @escaping @Sendable (PlanningRow) -> ReorderLine,
         progress: @escaping @Sendable (Int) async -> Void
     ) async throws(StoreError) -> ReorderRunOutcome {
@@ -79,28 +85,45 @@ extension JobSession {
                     """, [String(jobID), location, window.period]).rows[0]
                 return (id: row[0]!, number: row[1]!)
             }
-            try await reader.run { connection throws(PostgresError) in
-                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                // The history is grouped once; give that room to happen in memory.
-                try connection.execute("SET LOCAL work_mem = '256MB'")
-                // A cursor is planned for its first rows by default, which picks nested loops
-                // that are quadratic over a whole catalogue. This one is read to the end.
-                try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-                try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql(onePart: false),
-                                         PlanningRows.parameters(location: location, partNo: nil, window: window))
+            var snapshot: String?
+            for reader in readers {
+                let shared = snapshot
+                let exported = try await reader.session.run { connection throws(PostgresError) in
+                    try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    // Every reader sees the same moment: the first exports it, the others import it.
+                    if let shared {
+                        try connection.queryOnce("SET TRANSACTION SNAPSHOT '\(shared)'")
+                    }
+                    // The history is grouped once; give that room to happen in memory.
+                    try connection.execute("SET LOCAL work_mem = '256MB'")
+                    // A cursor is planned for its first rows by default, which picks nested loops
+                    // that are quadratic over a whole catalogue. This one is read to the end.
+                    try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+                    try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql(onePart: false),
+                                             PlanningRows.parameters(locations: reader.locations, partNo: nil, window: window))
+                    return shared == nil ? try connection.query("SELECT pg_export_snapshot()").scalar : nil
+                }
+                if snapshot == nil { snapshot = exported }
             }
-            let chunks = AsyncThrowingChannel<[[String?]], any Error>()
             let planned = try await withThrowingTaskGroup(of: Int.self) { group in
+                let chunks = AsyncThrowingChannel<[[String?]], any Error>()
                 group.addTask {
                     do {
-                        while true {
-                            if Task.isCancelled { throw StoreError.unavailable("the daemon is stopping; the run was rolled back") }
-                            let rows = try await reader.run { connection throws(PostgresError) in
-                                try connection.execute("FETCH \(chunkSize) FROM planning").rows
+                        try await withThrowingTaskGroup(of: Void.self) { reading in
+                            for reader in readers {
+                                reading.addTask {
+                                    while true {
+                                        if Task.isCancelled { throw StoreError.unavailable("the daemon is stopping; the run was rolled back") }
+                                        let rows = try await reader.session.run { connection throws(PostgresError) in
+                                            try connection.execute("FETCH \(chunkSize) FROM planning").rows
+                                        }
+                                        // Waits until the writer took it: memory stays bounded.
+                                        if !rows.isEmpty { await chunks.send(rows) }
+                                        if rows.count < chunkSize { return }
+                                    }
+                                }
                             }
-                            // Waits until the writer took the previous chunk: memory stays bounded.
-                            if !rows.isEmpty { await chunks.send(rows) }
-                            if rows.count < chunkSize { break }
+                            try await reading.waitForAll()
                         }
                         chunks.finish()
                     } catch {
@@ -112,7 +135,7 @@ extension JobSession {
                 group.addTask {
                     var planned = 0
                     for try await rows in chunks {
-                        try await self.run { connection throws(PostgresError) in
+                        _ = try await self.run { connection throws(PostgresError) in
                             try Self.insert(Self.planEach(rows, plan), proposal: proposal.id, connection)
                         }
                         planned += rows.count
@@ -122,7 +145,9 @@ extension JobSession {
                 }
                 return try await group.reduce(0, +)
             }
-            _ = try await reader.run { connection throws(PostgresError) in try connection.execute("COMMIT") }
+            for reader in readers {
+                _ = try await reader.session.run { connection throws(PostgresError) in try connection.execute("COMMIT") }
+            }
             return try await run { connection throws(PostgresError) in
                 let superseded = try connection.query("""
                     UPDATE reorder_proposal SET state = 'superseded'
@@ -139,7 +164,9 @@ extension JobSession {
                                          flagged: Int(totals[1]!)!, orderValue: totals[2]!, superseded: superseded.sorted())
             }
         } catch {
-            _ = try? await reader.run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
+            for reader in readers {
+                _ = try? await reader.session.run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
+            }
             _ = try? await run { connection throws(PostgresError) in try connection.execute("ROLLBACK") }
             throw StoreError(error)
         }

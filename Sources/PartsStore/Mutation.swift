@@ -23,7 +23,7 @@ extension PartsStore {
         _ context: CommandContext,
         _ body: @escaping @Sendable (Connection) throws(PostgresError) -> MutationOutcome
     ) async throws(StoreError) -> MutationOutcome {
-        try await retryingDuplicateRef { () async throws(StoreError) in
+        let attempt = { () async throws(StoreError) -> MutationOutcome in
             try await write { connection throws(PostgresError) in
                 if let ref = context.ref {
                     let prior = try connection.query(
@@ -42,6 +42,15 @@ extension PartsStore {
                                      [context.actorJSON, context.command, String(outcome.code), context.ref])
                 return outcome
             }
+        }
+        do {
+            return try await retryingDuplicateRef(attempt)
+        } catch .conflict(_) where context.ref != nil {
+            // Two sends of one ref at once: the second, waiting on the first's row lock, finds
+            // the state the first changed (already approved, ...) before the first's ref is
+            // visible. Once the first has committed, running again replays its reply; a real
+            // conflict is refused again.
+            return try await retryingDuplicateRef(attempt)
         }
     }
 

@@ -53,4 +53,39 @@ struct IdempotencyTests {
         #expect(seen.count == 6)
         #expect(try daemon.sql("SELECT on_hand FROM stock_balance").scalar == "99.000")
     }
+
+    /// An approval sent six times at once with one ref: the ones that wait for the first's lock
+    /// must get its reply again, not "already approved".
+    @Test func concurrentRetriesOfAStateChangeAllGetTheFirstReply() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10")])
+        let requisition = try client.send("req new MAIN P-1:2").lastText
+        // Another transaction holds the requisition for a moment, so all six have checked their
+        // ref and queue on the row lock together.
+        let held = DispatchSemaphore(value: 0)
+        let conninfo = daemon.conninfo
+        Thread {
+            guard let other = try? Connection(conninfo: conninfo) else {
+                held.signal()
+                return
+            }
+            _ = try? other.execute("BEGIN; SELECT 1 FROM requisition WHERE req_no = '\(requisition)' FOR UPDATE")
+            held.signal()
+            Thread.sleep(forTimeInterval: 1)
+            _ = try? other.execute("COMMIT")
+        }.start()
+        held.wait()
+        let replies = Mutex<[String]>([])
+        race(6, socketPath: daemon.socketPath) { _, client in
+            if let reply = try? client.send("req approve \(requisition) ref=approve-once") {
+                replies.withLock { $0.append(String(reply.code) + " " + reply.lastText) }
+            }
+        }
+        let seen = replies.withLock { $0 }
+        #expect(seen.count == 6)
+        #expect(Set(seen).count == 1, "\(seen)")
+        #expect(seen.first?.hasPrefix("200 ") == true, "\(seen)")
+        #expect(try daemon.sql("SELECT count(*) FROM requisition_event WHERE to_state = 'approved'").scalar == "1")
+    }
 }

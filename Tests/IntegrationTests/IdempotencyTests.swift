@@ -63,19 +63,7 @@ struct IdempotencyTests {
         let requisition = try client.send("req new MAIN P-1:2").lastText
         // Another transaction holds the requisition for a moment, so all six have checked their
         // ref and queue on the row lock together.
-        let held = DispatchSemaphore(value: 0)
-        let conninfo = daemon.conninfo
-        Thread {
-            guard let other = try? Connection(conninfo: conninfo) else {
-                held.signal()
-                return
-            }
-            _ = try? other.execute("BEGIN; SELECT 1 FROM requisition WHERE req_no = '\(requisition)' FOR UPDATE")
-            held.signal()
-            Thread.sleep(forTimeInterval: 1)
-            _ = try? other.execute("COMMIT")
-        }.start()
-        held.wait()
+        daemon.hold("SELECT 1 FROM requisition WHERE req_no = '\(requisition)' FOR UPDATE", seconds: 1)
         let replies = Mutex<[String]>([])
         race(6, socketPath: daemon.socketPath) { _, client in
             if let reply = try? client.send("req approve \(requisition) ref=approve-once") {

@@ -16,21 +16,9 @@ struct ReorderJobTests {
         try expectOK(client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ")))
     }
 
-    /// Holds a job's advisory lock from another session, as another daemon's run would, for
-    /// `seconds`; returns once the lock is held.
+    /// Holds a job's advisory lock from another session, as another daemon's run would.
     private func holdLock(_ job: String, seconds: Double, _ daemon: TestDaemon) {
-        let held = DispatchSemaphore(value: 0)
-        let conninfo = daemon.conninfo
-        Thread {
-            guard let other = try? Connection(conninfo: conninfo) else {
-                held.signal()
-                return
-            }
-            _ = try? other.execute("SELECT pg_advisory_lock(hashtextextended('partsd job \(job)', 0))")
-            held.signal()
-            Thread.sleep(forTimeInterval: seconds)
-        }.start()
-        held.wait()
+        daemon.hold("SELECT pg_advisory_lock(hashtextextended('partsd job \(job)', 0))", seconds: seconds)
     }
 
     private func fields(_ reply: Reply) throws -> [String: Any] {

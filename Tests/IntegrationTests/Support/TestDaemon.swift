@@ -92,6 +92,24 @@ final class TestDaemon {
         return try connection.execute(statement)
     }
 
+    /// Runs `statement` in a transaction on a connection of its own and keeps both open for
+    /// `seconds`, as another daemon or a slow clerk would; returns once the statement has run.
+    func hold(_ statement: String, seconds: Double) {
+        let held = DispatchSemaphore(value: 0)
+        let conninfo = conninfo
+        Thread {
+            guard let other = try? Connection(conninfo: conninfo) else {
+                held.signal()
+                return
+            }
+            _ = try? other.execute("BEGIN; " + statement)
+            held.signal()
+            Thread.sleep(forTimeInterval: seconds)
+            _ = try? other.execute("COMMIT")
+        }.start()
+        held.wait()
+    }
+
     /// Sets up a location and parts with stock, through the socket like a user would.
     func seed(_ client: AdminConnection, parts: [(String, String)] = [("P-1001", "5")]) throws {
         try expectOK(client.send("location add MAIN \"Main warehouse\""))

@@ -65,8 +65,9 @@ BEGIN
     RETURN (SELECT jsonb_build_object(
         'to_no', o.to_no, 'state', o.state,
         'from', f.code, 'to', t.code, 'transit', tr.code,
-        'note', o.note, 'shipped_by', o.shipped_by, 'shipped_at', o.shipped_at,
-        'received_by', o.received_by, 'received_at', o.received_at, 'arrival_note', o.arrival_note,
+        -- As text, the way every other reader gets timestamps from the database.
+        'note', o.note, 'shipped_by', o.shipped_by, 'shipped_at', o.shipped_at::text,
+        'received_by', o.received_by, 'received_at', o.received_at::text, 'arrival_note', o.arrival_note,
         'ship_doc', sd.doc_no, 'arrival_doc', ad.doc_no,
         'in_transit', coalesce(l.in_transit, 0)::numeric(15,3)::text,
         'value', coalesce(l.value, 0)::numeric(18,2)::text,

@@ -49,10 +49,13 @@ enum TransferOrderCommands {
                          Field("in_transit", .decimal(order.inTransit))]),
                 .document(arrival.document),
             ]
+            // Only when there are any: an exact arrival is a receipt and nothing else.
             let discrepancies = order.discrepancies
-            blocks.append(.table(Table(key: "discrepancies", columns: discrepancyColumns,
-                                       rows: discrepancies.map(discrepancyRow))))
-            blocks.append(.lines(key: "advice", discrepancies.map { line in advice(line, order) }))
+            if !discrepancies.isEmpty {
+                blocks.append(.table(Table(key: "discrepancies", columns: discrepancyColumns,
+                                           rows: discrepancies.map(discrepancyRow))))
+                blocks.append(.lines(key: "advice", discrepancies.map { line in advice(line, order) }))
+            }
             return Reply(.created, arrival.document.docNo, blocks: blocks)
         },
         CommandSpec("to show", "to show <TO-no>",

@@ -24,7 +24,7 @@ public enum ReceiptRenderer {
             header.append(("To 调入", "\(to)  \(document.toLocationName ?? "")"))
         }
         if let counterparty = document.counterparty {
-            header.append((document.type == "GR" ? "From 供方" : document.type == "RT" ? "Issue 原单" : "For 领用", counterparty))
+            header.append((counterpartyLabel(document.type), counterparty))
         }
         if let reason = document.reason { header.append(("Reason 原因", reason)) }
         if let ref = document.ref { header.append(("Ref 参考", ref)) }
@@ -84,6 +84,16 @@ public enum ReceiptRenderer {
         case "GR", "RT": "Into 入库"
         case "AD": "At 库位"
         default: "From 发出"
+        }
+    }
+
+    private static func counterpartyLabel(_ type: String) -> String {
+        switch type {
+        case "GR": "From 供方"
+        case "RT": "Issue 原单"
+        // A TR names a counterparty only when it ships or receives a transfer order.
+        case "TR": "Order 调拨单"
+        default: "For 领用"
         }
     }
 

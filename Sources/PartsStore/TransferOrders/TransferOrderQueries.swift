@@ -1,0 +1,57 @@
+import PartsDomain
+import PostgresClient
+
+/// One order in `to list`: its header with totals.
+public struct TransferOrderSummary: Sendable, Equatable {
+    public var toNo: String
+    public var state: String
+    public var from: String
+    public var to: String
+    public var lines: Int
+    public var shipped: ExactDecimal
+    /// Sum of the lines' received quantities; nil before arrival.
+    public var received: ExactDecimal?
+    public var inTransit: ExactDecimal
+    public var value: ExactDecimal
+    public var shippedAt: String
+    public var receivedAt: String?
+}
+
+extension PartsStore {
+    public static let transferOrderStates = ["shipped", "received", "received_with_discrepancy"]
+
+    public func transferOrder(_ toNo: String) async throws(StoreError) -> TransferOrder {
+        let json = try await read { connection throws(PostgresError) in
+            try connection.query("SELECT transfer_order_json(id) FROM transfer_order WHERE to_no = $1", [toNo]).scalar
+        }
+        guard let json else { throw .notFound("unknown transfer order \(toNo)") }
+        return try TransferOrder.decode(json)
+    }
+
+    /// Orders newest first; `location` matches the sender or the destination.
+    public func transferOrders(state: String?, location: String?, limit: Int) async throws(StoreError) -> [TransferOrderSummary] {
+        try await read { connection throws(PostgresError) in
+            try connection.query("""
+                SELECT o.to_no, o.state, f.code, t.code, s.lines, s.shipped,
+                       CASE WHEN o.state <> 'shipped' THEN s.received END, s.in_transit, s.value,
+                       o.shipped_at, o.received_at
+                  FROM transfer_order o
+                  JOIN location f ON f.id = o.from_location_id
+                  JOIN location t ON t.id = o.to_location_id
+                  CROSS JOIN LATERAL (
+                      SELECT count(*) AS lines, sum(l.shipped)::numeric(15,3) AS shipped,
+                             sum(l.received)::numeric(15,3) AS received,
+                             sum(l.shipped - least(coalesce(l.received, 0), l.shipped))::numeric(15,3) AS in_transit,
+                             round(sum(l.shipped * l.unit_cost), 2)::numeric(18,2) AS value
+                        FROM transfer_order_line l WHERE l.transfer_order_id = o.id) s
+                 WHERE ($1::text IS NULL OR o.state = $1::text)
+                   AND ($2::text IS NULL OR f.code = $2::text OR t.code = $2::text)
+                 ORDER BY o.id DESC LIMIT $3
+                """, [state, location, String(limit)]).rows.map { row in
+                TransferOrderSummary(toNo: row[0]!, state: row[1]!, from: row[2]!, to: row[3]!, lines: Int(row[4]!) ?? 0,
+                                     shipped: decimal(row[5]), received: row[6].map { decimal($0) }, inTransit: decimal(row[7]),
+                                     value: decimal(row[8]), shippedAt: row[9]!, receivedAt: row[10])
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ let migrationFiles = [
     "005_purchasing.sql",
     "006_requisitions.sql",
     "007_returns.sql",
+    "009_exceptions.sql",
 ]
 
 let settings: [SwiftSetting] = [

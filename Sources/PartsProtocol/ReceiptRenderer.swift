@@ -24,7 +24,7 @@ public enum ReceiptRenderer {
             header.append(("To 调入", "\(to)  \(document.toLocationName ?? "")"))
         }
         if let counterparty = document.counterparty {
-            header.append((document.type == "GR" ? "From 供方" : document.type == "RT" ? "Issue 原单" : "For 领用", counterparty))
+            header.append((counterpartyLabel(document.type), counterparty))
         }
         if let reason = document.reason { header.append(("Reason 原因", reason)) }
         if let ref = document.ref { header.append(("Ref 参考", ref)) }
@@ -79,6 +79,16 @@ public enum ReceiptRenderer {
         return lines
     }
 
+    private static func counterpartyLabel(_ type: String) -> String {
+        switch type {
+        case "GR": "From 供方"
+        case "RT": "Issue 原单"
+        // Scrap and return to supplier are posted for an exception; it names them.
+        case "SC", "RS": "Exception 异常"
+        default: "For 领用"
+        }
+    }
+
     private static func fromLabel(_ type: String) -> String {
         switch type {
         case "GR", "RT": "Into 入库"
@@ -94,6 +104,8 @@ public enum ReceiptRenderer {
         case "RT": ("Returned by 退料人", "Received by 收料人")
         case "TR": ("Shipped by 发货人", "Received by 收货人")
         case "AD": ("Counted by 盘点人", "Approved by 审核人")
+        case "SC": ("Scrapped by 报废人", "Approved by 审核人")
+        case "RS": ("Shipped by 发货人", "Supplier 供方签收")
         default: ("Issued by", "Received by")
         }
     }

@@ -12,6 +12,7 @@ let migrationFiles = [
     "006_requisitions.sql",
     "007_returns.sql",
     "008_transfer_orders.sql",
+    "009_exceptions.sql",
 ]
 
 let settings: [SwiftSetting] = [

@@ -11,5 +11,6 @@ public enum BundledSQL {
         ("006_requisitions.sql", PackageResources._06_requisitions_sql),
         ("007_returns.sql", PackageResources._07_returns_sql),
         ("008_transfer_orders.sql", PackageResources._08_transfer_orders_sql),
+        ("009_exceptions.sql", PackageResources._09_exceptions_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -24,7 +24,7 @@ public enum ReceiptRenderer {
             header.append(("To 调入", "\(to)  \(document.toLocationName ?? "")"))
         }
         if let counterparty = document.counterparty {
-            header.append((counterpartyLabel(document.type), counterparty))
+            header.append((counterpartyLabel(document.type, counterparty), counterparty))
         }
         if let reason = document.reason { header.append(("Reason 原因", reason)) }
         if let ref = document.ref { header.append(("Ref 参考", ref)) }
@@ -87,12 +87,14 @@ public enum ReceiptRenderer {
         }
     }
 
-    private static func counterpartyLabel(_ type: String) -> String {
+    private static func counterpartyLabel(_ type: String, _ counterparty: String) -> String {
         switch type {
         case "GR": "From 供方"
         case "RT": "Issue 原单"
-        // A TR names a counterparty only when it ships or receives a transfer order.
-        case "TR": "Order 调拨单"
+        // Scrap, return to supplier and the move into quarantine are posted for an exception,
+        // which they name; any other TR with a counterparty ships or receives a transfer order.
+        case "SC", "RS": "Exception 异常"
+        case "TR": counterparty.hasPrefix("EX-") ? "Exception 异常" : "Order 调拨单"
         default: "For 领用"
         }
     }
@@ -104,6 +106,8 @@ public enum ReceiptRenderer {
         case "RT": ("Returned by 退料人", "Received by 收料人")
         case "TR": ("Shipped by 发货人", "Received by 收货人")
         case "AD": ("Counted by 盘点人", "Approved by 审核人")
+        case "SC": ("Scrapped by 报废人", "Approved by 审核人")
+        case "RS": ("Shipped by 发货人", "Supplier 供方签收")
         default: ("Issued by", "Received by")
         }
     }

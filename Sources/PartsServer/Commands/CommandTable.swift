@@ -21,7 +21,7 @@ struct CommandTable: Sendable {
         let domain = PartCommands.specs + LocationCommands.specs + StockCommands.specs + DocumentCommands.specs
             + PlanCommands.specs + JobCommands.specs + ReorderCommands.specs + TargetCommands.specs
             + ReportCommands.specs + SupplierCommands.specs + PurchaseOrderCommands.specs + ReturnCommands.specs
-            + RequisitionCommands.specs + TransferOrderCommands.specs
+            + RequisitionCommands.specs + TransferOrderCommands.specs + ExceptionCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

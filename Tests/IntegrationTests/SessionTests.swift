@@ -79,12 +79,15 @@ struct SessionTests {
         let object = try JSONSerialization.jsonObject(with: Data(help.json!.utf8)) as! [String: Any]
         let commands = (object["commands"] as! [[String: Any]]).map { $0["command"] as! String }
         #expect(commands.count > 15)
-        let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/protocol.md")
-        let text = try String(contentsOf: document, encoding: .utf8)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         for command in commands {
             let escaped = command.replacingOccurrences(of: "|", with: "\\|")
             #expect(text.contains("`\(escaped)`"), "docs/protocol.md lacks `\(command)`")
+            // The README's command list: each synopsis on a line of its own after the role.
+            #expect(readme.contains(" \(command)\n"), "README.md lacks \(command)")
         }
     }
 }

@@ -49,8 +49,7 @@ enum ExceptionCommands {
                     "exceptions oldest first with their age in days; open ones unless state= says otherwise",
                     role: .viewer, named: ["state", "location", "limit"]) { invocation, environment throws(CommandFailure) in
             let limit = try invocation.listLimit()
-            let state = invocation[named: "state"] ?? "open"
-            guard ["open", "resolved", "all"].contains(state) else { throw .invalid("state must be open, resolved or all, got \(state)") }
+            let state = try invocation.choice("state", of: ["open", "resolved", "all"]) ?? "open"
             let rows = try await environment.store.run { store throws(StoreError) in
                 try await store.stockExceptions(state: state == "all" ? nil : state, location: invocation[named: "location"], limit: limit)
             }

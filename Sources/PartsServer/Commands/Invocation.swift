@@ -33,6 +33,13 @@ struct Invocation: Sendable {
         return value
     }
 
+    /// A named argument that must be one of `allowed` (a state filter, a kind): nil when absent.
+    func choice(_ key: String, of allowed: [String]) throws(CommandFailure) -> String? {
+        guard let value = self[named: key] else { return nil }
+        guard allowed.contains(value) else { throw .invalid("\(key) must be one of \(allowed.joined(separator: ", ")), got \(value)") }
+        return value
+    }
+
     /// A date argument in ISO 8601 form (2026-11-22).
     func date(_ key: String) throws(CommandFailure) -> String? {
         guard let text = self[named: key] else { return nil }

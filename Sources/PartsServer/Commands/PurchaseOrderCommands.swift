@@ -40,10 +40,7 @@ enum PurchaseOrderCommands {
                     "purchase orders, newest first", role: .viewer,
                     named: ["state", "supplier", "limit"]) { invocation, environment throws(CommandFailure) in
             let limit = try invocation.listLimit()
-            let state = invocation[named: "state"]
-            if let state, !PartsStore.purchaseOrderStates.contains(state) {
-                throw .invalid("unknown state \(state); states: \(PartsStore.purchaseOrderStates.joined(separator: ", "))")
-            }
+            let state = try invocation.choice("state", of: PartsStore.purchaseOrderStates)
             let orders = try await environment.store.run { store throws(StoreError) in
                 try await store.purchaseOrders(state: state, supplier: invocation[named: "supplier"], limit: limit)
             }

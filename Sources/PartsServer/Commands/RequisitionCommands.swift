@@ -33,8 +33,7 @@ enum RequisitionCommands {
                     "requisitions newest first, with their age in days", role: .viewer,
                     named: ["state", "location", "limit"]) { invocation, environment throws(CommandFailure) in
             let limit = try invocation.listLimit()
-            let state = invocation[named: "state"]
-            if let state, !states.contains(state) { throw .invalid("state must be one of \(states.joined(separator: ", ")), got \(state)") }
+            let state = try invocation.choice("state", of: states)
             let rows = try await environment.store.run { store throws(StoreError) in
                 try await store.requisitions(state: state, location: invocation[named: "location"], limit: limit)
             }

@@ -70,10 +70,7 @@ enum TransferOrderCommands {
                     "transfer orders, newest first; location= matches the sender or the destination", role: .viewer,
                     named: ["state", "location", "limit"]) { invocation, environment throws(CommandFailure) in
             let limit = try invocation.listLimit()
-            let state = invocation[named: "state"]
-            if let state, !PartsStore.transferOrderStates.contains(state) {
-                throw .invalid("unknown state \(state); states: \(PartsStore.transferOrderStates.joined(separator: ", "))")
-            }
+            let state = try invocation.choice("state", of: PartsStore.transferOrderStates)
             let orders = try await environment.store.run { store throws(StoreError) in
                 try await store.transferOrders(state: state, location: invocation[named: "location"], limit: limit)
             }

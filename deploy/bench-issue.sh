@@ -6,7 +6,8 @@
 #
 # Builds in release mode, starts a durable PostgreSQL cluster (fsync on) in a fresh directory
 # under /tmp, migrates, starts partsd, loads 10,000 parts with stock at MAIN through the socket,
-# then for each client count N: partsbench with N connections issuing single-line goods issues
+# warms up with 10 s of goods issues and refreshes statistics (see below), then for each
+# client count N: partsbench with N connections issuing single-line goods issues
 # (`issue MAIN <random part>:1`) for 10 s, and pgbench with N clients running the
 # equivalent SQL (conditional balance UPDATE + document INSERT + line INSERT +
 # ledger INSERT, one transaction) for 10 s. Prints a table: clients, issues/s, p50 and p99
@@ -16,6 +17,7 @@
 #   BENCH_CLIENTS    client counts (default "1 4 16")
 #   BENCH_SECONDS    seconds per run (default 10)
 #   BENCH_PARTS      parts to load (default 10000)
+#   BENCH_WARMUP     seconds of goods issues before measuring (default 10; 0 for none)
 #   BENCH_FORMAT     json or text replies for partsbench (default json: a program's client)
 #   BENCH_POOL_SIZE  partsd --pool-size (default: the daemon's own)
 #   BENCH_KEEP=1     keep the cluster directory (and print where it is)
@@ -85,9 +87,20 @@ loaded=$(cluster_psql "$work/pg" partsd -tAc \
     "SELECT count(*) FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no LIKE 'B-%' AND b.on_hand > 0")
 [[ $loaded == "$parts" ]] || die "expected $parts parts with stock, found $loaded"
 log "loaded in $((SECONDS - load_started)) s"
-# Fresh statistics before measuring, as autovacuum would give a database that has been up for
-# a while: plans cached while the tables were empty (foreign-key checks among them) would
-# otherwise scan whole tables, for partsd and pgbench alike.
+# A warehouse that has been up for a while has posted thousands of documents. Measured from a
+# nearly empty document table, the daemon's long-lived sessions would keep plans made while it
+# was tiny (the foreign-key check of every document line scanning the whole table as it grows
+# during the run), while pgbench's fresh sessions, started later, plan for the grown table. So
+# first a warm-up of goods issues through the daemon, then fresh statistics (as autovacuum
+# gives a running database), which also makes every session plan again; both sides then start
+# from the same state.
+warmup=${BENCH_WARMUP:-10}
+if ((warmup > 0)); then
+    log "warm-up: 16 clients for $warmup s"
+    "$bindir/partsbench" --socket "$socket" --clients 16 --seconds "$warmup" \
+        --template "issue MAIN {part}:1 to=warm-up" --part-prefix B- --part-width 5 --part-count "$parts" \
+        --json >/dev/null || warn "the warm-up reported errors"
+fi
 cluster_psql "$work/pg" partsd -c "ANALYZE" >/dev/null
 
 # --- the pgbench side: the same work as one goods issue of one line, as plain SQL ------------

@@ -22,7 +22,7 @@ enum PlanCommands {
                     role: .viewer, positional: 1...1, named: ["location"]) { invocation, environment throws(CommandFailure) in
             let partNo = invocation.argument(0)!
             let location = try await planningLocation(partNo, invocation[named: "location"], environment.store)
-            let planner = try await planner(environment.store)
+            let planner = try await Planner.load(environment.store)
             let row = try await environment.store.run { store throws(StoreError) in
                 try await store.planningRow(partNo: partNo, location: location, window: planner.window)
             }
@@ -81,12 +81,6 @@ enum PlanCommands {
         case 1: return candidates[0]
         default: throw .badRequest("\(partNo) is planned per location: give location= one of \(candidates.joined(separator: ", "))")
         }
-    }
-
-    static func planner(_ store: PartsStore) async throws(CommandFailure) -> Planner {
-        let rows = try await store.run { store throws(StoreError) in try await store.planningSettingRows() }
-        let today = try await store.run { store throws(StoreError) in try await store.today() }
-        return try Planner(rows: rows, today: today)
     }
 
     static func show(_ row: PlanningRow, _ planner: Planner) throws(CommandFailure) -> Reply {

@@ -134,7 +134,7 @@ actor JobRunner: Service {
     }
 
     private nonisolated func reorder(id: Int64, location: String?, _ jobSession: JobSession) async throws -> (items: Int64, result: String, message: String) {
-        let planner = try await PlanCommands.planner(store)
+        let planner = try await Planner.load(store)
         let store = store
         let groups = try await readerGroups(location)
         let outcome = try await DatabaseSession.withDedicated(count: groups.count, conninfo: configuration.database,

@@ -13,7 +13,6 @@ struct Planner: Sendable {
     let window: PlanningWindow
     let period: PlanningPeriod
     private let through: PlanningDate
-    private let from: PlanningDate
 
     /// The window of whole periods before `today`, as long as the history setting says.
     init(rows: [PlanningSettingRow], today: String) throws(CommandFailure) {
@@ -27,8 +26,16 @@ struct Planner: Sendable {
         period = fallback.period
         // Only complete periods: this week's demand so far would read as a drop.
         through = period.start(containing: day).adding(days: -1)
-        from = period.start(containing: through.adding(days: 1 - fallback.historyDays))
+        let from = period.start(containing: through.adding(days: 1 - fallback.historyDays))
         window = PlanningWindow(period: period.rawValue, from: from.description, through: through.description)
+    }
+
+    /// The planner for today's run, from the stored settings: `plan show` and the reorder job
+    /// both start here.
+    static func load(_ store: PartsStore) async throws(CommandFailure) -> Planner {
+        let rows = try await store.run { store throws(StoreError) in try await store.planningSettingRows() }
+        let today = try await store.run { store throws(StoreError) in try await store.today() }
+        return try Planner(rows: rows, today: today)
     }
 
     func settings(for location: String) -> PlanningSettings { settings[location] ?? fallback }

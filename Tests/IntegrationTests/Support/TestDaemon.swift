@@ -126,12 +126,19 @@ func expectOK(_ reply: Reply) throws {
 }
 
 /// Runs `body` on `count` threads at once; each connects first, then all start together so
-/// their requests really race.
-func race(_ count: Int, socketPath: String, _ body: @Sendable (Int, AdminConnection) -> Void) {
+/// their requests really race. Threads of their own: concurrentPerform would run only as many
+/// at a time as there are cores, two on a small machine.
+func race(_ count: Int, socketPath: String, _ body: @escaping @Sendable (Int, AdminConnection) -> Void) {
     let start = Date().addingTimeInterval(0.3)
-    DispatchQueue.concurrentPerform(iterations: count) { index in
-        guard let client = try? AdminConnection(socketPath: socketPath) else { return }
-        Thread.sleep(until: start)
-        body(index, client)
+    let finished = DispatchGroup()
+    for index in 0..<count {
+        finished.enter()
+        Thread {
+            defer { finished.leave() }
+            guard let client = try? AdminConnection(socketPath: socketPath) else { return }
+            Thread.sleep(until: start)
+            body(index, client)
+        }.start()
     }
+    finished.wait()
 }

@@ -13,6 +13,7 @@ let migrationFiles = [
     "007_returns.sql",
     "008_transfer_orders.sql",
     "009_exceptions.sql",
+    "010_issue_batches.sql",
 ]
 
 let settings: [SwiftSetting] = [

@@ -12,5 +12,6 @@ public enum BundledSQL {
         ("007_returns.sql", PackageResources._07_returns_sql),
         ("008_transfer_orders.sql", PackageResources._08_transfer_orders_sql),
         ("009_exceptions.sql", PackageResources._09_exceptions_sql),
+        ("010_issue_batches.sql", PackageResources._10_issue_batches_sql),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -1,0 +1,127 @@
+import Foundation
+import PartsClient
+import PostgresClient
+import Synchronization
+import Testing
+
+/// Goods issues that arrive together are posted as one set (sql/010_issue_batches.sql). These
+/// call the database functions the daemon calls, with batches made to order, and race clerks
+/// through the socket behind a held lock so that their issues do share batches.
+@Suite("issues posted as a set")
+struct IssueBatchTests {
+    static func issue(_ lines: [(String, String)], counterparty: String = "WO-1", ref: String? = nil) -> String {
+        let items = lines.map { #"{"part_no":"\#($0.0)","quantity":"\#($0.1)"}"# }.joined(separator: ",")
+        let refField = ref.map { #","ref":"\#($0)","fingerprint":"f-\#($0)""# } ?? ""
+        return #"{"type":"GI","location":"MAIN","counterparty":"\#(counterparty)","lines":[\#(items)],"#
+            + #""actor":{"user":"tester","uid":0,"role":"admin"},"command":"issue"\#(refField)}"#
+    }
+
+    /// Movements whose running balance is not the sum of the part and location's movements
+    /// up to them, in ledger order. Always 0.
+    static let brokenRunningBalances = """
+        SELECT count(*) FROM (SELECT balance_after,
+                                     sum(quantity) OVER (PARTITION BY part_id, location_id ORDER BY id) AS running
+                                FROM stock_movement) m
+         WHERE balance_after <> running
+        """
+
+    @Test func aBatchOfIssuesPostsEachDocumentWithItsOwnReceiptAndRunningBalance() throws {
+        let daemon = try TestDaemon()
+        try daemon.seed(try daemon.connect(), parts: [("P-1", "10"), ("P-2", "10")])
+        let batch = "[" + [
+            Self.issue([("P-1", "1"), ("P-2", "2"), ("P-1", "3")], counterparty: "WO-1"),
+            Self.issue([("P-1", "2")], counterparty: "WO-2", ref: "batch-ref-1"),
+        ].joined(separator: ",") + "]"
+        // The set path takes it whole (it answers NULL for a batch it leaves to the one-by-one path).
+        let posted = try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb)::text").scalar
+        let receipts = try #require(posted)
+        let documents = try daemon.sql("""
+            SELECT d.doc_no, d.counterparty, d.client_ref, sum(l.value)::text AS total
+              FROM document d JOIN document_line l ON l.document_id = d.id
+             WHERE d.doc_type = 'GI' GROUP BY d.id ORDER BY d.id
+            """)
+        #expect(documents.count == 2)
+        #expect(documents.value(0, "counterparty") == "WO-1")
+        #expect(documents.value(0, "total") == "60.00")
+        #expect(documents.value(1, "client_ref") == "batch-ref-1")
+        #expect(documents.value(1, "total") == "20.00")
+        let doc1 = try #require(documents.value(0, "doc_no"))
+        let doc2 = try #require(documents.value(1, "doc_no"))
+        #expect(doc1 != doc2)
+        #expect(receipts.contains(doc1) && receipts.contains(doc2))
+        #expect(try daemon.sql("SELECT on_hand::text FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-1'").scalar
+                == "4.000")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM audit_log WHERE doc_no IN ('\(doc1)', '\(doc2)')").scalar == "2")
+        // The ref is recorded, so a retry would replay this document.
+        #expect(try daemon.sql("SELECT doc_no FROM client_request WHERE ref = 'batch-ref-1'").scalar == doc2)
+        // The document reads back as posted.
+        let shown = try daemon.connect().send("doc show \(doc1)")
+        try expectOK(shown)
+        #expect(shown.description.contains("P-2") && shown.description.contains("60.00"), "\(shown)")
+    }
+
+    @Test func aDocumentThatWouldBeRefusedIsRefusedAloneAndTheOthersPost() throws {
+        let daemon = try TestDaemon()
+        try daemon.seed(try daemon.connect(), parts: [("P-1", "5"), ("P-2", "1")])
+        let batch = "[" + [
+            Self.issue([("P-1", "2")]),
+            Self.issue([("P-2", "3")]),  // only 1 on hand
+            Self.issue([("P-1", "1"), ("P-2", "1")]),
+            Self.issue([("NO-SUCH", "1")]),
+        ].joined(separator: ",") + "]"
+        let results = try daemon.sql("""
+            SELECT r->>'sqlstate' AS sqlstate, r->'document'->>'doc_no' AS doc_no
+              FROM json_array_elements(post_stock_documents('\(batch)'::jsonb)) WITH ORDINALITY AS e(r, n)
+             ORDER BY n
+            """)
+        #expect(results.count == 4)
+        #expect(results.value(0, "doc_no") != nil)
+        #expect(results.value(1, "sqlstate") == "PS409")
+        #expect(results.value(2, "doc_no") != nil)
+        #expect(results.value(3, "sqlstate") == "PS404")
+        #expect(try daemon.sql("SELECT string_agg(b.on_hand::text, ' ' ORDER BY p.part_no) FROM stock_balance b JOIN part p ON p.id = b.part_id")
+                .scalar == "2.000 0.000")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+    }
+
+    @Test func otherDocumentsAndTransfersAreLeftToTheOneByOnePath() throws {
+        let daemon = try TestDaemon()
+        try daemon.seed(try daemon.connect(), parts: [("P-1", "5")])
+        let receipt = Self.issue([("P-1", "1")]).replacingOccurrences(of: #""type":"GI""#, with: #""type":"GR""#)
+        let transfer = Self.issue([("P-1", "1")]).replacingOccurrences(of: #""type":"GI""#, with: #""type":"TR","to_location":"BR1""#)
+        for batch in ["[\(Self.issue([("P-1", "1")])),\(receipt)]", "[\(transfer),\(transfer)]",
+                      "[\(Self.issue([("P-1", "1.5")])),\(Self.issue([("P-1", "1")]))]"] {
+            #expect(try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb) IS NULL").scalar == "t", "\(batch)")
+        }
+        #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type <> 'GR'").scalar == "0")
+    }
+
+    @Test func clerksRacingForStockInSharedBatchesNeverOverdrawIt() throws {
+        let daemon = try TestDaemon()
+        try daemon.seed(try daemon.connect(), parts: [("P-1", "8"), ("P-2", "100")])
+        // A slow transaction holds P-1's balance, so the issues below queue up behind it and
+        // are posted in batches of several when it ends.
+        daemon.hold("SELECT 1 FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-1' FOR UPDATE",
+                    seconds: 1.5)
+        let codes = Mutex([Int]())
+        race(12, socketPath: daemon.socketPath) { index, client in
+            let lines = index % 3 == 0 ? "P-1:1 P-2:1" : "P-1:1"
+            if let reply = try? client.send("issue MAIN \(lines) to=WO-\(index)") {
+                codes.withLock { $0.append(reply.code) }
+            }
+        }
+        let outcome = codes.withLock { $0 }
+        #expect(outcome.count == 12)
+        #expect(outcome.filter { $0 == 201 }.count == 8, "\(outcome)")
+        #expect(outcome.filter { $0 == 409 }.count == 4, "\(outcome)")
+        let documents = try daemon.sql("SELECT string_agg(doc_no || ' ' || posted_at, ', ' ORDER BY id) FROM document").scalar ?? ""
+        #expect(try daemon.sql("SELECT count(DISTINCT posted_at) < count(*) FROM document WHERE doc_type = 'GI'").scalar == "t",
+                "the issues were expected to share batches: \(documents)")
+        #expect(try daemon.sql("SELECT min(on_hand)::text FROM stock_balance").scalar == "0.000")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+    }
+}

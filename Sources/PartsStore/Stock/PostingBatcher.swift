@@ -4,9 +4,10 @@ import PostgresClient
 /// Gathers stock postings that arrive while others are being committed and posts them
 /// together: one transaction and one commit (one WAL flush) for many documents.
 ///
-/// A posting waits only while earlier batches hold all flush slots, so a lone client sees no
-/// added delay; under load, batches grow by themselves. Every caller is answered after its
-/// batch commits. Documents are independent inside a batch (see post_stock_documents).
+/// A posting waits only while another batch runs, so a lone client sees no added delay; under
+/// load, batches grow by themselves. Every caller is answered after its batch commits.
+/// Documents are independent inside a batch (see post_stock_documents): the database posts a
+/// batch of goods issues as one set, and anything else one document at a time.
 actor PostingBatcher {
     /// The posted document, or why the database refused it.
     typealias Outcome = Result<PostedDocument, StoreError>
@@ -25,6 +26,11 @@ actor PostingBatcher {
     /// Documents per batch. Each takes a subtransaction; PostgreSQL caches 64 subtransaction
     /// ids per backend, and past that every other session's visibility checks slow down.
     private let maxBatch = 32
+    /// Postings that must be waiting before a second batch starts beside a running one, or
+    /// before a batch that just committed starts again while another runs. A batch costs
+    /// about as much to start as a few documents cost to post, so a batch of one beside a
+    /// running batch slows both; the running batch takes the stragglers when it finishes.
+    private let minSharedBatch = 2
     private var pending: [Pending] = []
     private var flushes = 0
 
@@ -36,7 +42,7 @@ actor PostingBatcher {
     func post(_ input: String) async -> Outcome {
         await withCheckedContinuation { continuation in
             pending.append(Pending(input: input, continuation: continuation))
-            if flushes < maxFlushes {
+            if flushes < maxFlushes, flushes == 0 || pending.count >= minSharedBatch {
                 flushes += 1
                 Task { await self.flushWhilePending() }
             }
@@ -44,7 +50,7 @@ actor PostingBatcher {
     }
 
     private func flushWhilePending() async {
-        while !pending.isEmpty {
+        while !pending.isEmpty, flushes == 1 || pending.count >= minSharedBatch {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             let outcomes = await commit(batch.map(\.input))

@@ -48,7 +48,7 @@ BEGIN
                                                       ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
                        sum(q.quantity) OVER (PARTITION BY pt.id, loc.id)
                       )::issue_batch_line AS x,
-                   coalesce(t.direction = 'out' AND q.quantity > 0
+                   coalesce(t.direction = 'out' AND loc.id IS NOT NULL AND pt.id IS NOT NULL AND q.quantity > 0
                             AND scale(trim_scale(q.quantity)) <= u.decimals
                             AND NOT d.item ? 'to_location', false) AS ok
               FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)

@@ -158,11 +158,33 @@ ALTER FUNCTION post_stock_documents(jsonb) RENAME TO post_stock_documents_one_by
 -- A batch is posted as a set when it qualifies. When one of its documents would be refused,
 -- the set is rolled back and every document is posted alone, so only that one is refused
 -- and the others post as before.
+--
+-- This is the path of the clerks' own receive, issue, transfer and adjust, and they may not
+-- touch an in-transit location: its stock belongs to the transfer orders shipped through it,
+-- which ship, arrive and the exceptions on them move (they post through post_stock_document
+-- directly). Stock issued or counted there by hand would leave an order's in-transit
+-- quantity without the stock behind it.
 CREATE FUNCTION post_stock_documents(p_batch jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
     v_result json;
 BEGIN
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_batch) AS d(item)
+                 JOIN location l ON l.code IN (d.item->>'location', d.item->>'to_location')
+                WHERE l.kind = 'transit') THEN
+        SELECT json_agg(CASE WHEN transit.code IS NULL
+                             THEN (post_stock_documents_one_by_one(jsonb_build_array(d.item))->0)::json
+                             ELSE json_build_object('sqlstate', 'PS422', 'message', format(
+                                 '%s is an in-transit location: its stock moves by ship, arrive and exception',
+                                 transit.code)) END
+                        ORDER BY d.ord)
+          INTO v_result
+          FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
+          LEFT JOIN LATERAL (SELECT l.code FROM location l
+                              WHERE l.code IN (d.item->>'location', d.item->>'to_location')
+                                AND l.kind = 'transit' LIMIT 1) transit ON true;
+        RETURN v_result;
+    END IF;
     -- A document alone costs less one by one: the set's statements have more to set up.
     IF jsonb_array_length(p_batch) > 1 THEN
         BEGIN

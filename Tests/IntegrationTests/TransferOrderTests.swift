@@ -18,6 +18,29 @@ struct TransferOrderTests {
         try daemon.sql("SELECT state FROM transfer_order WHERE to_no = '\(toNo)'").scalar
     }
 
+    @Test func clerksCannotPostByHandInOrOutOfTransit() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10")])
+        try expectOK(client.send("ship MAIN BR1 P-1:4"))
+        for command in ["issue T.BR1 P-1:1", "transfer T.BR1 BR1 P-1:1", "transfer MAIN T.BR1 P-1:1",
+                        "receive T.BR1 P-1:1@10", "adjust T.BR1 P-1:0 reason=lost"] {
+            let refused = try client.send(command)
+            #expect(refused.code == 422, "\(command): \(refused)")
+            #expect(refused.lastText.contains("T.BR1 is an in-transit location"), "\(refused)")
+        }
+        #expect(try onHand(daemon, "P-1", at: "T.BR1") == "4.000")
+        // Refused alone: a clerk's issue in the same batch posts.
+        let batch = #"[{"type":"GI","location":"T.BR1","lines":[{"part_no":"P-1","quantity":"1"}],"actor":{"user":"t","uid":0,"role":"admin"},"command":"issue"},"#
+            + #"{"type":"GI","location":"MAIN","lines":[{"part_no":"P-1","quantity":"1"}],"actor":{"user":"t","uid":0,"role":"admin"},"command":"issue"}]"#
+        let results = try daemon.sql("""
+            SELECT string_agg(coalesce(r->>'sqlstate', r->'document'->>'type'), ' ' ORDER BY n)
+              FROM json_array_elements(post_stock_documents('\(batch)'::jsonb)) WITH ORDINALITY AS e(r, n)
+            """).scalar
+        #expect(results == "PS422 GI")
+        #expect(try onHand(daemon, "P-1", at: "MAIN") == "5.000")
+    }
+
     @Test func shippedStockSitsInTransitUntilItArrivesAtTheBranch() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

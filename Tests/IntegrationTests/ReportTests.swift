@@ -157,6 +157,9 @@ struct ReportTests {
         try expectOK(client.send("receive MAIN P-D:3@7.5 P-H:4@2.5 P-A:10@1"))
         try expectOK(client.send("receive BR1 P-A:1@1"))
         try expectOK(client.send("issue MAIN P-A:1"))
+        // A seal waiting in quarantine is waiting for a decision, not dead.
+        try expectOK(client.send("location add Q1 \"Quarantine\" kind=quarantine"))
+        try expectOK(client.send("receive Q1 P-D:1@7.5"))
         try ageStock(daemon, days: 400)
         // Received today and not issued yet: too new to be dead.
         try expectOK(client.send("part add P-N \"new part\" cost=100"))
@@ -186,6 +189,8 @@ struct ReportTests {
         // Every location, highest value first.
         let everywhere = try table(client.send("report dead"))
         #expect(everywhere.map { "\($0["part_no"]!)@\($0["location"]!)" } == ["P-D@MAIN", "P-H@MAIN", "P-A@BR1"])
+        // Named, the quarantine location is reported like any other.
+        #expect(try table(client.send("report dead location=Q1")).map { $0["part_no"] as? String } == ["P-D"])
         // A year's window sees the horn's demand.
         #expect(try table(client.send("report dead days=365 location=MAIN")).map { $0["part_no"] as? String } == ["P-D"])
 

@@ -56,7 +56,7 @@ extension PartsStore {
               FROM location l
               LEFT JOIN planning_setting own ON own.location_id = l.id
               LEFT JOIN planning_setting base ON base.location_id IS NULL
-             WHERE $1::text IS NULL OR l.code = $1::text
+             WHERE CASE WHEN $1::text IS NULL THEN \(PlannedLocations.predicate("l")) ELSE l.code = $1::text END
         )
         """
 

@@ -67,7 +67,7 @@ enum PlanningRows {
         return """
             WITH scope AS (
                 SELECT array_agg(id) AS ids FROM location
-                 WHERE CASE WHEN $1::text[] IS NULL THEN kind IN ('warehouse', 'branch') ELSE code = ANY ($1::text[]) END),
+                 WHERE CASE WHEN $1::text[] IS NULL THEN \(PlannedLocations.predicate()) ELSE code = ANY ($1::text[]) END),
             lines AS (
                 SELECT d.part_id, d.location_id, array_agg(d.demand_date - date '1970-01-01') AS days,
                        array_agg(d.quantity) AS quantities,
@@ -182,7 +182,7 @@ extension PartsStore {
     /// The locations a run over every location plans: warehouses and branches.
     public func planningLocationCodes() async throws(StoreError) -> [String] {
         try await read { connection throws(PostgresError) in
-            try connection.query("SELECT code FROM location WHERE kind IN ('warehouse', 'branch') ORDER BY id").rows.map { $0[0]! }
+            try connection.query("SELECT code FROM location WHERE \(PlannedLocations.predicate()) ORDER BY id").rows.map { $0[0]! }
         }
     }
 

@@ -66,7 +66,8 @@ extension PartsStore {
         WITH win AS (
             SELECT current_date - $2::integer AS since, current_date AS today
         ), scope AS (
-            SELECT id FROM location WHERE $1::text IS NULL OR code = $1::text
+            SELECT id FROM location
+             WHERE CASE WHEN $1::text IS NULL THEN \(PlannedLocations.predicate()) ELSE code = $1::text END
         ), issued AS (
             SELECT d.location_id, \(line.key) AS category,
                    sum(CASE WHEN d.doc_type = 'GI' THEN dl.quantity * dl.unit_cost

@@ -98,6 +98,15 @@ struct ReorderJobTests {
         #expect(plan["position"] as? String == "60.000")
         _ = try client.send("format text")
 
+        // A proposal whose order for a supplier falls short of its minimum is still placed,
+        // and the reply says so.
+        try daemon.sql("UPDATE supplier SET min_order = 1000")
+        try expectOK(client.send("po cancel \(order)"))
+        try expectOK(client.send("job run reorder --wait"))
+        let small = try #require(try daemon.sql("SELECT proposal_no FROM reorder_proposal WHERE state = 'open'").scalar)
+        let smallApproved = try client.send("reorder approve \(small)")
+        #expect(smallApproved.lastText.hasSuffix("(ACME 240.00 < 1000.00)"), "\(smallApproved)")
+
         try expectOK(client.send("part add P-S \"seal\" cost=1 supplier=ACME"))
         try expectOK(client.send("receive MAIN P-S:1"))
         #expect(try client.send("plan show P-S").lines.contains { $0.hasPrefix("200-lead days") && $0.hasSuffix("21") })

@@ -227,8 +227,19 @@ extension PartsStore {
                   FROM reorder_line WHERE proposal_id = $1 AND quantity > 0
                 """, [proposalID]).rows[0]
             let numbers = Set(orders).sorted()
+            // Placed all the same: the parts are needed, and the buyer tops the order up or
+            // agrees the small order with the supplier (po new refuses one typed by hand).
+            let belowMinimum = try connection.query("""
+                SELECT o.po_no || ' (' || s.code || ' ' || sum(l.quantity * l.price)::numeric(18,2) || ' < ' || s.min_order || ')'
+                  FROM purchase_order o JOIN supplier s ON s.id = o.supplier_id JOIN po_line l ON l.po_id = o.id
+                 WHERE o.po_no = ANY ($1::text[]) AND s.min_order IS NOT NULL
+                 GROUP BY o.po_no, s.code, s.min_order
+                HAVING sum(l.quantity * l.price) < s.min_order
+                 ORDER BY o.po_no
+                """, [ArrayLiteral.quoted(numbers)]).rows.map { $0[0]! }
             var message = "\(number) approved: \(totals[0]!) lines to order, value \(totals[1]!)"
             if !numbers.isEmpty { message += "; purchase orders \(numbers.joined(separator: ", ")) (\(orders.count) lines)" }
+            if !belowMinimum.isEmpty { message += "; below the supplier's minimum order: \(belowMinimum.joined(separator: ", "))" }
             if totals[2]! != "0" { message += "; \(totals[2]!) lines have no known supplier: reorder export \(number) lists them" }
             return MutationOutcome(code: 200, message: message)
         }

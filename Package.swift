@@ -137,6 +137,7 @@ let package = Package(
             name: "PartsPlanningTests", dependencies: ["PartsPlanning"],
             resources: [.copy("Fixtures")], swiftSettings: settings
         ),
+        .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations"],

@@ -19,9 +19,13 @@ public struct TimeOfDay: Sendable, Equatable {
         var now = time(nil)
         var local = tm()
         localtime_r(&now, &local)
-        let secondsToday = Int(local.tm_hour) * 3600 + Int(local.tm_min) * 60 + Int(local.tm_sec)
-        let target = hour * 3600 + minute * 60
-        let wait = target - secondsToday
+        return secondsUntilNext(fromSecondsIntoDay: Int(local.tm_hour) * 3600 + Int(local.tm_min) * 60 + Int(local.tm_sec))
+    }
+
+    /// The same from a given local time of day: at the time itself the next one is tomorrow's,
+    /// so a run that ends within its own minute does not start again.
+    func secondsUntilNext(fromSecondsIntoDay now: Int) -> Int {
+        let wait = hour * 3600 + minute * 60 - now
         return wait > 0 ? wait : wait + 86_400
     }
 }

@@ -33,9 +33,8 @@ struct Planner: Sendable {
     /// The planner for today's run, from the stored settings: `plan show` and the reorder job
     /// both start here.
     static func load(_ store: PartsStore) async throws(CommandFailure) -> Planner {
-        let rows = try await store.run { store throws(StoreError) in try await store.planningSettingRows() }
-        let today = try await store.run { store throws(StoreError) in try await store.today() }
-        return try Planner(rows: rows, today: today)
+        let stored = try await store.run { store throws(StoreError) in try await store.planningSettingRowsAndToday() }
+        return try Planner(rows: stored.rows, today: stored.today)
     }
 
     func settings(for location: String) -> PlanningSettings { settings[location] ?? fallback }

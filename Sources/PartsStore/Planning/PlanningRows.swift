@@ -174,11 +174,6 @@ enum PlanningRows {
 }
 
 extension PartsStore {
-    /// The database's date today: planning windows end at the periods before it.
-    public func today() async throws(StoreError) -> String {
-        try await read { connection throws(PostgresError) in try connection.query("SELECT current_date::text").scalar! }
-    }
-
     /// The locations a run over every location plans: warehouses and branches.
     public func planningLocationCodes() async throws(StoreError) -> [String] {
         try await read { connection throws(PostgresError) in

@@ -28,18 +28,29 @@ public struct PlanningSettingRow: Sendable {
 extension PartsStore {
     /// Every row: the default row and one per location that overrides something.
     public func planningSettingRows() async throws(StoreError) -> [PlanningSettingRow] {
+        try await planningSettingRowsAndToday().rows
+    }
+
+    /// The rows and today's date by the database's clock, which a planner is built from, in
+    /// one round trip: `plan show` builds a planner for every call. With no rows stored, the
+    /// date comes alone on a row whose `present` is false.
+    public func planningSettingRowsAndToday() async throws(StoreError) -> (rows: [PlanningSettingRow], today: String) {
         let columns = PlanningSettingKey.allCases.map { "s.\($0.rawValue)::text" }.joined(separator: ", ")
         return try await read { connection throws(PostgresError) in
-            try connection.query("""
-                SELECT l.code, \(columns) FROM planning_setting s LEFT JOIN location l ON l.id = s.location_id
+            let result = try connection.query("""
+                SELECT current_date::text, s.updated_by IS NOT NULL AS present, l.code, \(columns)
+                  FROM (SELECT) AS clock
+                  LEFT JOIN (planning_setting s LEFT JOIN location l ON l.id = s.location_id) ON true
                  ORDER BY l.code NULLS FIRST
-                """).rows.map { row in
+                """).rows
+            let rows = result.filter { $0[1] == "t" }.map { row in
                 var values: [PlanningSettingKey: String] = [:]
                 for (index, key) in PlanningSettingKey.allCases.enumerated() {
-                    if let value = row[index + 1] { values[key] = value }
+                    if let value = row[index + 3] { values[key] = value }
                 }
-                return PlanningSettingRow(location: row[0], values: values)
+                return PlanningSettingRow(location: row[2], values: values)
             }
+            return (rows, result[0][0]!)
         }
     }
 

@@ -39,8 +39,7 @@ DECLARE
     v_taken integer;
     v_result json;
 BEGIN
-    -- Lines in part and location order: the order balance rows are locked in below.
-    SELECT array_agg(x ORDER BY (x).part_id, (x).location_id, (x).doc, (x).line_no),
+    SELECT array_agg(x ORDER BY (x).doc, (x).line_no),
            bool_and(ok), count(DISTINCT (x).doc), count(*) FILTER (WHERE (x).later = 0)
       INTO v_lines, v_qualifies, v_docs, v_groups
       FROM (SELECT ROW(d.ord, l.ord, pt.id, pt.part_no, pt.description, pt.unit, loc.id, q.quantity,

@@ -105,7 +105,7 @@ struct IssueBatchTests {
         // A slow transaction holds P-1's balance, so the issues below queue up behind it and
         // are posted in batches of several when it ends.
         daemon.hold("SELECT 1 FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-1' FOR UPDATE",
-                    seconds: 1.5)
+                    seconds: 3)
         let codes = Mutex([Int]())
         race(12, socketPath: daemon.socketPath) { index, client in
             let lines = index % 3 == 0 ? "P-1:1 P-2:1" : "P-1:1"

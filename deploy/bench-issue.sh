@@ -16,6 +16,7 @@
 # Settings (environment):
 #   BENCH_CLIENTS    client counts (default "1 4 16")
 #   BENCH_SECONDS    seconds per run (default 10)
+#   BENCH_ROUNDS     runs of each side per client count, alternating; the best counts (default 2)
 #   BENCH_PARTS      parts to load (default 10000)
 #   BENCH_WARMUP     seconds of goods issues before measuring (default 10; 0 for none)
 #   BENCH_FORMAT     json or text replies for partsbench (default json: a program's client)
@@ -30,6 +31,7 @@ clients_list=${BENCH_CLIENTS:-"1 4 16"}
 seconds=${BENCH_SECONDS:-10}
 parts=${BENCH_PARTS:-10000}
 format=${BENCH_FORMAT:-json}
+rounds=${BENCH_ROUNDS:-2}
 stock_per_part=1000000
 
 bench_setup partsd partsctl partsbench
@@ -136,34 +138,52 @@ bench_flags=()
 [[ $format == json ]] && bench_flags+=(--json)
 run_id=$(date +%s)
 results=()
-for n in $clients_list; do
+partsbench_run() { # N: one partsbench result line
     cluster_psql "$work/pg" partsd -c "CHECKPOINT"
-    log "partsbench: $n client(s), $seconds s"
-    line=$("$bindir/partsbench" --socket "$socket" --clients "$n" --seconds "$seconds" \
+    log "partsbench: $1 client(s), $seconds s"
+    local line
+    line=$("$bindir/partsbench" --socket "$socket" --clients "$1" --seconds "$seconds" \
         --template "issue MAIN {part}:1 to=bench-$run_id" --part-prefix B- --part-width 5 \
         --part-count "$parts" "${bench_flags[@]}") || warn "partsbench reported errors: $line"
     printf '  %s\n' "$line" >&2
-
+    printf '%s\n' "$line"
+}
+pgbench_run() { # N: pgbench's transactions per second
     cluster_psql "$work/pg" partsd -c "CHECKPOINT"
-    log "pgbench: $n client(s), $seconds s"
-    threads=$n
+    log "pgbench: $1 client(s), $seconds s"
+    local threads=$1 out tps
     ((threads > 4)) && threads=4
-    pgbench_out=$("$pgbin/pgbench" -n -M prepared -c "$n" -j "$threads" -T "$seconds" \
+    out=$("$pgbin/pgbench" -n -M prepared -c "$1" -j "$threads" -T "$seconds" \
         -D "loc=$loc" -D "min_part=$min_part" -D "max_part=$max_part" -f "$work/issue.sql" \
         -h "$work/pg/run" -p "$PARTSD_PG_PORT" -U postgres partsd 2>&1) ||
         {
-            printf '%s\n' "$pgbench_out" >&2
+            printf '%s\n' "$out" >&2
             die "pgbench failed"
         }
-    tps=$(printf '%s\n' "$pgbench_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+    tps=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
     printf '  pgbench tps=%s\n' "$tps" >&2
-    results+=("$n $(field rate "$line") $(field p50_ms "$line") $(field p99_ms "$line") ${tps:-0} $(field errors "$line")")
+    printf '%s\n' "${tps:-0}"
+}
+above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+
+# Each side runs BENCH_ROUNDS times, alternating, and keeps its best run: on a shared machine
+# a neighbour's burst lands on one side's 10 s or the other's, and the best of each is the
+# figure least disturbed; alternating gives both sides the same chances.
+for n in $clients_list; do
+    best_line="" best_tps=0
+    for ((round = 1; round <= rounds; round++)); do
+        line=$(partsbench_run "$n")
+        if [[ -z $best_line ]] || above "$(field rate "$line")" "$(field rate "$best_line")"; then best_line=$line; fi
+        tps=$(pgbench_run "$n")
+        if above "$tps" "$best_tps"; then best_tps=$tps; fi
+    done
+    results+=("$n $(field rate "$best_line") $(field p50_ms "$best_line") $(field p99_ms "$best_line") $best_tps $(field errors "$best_line")")
 done
 
 discrepancies=$(cluster_psql "$work/pg" partsd -tAc "SELECT count(*) FROM ledger_discrepancy")
 
 echo
-echo "Goods issues, fsync on, $seconds s per run, $parts parts; partsd replies: $format"
+echo "Goods issues, fsync on, best of $rounds runs of $seconds s each side, $parts parts; partsd replies: $format"
 printf '%8s %10s %8s %8s %12s %7s %8s\n' clients issues/s p50_ms p99_ms pgbench_tps ratio errors
 for row in "${results[@]}"; do
     read -r n rate p50 p99 tps errors <<<"$row"

@@ -14,6 +14,18 @@ let migrationFiles = [
     "008_transfer_orders.sql",
     "009_exceptions.sql",
     "010_issue_batches.sql",
+    "011_one_write_path.sql",
+]
+
+/// The functions, views and triggers in sql/functions, in the order they are applied (see
+/// sql/Migrations.swift, which lists them again by the names SwiftPM gives them).
+let scriptFiles = [
+    "functions/requests.sql",
+    "functions/ledger.sql",
+    "functions/stock.sql",
+    "functions/purchasing.sql",
+    "functions/requisitions.sql",
+    "functions/planning.sql",
 ]
 
 let settings: [SwiftSetting] = [
@@ -70,7 +82,7 @@ let package = Package(
         // The numbered schema migrations, as files in sql/ and as bytes in the binary.
         .target(
             name: "PartsMigrations", path: "sql", sources: ["Migrations.swift"],
-            resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings
+            resources: (migrationFiles + scriptFiles).map { .embedInCode($0) }, swiftSettings: settings
         ),
 
         // The SQL that carries out each workflow as one transaction.
@@ -141,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations"],
-            resources: [.copy("Transcripts")],
+            resources: [.copy("Transcripts"), .copy("Fixtures")],
             swiftSettings: settings
         ),
     ]

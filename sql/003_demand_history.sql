@@ -13,14 +13,3 @@ CREATE INDEX demand_history_part_idx ON demand_history (part_id, location_id, de
 
 -- Planning reads a part's issue lines; without this it would scan every line posted.
 CREATE INDEX document_line_part_idx ON document_line (part_id);
-
--- Every unit of demand, per part, location and day. Returns to stock are netted here once
--- they exist as documents of their own.
-CREATE VIEW demand_line AS
-SELECT dl.part_id, d.location_id, d.doc_date AS demand_date, dl.quantity
-  FROM document_line dl
-  JOIN document d ON d.id = dl.document_id
- WHERE d.doc_type = 'GI'
-UNION ALL
-SELECT part_id, location_id, demand_date, quantity
-  FROM demand_history;

@@ -6,35 +6,6 @@ INSERT INTO document_type (code, title, title_zh)
 VALUES ('RT', 'RETURN TO STOCK', '退料单')
 ON CONFLICT (code) DO NOTHING;
 
-CREATE OR REPLACE VIEW demand_line AS
-SELECT dl.part_id, d.location_id, d.doc_date AS demand_date, dl.quantity
-  FROM document_line dl
-  JOIN document d ON d.id = dl.document_id
- WHERE d.doc_type = 'GI'
-UNION ALL
-SELECT dl.part_id, d.location_id, d.doc_date, (-dl.quantity)::numeric(15,3)
-  FROM document_line dl
-  JOIN document d ON d.id = dl.document_id
- WHERE d.doc_type = 'RT'
-UNION ALL
-SELECT part_id, location_id, demand_date, quantity
-  FROM demand_history;
-
--- Quantity promised to requisitions that stock could not fill. Zero until requisitions exist;
--- like on_order(), the requisitions migration replaces the body and every reader of one
--- part-location goes through it.
-CREATE FUNCTION back_ordered(p_part integer, p_location integer) RETURNS numeric
-LANGUAGE sql STABLE AS $$ SELECT 0::numeric(15,3) $$;
-
--- The same two quantities for every part-location at once, for the reorder run: it joins
--- these instead of calling the functions 100,000 times (a function whose body reads a table
--- is not inlined, and each call costs several microseconds). The purchasing and requisitions
--- migrations replace them together with the functions.
-CREATE VIEW open_order_quantity AS
-SELECT NULL::integer AS part_id, NULL::integer AS location_id, 0::numeric(15,3) AS quantity WHERE false;
-CREATE VIEW back_order_quantity AS
-SELECT NULL::integer AS part_id, NULL::integer AS location_id, 0::numeric(15,3) AS quantity WHERE false;
-
 -- The planning maths' settings. The row with no location holds the defaults every location
 -- inherits; a location's row overrides only the columns it sets. NULL means "inherit".
 CREATE TABLE planning_setting (
@@ -108,7 +79,8 @@ CREATE TABLE reorder_proposal (
 -- part_id and location_id carry no foreign keys: a run writes a line for every part-location
 -- of the catalogue, and the per-row key checks (a share lock on each part row) tripled the
 -- cost of writing a proposal. The run takes both ids from the rows it just read, and parts
--- and locations are never deleted (the triggers below), so the references cannot dangle.
+-- and locations are never deleted (triggers in sql/functions/ledger.sql), so the references
+-- cannot dangle.
 CREATE TABLE reorder_line (
     proposal_id     bigint NOT NULL REFERENCES reorder_proposal,
     part_id         integer NOT NULL,
@@ -141,7 +113,7 @@ CREATE TABLE stock_snapshot (
     PRIMARY KEY (snapshot_date, location_id, part_id)
 );
 
--- The day's snapshot value per location and part category, kept by the triggers below, so a
+-- The day's snapshot value per location and part category, kept by triggers (sql/functions), so a
 -- turnover report over a year reads 365 rows per location and category instead of a year of
 -- part-level snapshots. The category is the part's when the snapshot was taken.
 CREATE TABLE stock_snapshot_total (
@@ -151,42 +123,3 @@ CREATE TABLE stock_snapshot_total (
     value         numeric(18,2) NOT NULL,
     PRIMARY KEY (location_id, snapshot_date, category)
 );
-
-CREATE FUNCTION stock_snapshot_totals() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO stock_snapshot_total AS t (snapshot_date, location_id, category, value)
-        SELECT o.snapshot_date, o.location_id, coalesce(p.category, '-'), -sum(o.value)
-          FROM old_rows o JOIN part p ON p.id = o.part_id GROUP BY 1, 2, 3
-        ON CONFLICT (location_id, snapshot_date, category) DO UPDATE SET value = t.value + excluded.value;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO stock_snapshot_total AS t (snapshot_date, location_id, category, value)
-        SELECT n.snapshot_date, n.location_id, coalesce(p.category, '-'), sum(n.value)
-          FROM new_rows n JOIN part p ON p.id = n.part_id GROUP BY 1, 2, 3
-        ON CONFLICT (location_id, snapshot_date, category) DO UPDATE SET value = t.value + excluded.value;
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER stock_snapshot_totals_insert AFTER INSERT ON stock_snapshot
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stock_snapshot_totals();
-CREATE TRIGGER stock_snapshot_totals_update AFTER UPDATE ON stock_snapshot
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stock_snapshot_totals();
-CREATE TRIGGER stock_snapshot_totals_delete AFTER DELETE ON stock_snapshot
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stock_snapshot_totals();
-
--- Documents, balances, history and proposals refer to parts and locations by id for ever:
--- master data is changed, never deleted.
-CREATE FUNCTION refuse_master_data_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% rows are never deleted: history refers to them', TG_TABLE_NAME USING ERRCODE = 'PS409';
-END $$;
-CREATE TRIGGER part_never_deleted BEFORE DELETE ON part
-    FOR EACH ROW EXECUTE FUNCTION refuse_master_data_delete();
-CREATE TRIGGER part_never_truncated BEFORE TRUNCATE ON part
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_master_data_delete();
-CREATE TRIGGER location_never_deleted BEFORE DELETE ON location
-    FOR EACH ROW EXECUTE FUNCTION refuse_master_data_delete();
-CREATE TRIGGER location_never_truncated BEFORE TRUNCATE ON location
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_master_data_delete();
-

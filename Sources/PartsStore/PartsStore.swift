@@ -1,10 +1,10 @@
-import Foundation
 import Logging
 import PartsDomain
 import PartsMigrations
 import PostgresClient
 
-/// The database side of partsd: every workflow's SQL, each change one transaction.
+/// The database side of partsd: one call per workflow, each one SQL function in one
+/// transaction, and the read queries the commands show.
 public struct PartsStore: Sendable {
     public let pool: ConnectionPool
     let logger: Logger
@@ -17,33 +17,42 @@ public struct PartsStore: Sendable {
         batcher = PostingBatcher(pool: pool, maxFlushes: min(postingFlushes, pool.configuration.size))
     }
 
-    /// The migrations compiled into this build, from `sql/`.
-    public static func bundledMigrations() throws -> [Migrator.Migration] {
-        try BundledSQL.files.map { file in
-            guard let version = Int(file.name.prefix { $0.isNumber }) else {
-                throw StoreError.internalError("migration \(file.name) does not start with its number")
-            }
-            return Migrator.Migration(version: version, name: file.name, sql: file.text)
-        }
+    /// The migrator for the schema compiled into this build, from `sql/`.
+    public static func migrator(logger: Logger) -> Migrator {
+        Migrator(migrations: BundledSQL.migrations.map { file in
+                     Migrator.Migration(version: file.version, name: file.name, sql: file.text, formerChecksums: file.formerChecksums)
+                 },
+                 scripts: BundledSQL.scripts.map { Migrator.Script(name: $0.name, sql: $0.text) },
+                 logger: logger)
     }
 
-    /// Applies the bundled migrations that the database lacks.
+    /// Applies the bundled migrations and scripts that the database lacks.
     @discardableResult
     public func migrate() async throws -> [String] {
-        let migrator = Migrator(migrations: try Self.bundledMigrations(), logger: logger)
+        let migrator = Self.migrator(logger: logger)
         let outcome = try await pool.withConnection { connection in
             Result { () throws(Migrator.Failure) in try migrator.migrate(connection) }
         }
         return try outcome.get()
     }
 
-    /// Bundled migrations the database lacks; throws when a recorded one was changed.
+    /// What the database lacks; throws when a recorded migration was changed.
     public func pendingMigrations() async throws -> [String] {
-        let migrator = Migrator(migrations: try Self.bundledMigrations(), logger: logger)
+        let migrator = Self.migrator(logger: logger)
         let outcome = try await pool.withConnection { connection in
             Result { () throws(Migrator.Failure) in try migrator.pending(connection) }
         }
         return try outcome.get()
+    }
+
+    /// Runs one workflow: its SQL function, in one transaction (see Workflow).
+    func perform(_ workflow: Workflow, _ input: WorkflowInput) async throws(StoreError) -> WorkflowReply {
+        let text = input.text
+        let statement = "SELECT \(workflow.rawValue)($1::jsonb) AS reply"
+        let reply = try await write { connection throws(PostgresError) in
+            try connection.query(statement, [text]).records[0].text("reply")
+        }
+        return try WorkflowReply(parsing: reply)
     }
 
     /// Runs read-only SQL, mapping errors to `StoreError`.
@@ -58,7 +67,7 @@ public struct PartsStore: Sendable {
         while true {
             do {
                 return try await pool.transaction(body)
-            } catch let PostgresError.server(server) where server.isRetryable && attempt < 3 {
+            } catch let PostgresError.server(server) where server.sqlState.isRetryable && attempt < 3 {
                 attempt += 1
                 logger.debug("retrying after \(server.sqlState)")
             } catch {
@@ -67,20 +76,33 @@ public struct PartsStore: Sendable {
         }
     }
 
+    /// The audit row of a request that changed nothing (refused, or a job started, whose run
+    /// keeps a row of its own). Best effort: when the database is down there is nowhere to
+    /// write it, and the log has it instead.
+    public func audit(_ context: CommandContext, code: Int) async {
+        let text = WorkflowInput(context).text
+        do {
+            _ = try await pool.withConnection { connection throws(PostgresError) in
+                try connection.query("SELECT request_audit($1::jsonb, $2)", [text, String(code)])
+            }
+        } catch {
+            logger.warning("could not write audit row", metadata: ["command": "\(context.command)", "code": "\(code)"])
+        }
+    }
+
     /// Whether the database answers, for `status`.
     public func ping() async -> Bool {
         (try? await read { connection throws(PostgresError) in try connection.query("SELECT 1").scalar }) == "1"
     }
 
+    /// A pooled session's statement_timeout as the server reports it, for `status`: the
+    /// settings every connection gets, also after a reconnect.
+    public func sessionStatementTimeout() async -> String? {
+        try? await read { connection throws(PostgresError) in try connection.query("SHOW statement_timeout").scalar }
+    }
+
     /// Pool figures for `status`.
     public func poolUsage() async -> (inUse: Int, size: Int, waiting: Int) {
         (await pool.inUse, pool.configuration.size, await pool.waiting)
-    }
-}
-
-extension CommandContext {
-    /// The actor as the SQL functions take it.
-    var actorJSON: String {
-        "{\"uid\":\(peer.uid),\"user\":\(JSONString.quoted(peer.userName)),\"role\":\"\(peer.role)\"}"
     }
 }

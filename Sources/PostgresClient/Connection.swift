@@ -3,14 +3,26 @@ import Glibc
 
 /// One libpq connection. Every call blocks, so an instance lives on a thread of its own
 /// (see `DatabaseSession`) and is never shared: the type is deliberately not Sendable.
+///
+/// Its session settings (statement_timeout and the like) are part of the connection, not of
+/// whoever opened it: they are set again on every reconnect, so a connection that came back
+/// after a PostgreSQL restart behaves like the one it replaced.
 public final class Connection {
     private var handle: OpaquePointer?
     private var preparedNames: [String: String] = [:]
     public let conninfo: String
+    /// Run-time parameters set on every (re)connect, in order.
+    public let settings: [(name: String, value: String)]
+    /// Counts the connects: work pinned to one connection (a transaction spanning several
+    /// calls) notices that the connection under it was replaced.
+    public private(set) var generation = 0
+    /// Whether the server holds a transaction open on this connection, as of the last command.
+    public private(set) var inTransaction = false
 
     /// Connects with `conninfo` (a libpq connection string or URI; PG* variables fill the rest).
-    public init(conninfo: String) throws(PostgresError) {
+    public init(conninfo: String, settings: [(name: String, value: String)] = []) throws(PostgresError) {
         self.conninfo = conninfo
+        self.settings = settings
         try connect()
     }
 
@@ -21,11 +33,13 @@ public final class Connection {
     private func connect() throws(PostgresError) {
         PQfinish(handle)
         handle = nil
+        inTransaction = false
         preparedNames.removeAll()
-        // expand_dbname lets `conninfo` be a full connection string while we still add a
-        // connect timeout when it names none: a dead server must not hang a pool thread.
-        let keys = ["dbname", "connect_timeout", "application_name"]
-        let values = [conninfo, "5", "partsd"]
+        // Our defaults come before `conninfo` (expanded by expand_dbname), so what the
+        // operator's connection string says wins: a dead server must not hang a pool thread
+        // unless they ask for it, and the server's views name us unless they name us otherwise.
+        let keys = ["connect_timeout", "application_name", "dbname"]
+        let values = ["5", "partsd", conninfo]
         let conn: OpaquePointer? = withCStrings(keys) { keyPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keyPointers, valuePointers, 1)
@@ -39,16 +53,36 @@ public final class Connection {
         // Server NOTICEs would otherwise go to stderr; they carry nothing we act on.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         handle = conn
+        generation += 1
+        for setting in settings {
+            try queryOnce("SELECT set_config($1, $2, false)", [setting.name, setting.value])
+        }
     }
 
     /// Reconnects when the connection is broken, including a break libpq has not noticed yet
     /// because the connection was idle while the server restarted or terminated it.
+    ///
+    /// A connection lost while a transaction was open on it is not replaced silently: the
+    /// transaction is gone, and what the caller meant to run inside it must not run in
+    /// autocommit on a new connection. That one call fails; the next reconnects.
     public func ensureConnected() throws(PostgresError) {
         // An idle connection receives nothing we asked for: input waiting on it is the server's
         // goodbye (a FATAL before it closes), which libpq only notices on the next query. Start
         // afresh rather than send a command into a closing connection.
         if let handle, PQstatus(handle) == CONNECTION_OK, !PQsocketHasPendingInput(handle) { return }
+        if inTransaction {
+            drop()
+            throw .unavailable("the connection was lost inside a transaction, which the server rolled back")
+        }
         try connect()
+    }
+
+    /// Closes the connection; the next `ensureConnected` opens a new one.
+    public func drop() {
+        PQfinish(handle)
+        handle = nil
+        inTransaction = false
+        preparedNames.removeAll()
     }
 
     /// Runs one statement with text parameters. The statement text is prepared once per
@@ -62,14 +96,14 @@ public final class Connection {
         } else {
             name = "s\(preparedNames.count)"
             let prepared = PQprepare(handle, name, sql, Int32(parameters.count), nil)
-            try check(prepared, handle)
+            try check(prepared, handle, sql)
             PQclear(prepared)
             preparedNames[sql] = name
         }
         let result = withOptionalCStrings(parameters) { pointers in
             PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
         }
-        return try consume(result, handle)
+        return try consume(result, handle, sql)
     }
 
     /// Runs one statement with text parameters without preparing it: for statements run once
@@ -80,7 +114,7 @@ public final class Connection {
         let result = withOptionalCStrings(parameters) { pointers in
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
-        return try consume(result, handle)
+        return try consume(result, handle, sql)
     }
 
     /// Runs statements with no parameters (one or several separated by semicolons), e.g. a
@@ -88,7 +122,7 @@ public final class Connection {
     @discardableResult
     public func execute(_ sql: String) throws(PostgresError) -> QueryResult {
         guard let handle else { throw .unavailable("not connected") }
-        return try consume(PQexec(handle, sql), handle)
+        return try consume(PQexec(handle, sql), handle, sql)
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any error rolls back.
@@ -105,8 +139,8 @@ public final class Connection {
         return value
     }
 
-    private func consume(_ result: OpaquePointer?, _ handle: OpaquePointer) throws(PostgresError) -> QueryResult {
-        try check(result, handle)
+    private func consume(_ result: OpaquePointer?, _ handle: OpaquePointer, _ sql: String) throws(PostgresError) -> QueryResult {
+        try check(result, handle, sql)
         defer { PQclear(result) }
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
@@ -128,32 +162,49 @@ public final class Connection {
             rows.append(row)
         }
         let tuples = String(cString: PQcmdTuples(result))
-        return QueryResult(columns: columns, rows: rows, affectedRows: Int(tuples) ?? 0)
+        return QueryResult(columns: columns, values: rows, affectedRows: Int(tuples) ?? 0)
     }
 
-    private func check(_ result: OpaquePointer?, _ handle: OpaquePointer) throws(PostgresError) {
+    private func check(_ result: OpaquePointer?, _ handle: OpaquePointer, _ sql: String) throws(PostgresError) {
         let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        let transaction = PQtransactionStatus(handle)
+        inTransaction = transaction == PQTRANS_INTRANS || transaction == PQTRANS_INERROR
         switch status {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return
         default:
             defer { PQclear(result) }
             let brokenConnection = PQstatus(handle) != CONNECTION_OK
-            guard let result, let state = field(result, CLIBPQ_DIAG_SQLSTATE) else {
+            guard let result, let code = field(result, CLIBPQ_DIAG_SQLSTATE) else {
                 throw .unavailable(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines)
             }
-            let message = field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? state
+            let state = SQLState(code)
+            let message = field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? code
             // The server terminating this session reports it before closing: nothing committed.
-            if state == "57P01" || state == "57P02" { throw .terminated(message) }
-            // Class 08 and the other shutdown codes mean the server is going away, not refusing us.
-            if brokenConnection || state.hasPrefix("08") || state == "57P03" { throw .unavailable(message) }
+            if state == .adminShutdown || state == .crashShutdown { throw .terminated(message) }
+            // Class 08 and the other shutdown codes mean the server is going away, not refusing
+            // us; a server that cannot write (a standby, a demoted primary after a failover) is
+            // of no use to a daemon that writes, so the connection is dropped like a broken one
+            // and the next one goes to wherever target_session_attrs finds the primary.
+            if brokenConnection || state.endsSession { throw .unavailable(message) }
+            if state == .readOnlySQLTransaction {
+                drop()
+                throw .unavailable("the server is read-only (a standby?): \(message)")
+            }
             throw .server(ServerError(
                 sqlState: state,
-                message: field(result, CLIBPQ_DIAG_MESSAGE_PRIMARY) ?? "",
+                message: message,
                 detail: field(result, CLIBPQ_DIAG_MESSAGE_DETAIL),
-                constraint: field(result, CLIBPQ_DIAG_CONSTRAINT_NAME)
+                constraint: field(result, CLIBPQ_DIAG_CONSTRAINT_NAME),
+                statement: Self.excerpt(sql)
             ))
         }
+    }
+
+    /// Enough of a statement to find it in the code: its first 120 characters, on one line.
+    private static func excerpt(_ sql: String) -> String {
+        let line = sql.split(whereSeparator: { $0.isNewline || $0 == " " }).joined(separator: " ")
+        return line.count <= 120 ? line : String(line.prefix(120)) + "..."
     }
 
     private func field(_ result: OpaquePointer, _ code: Int32) -> String? {

@@ -7,7 +7,8 @@ import NIOPosix
 ///
 /// Limits are explicit: `size` connections, at most `maxWaiters` callers queued behind them,
 /// each waiting at most `acquireTimeout`. Past either limit a caller gets `.busy` at once
-/// instead of piling up.
+/// instead of piling up, and a caller that gives up (its task cancelled: the client went
+/// away) leaves the queue at once.
 public actor ConnectionPool {
     public struct Configuration: Sendable {
         public var conninfo: String
@@ -24,6 +25,11 @@ public actor ConnectionPool {
             self.maxWaiters = maxWaiters
             self.acquireTimeout = acquireTimeout
             self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        }
+
+        /// What every pooled connection sets on connecting, and again on every reconnect.
+        public var sessionSettings: [(name: String, value: String)] {
+            [("statement_timeout", String(statementTimeoutMilliseconds))]
         }
     }
 
@@ -45,9 +51,8 @@ public actor ConnectionPool {
         self.configuration = configuration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.size)
         self.group = group
-        let setup = ["SET statement_timeout = \(configuration.statementTimeoutMilliseconds)"]
         let sessions = (0..<configuration.size).map { _ in
-            DatabaseSession(loop: group.next(), conninfo: configuration.conninfo, setup: setup)
+            DatabaseSession(loop: group.next(), conninfo: configuration.conninfo, settings: configuration.sessionSettings)
         }
         self.sessions = sessions
         self.idle = sessions
@@ -77,6 +82,7 @@ public actor ConnectionPool {
 
     private func acquire() async throws -> DatabaseSession {
         if closed { throw PostgresError.unavailable("the pool is closed") }
+        if Task.isCancelled { throw CancellationError() }
         if let session = idle.popLast() { return session }
         guard waiters.count < configuration.maxWaiters else {
             throw PostgresError.busy("\(waiters.count) requests already wait for a database connection")
@@ -86,18 +92,23 @@ public actor ConnectionPool {
         let timeout = configuration.acquireTimeout
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            await self?.expire(id)
+            await self?.expire(id, PostgresError.busy("no database connection became free in time"))
         }
         defer { timer.cancel() }
-        return try await withCheckedThrowingContinuation { continuation in
-            waiters.append(Waiter(id: id, continuation: continuation))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append(Waiter(id: id, continuation: continuation))
+            }
+        } onCancel: {
+            Task { await self.expire(id, CancellationError()) }
         }
     }
 
-    private func expire(_ id: UInt64) {
+    /// Takes a waiter out of the queue and fails it: it timed out, or its caller gave up.
+    private func expire(_ id: UInt64, _ error: any Error) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         let waiter = waiters.remove(at: index)
-        waiter.continuation.resume(throwing: PostgresError.busy("no database connection became free in time"))
+        waiter.continuation.resume(throwing: error)
     }
 
     private func release(_ session: DatabaseSession) {

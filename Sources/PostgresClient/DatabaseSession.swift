@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 
-/// One pooled connection and the thread it blocks on.
+/// One connection and the thread it blocks on.
 ///
 /// libpq blocks, and Swift's cooperative pool has only as many threads as cores: a blocking
 /// call there stalls every task in the process. So each session is an actor whose executor is
@@ -9,23 +9,24 @@ import NIOPosix
 public actor DatabaseSession {
     nonisolated let loop: any EventLoop
     private let conninfo: String
+    /// Run-time parameters every connection of this session gets (see `Connection.settings`).
+    private let settings: [(name: String, value: String)]
     private var connection: Connection?
-    /// Statements run when a connection is opened (statement_timeout and the like).
-    private let setup: [String]
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         loop.executor.asUnownedSerialExecutor()
     }
 
-    init(loop: any EventLoop, conninfo: String, setup: [String]) {
+    init(loop: any EventLoop, conninfo: String, settings: [(name: String, value: String)]) {
         self.loop = loop
         self.conninfo = conninfo
-        self.setup = setup
+        self.settings = settings
     }
 
-    /// Runs `body` on this session's thread with a live connection, reconnecting first when the
-    /// old one broke. A connection that breaks inside `body` is dropped, so the next use
-    /// reconnects: this is how the daemon recovers from a PostgreSQL restart by itself.
+    /// Runs `body`, one whole unit of work (a statement in autocommit, or BEGIN ... COMMIT), on
+    /// this session's thread with a live connection, reconnecting first when the old one
+    /// broke. A connection that breaks inside `body` is dropped, so the next use reconnects:
+    /// this is how the daemon recovers from a PostgreSQL restart by itself.
     ///
     /// A session the server terminated (PostgreSQL restarting, an administrator's
     /// pg_terminate_backend) is the one case where the work runs again: the server said so
@@ -51,10 +52,7 @@ public actor DatabaseSession {
         do {
             return try body(live)
         } catch {
-            switch error {
-            case .unavailable, .terminated: connection = nil
-            case .server, .busy: break
-            }
+            forgetBroken(error)
             throw error
         }
     }
@@ -69,39 +67,110 @@ public actor DatabaseSession {
                 throw error
             }
         }
-        let fresh = try Connection(conninfo: conninfo)
-        for statement in setup { try fresh.execute(statement) }
+        let fresh = try Connection(conninfo: conninfo, settings: settings)
         connection = fresh
         return fresh
+    }
+
+    private func forgetBroken(_ error: PostgresError) {
+        switch error {
+        case .unavailable, .terminated: connection = nil
+        case .server, .busy, .decoding: break
+        }
     }
 
     /// Closes the connection; the next `run` opens a new one.
     public func disconnect() {
         connection = nil
     }
+
+    // MARK: Transactions that span several calls
+
+    /// Runs `body` inside one transaction on one connection, committing when it returns and
+    /// rolling back when it throws. `body` may await other work between its statements (a
+    /// job waiting for its readers, say); everything it runs through the scope runs on the
+    /// connection that began the transaction, and if that connection is lost meanwhile, every
+    /// later statement fails instead of running in autocommit on a new one.
+    ///
+    /// `begin` is the statement that opens it, for an isolation level or READ ONLY.
+    public nonisolated func transaction<T: Sendable>(
+        begin: String = "BEGIN",
+        _ body: (TransactionScope) async throws -> T
+    ) async throws -> T {
+        let scope = try await beginPinned(begin)
+        let value: T
+        do {
+            value = try await body(scope)
+        } catch {
+            await rollbackPinned(scope.generation)
+            throw error
+        }
+        try await commitPinned(scope.generation)
+        return value
+    }
+
+    private func beginPinned(_ begin: String) throws(PostgresError) -> TransactionScope {
+        let live = try liveConnection()
+        do {
+            try live.execute(begin)
+        } catch {
+            forgetBroken(error)
+            throw error
+        }
+        return TransactionScope(session: self, generation: live.generation)
+    }
+
+    /// Runs `body` on the connection the scope's transaction began on, or fails.
+    func runPinned<T: Sendable>(
+        _ generation: Int, _ body: @Sendable (Connection) throws(PostgresError) -> T
+    ) throws(PostgresError) -> T {
+        guard let connection, connection.generation == generation, connection.inTransaction, connection.isConnected else {
+            connection?.drop()
+            connection = nil
+            throw .unavailable("the connection was lost inside a transaction, which the server rolled back")
+        }
+        do {
+            return try body(connection)
+        } catch {
+            // .terminated too: the transaction is gone, whatever the server said. No retry.
+            forgetBroken(error)
+            throw error
+        }
+    }
+
+    private func commitPinned(_ generation: Int) throws(PostgresError) {
+        _ = try runPinned(generation) { connection throws(PostgresError) in try connection.execute("COMMIT") }
+    }
+
+    private func rollbackPinned(_ generation: Int) {
+        guard let connection, connection.generation == generation, connection.isConnected else { return }
+        if (try? connection.execute("ROLLBACK")) == nil { self.connection = nil }
+    }
 }
 
-extension DatabaseSession {
-    /// Lends `body` a session on a thread of its own, outside every pool, and closes both
-    /// afterwards. Long jobs use it so that a nightly run never holds a connection the clerks'
-    /// commands are waiting for.
-    public static func withDedicated<T: Sendable>(
-        conninfo: String, setup: [String] = [],
-        _ body: (DatabaseSession) async throws -> T
-    ) async throws -> T {
-        try await withDedicated(count: 1, conninfo: conninfo, setup: setup) { sessions in try await body(sessions[0]) }
+/// A transaction pinned to one session's connection (see `DatabaseSession.transaction`).
+public struct TransactionScope: Sendable {
+    public let session: DatabaseSession
+    let generation: Int
+
+    /// Runs `body` inside the transaction, on the connection that began it.
+    public func run<T: Sendable>(
+        _ body: @escaping @Sendable (Connection) throws(PostgresError) -> T
+    ) async throws(PostgresError) -> T {
+        try await session.runPinned(generation, body)
     }
 }
 
 extension DatabaseSession {
     /// `count` sessions, each on a thread of its own, outside every pool, closed afterwards:
-    /// for a job that reads in parallel.
+    /// for a job that must never hold a connection the clerks' commands are waiting for, or
+    /// that reads in parallel.
     public static func withDedicated<T: Sendable>(
-        count: Int, conninfo: String, setup: [String] = [],
+        count: Int = 1, conninfo: String, settings: [(name: String, value: String)] = [],
         _ body: ([DatabaseSession]) async throws -> T
     ) async throws -> T {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, count))
-        let sessions = (0..<max(1, count)).map { _ in DatabaseSession(loop: group.next(), conninfo: conninfo, setup: setup) }
+        let sessions = (0..<max(1, count)).map { _ in DatabaseSession(loop: group.next(), conninfo: conninfo, settings: settings) }
         let outcome: Result<T, any Error>
         do { outcome = .success(try await body(sessions)) } catch { outcome = .failure(error) }
         for session in sessions { await session.disconnect() }
@@ -109,4 +178,3 @@ extension DatabaseSession {
         return try outcome.get()
     }
 }
-

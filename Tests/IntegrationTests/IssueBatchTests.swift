@@ -74,7 +74,7 @@ struct IssueBatchTests {
         #expect(throws: (any Error).self) { try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb)") }
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type = 'GI'").scalar == "0")
         let results = try daemon.sql("""
-            SELECT r->>'sqlstate' AS sqlstate, r->'document'->>'doc_no' AS doc_no
+            SELECT r->>'sqlstate' AS sqlstate, r->'reply'->'document'->>'doc_no' AS doc_no
               FROM json_array_elements(post_stock_documents('\(batch)'::jsonb)) WITH ORDINALITY AS e(r, n)
              ORDER BY n
             """)
@@ -87,7 +87,7 @@ struct IssueBatchTests {
         // An unknown part is refused alone too: the set leaves such a batch to the one-by-one path.
         let unknown = "[\(Self.issue([("P-1", "1")])),\(Self.issue([("NO-SUCH", "1")]))]"
         #expect(try daemon.sql("""
-            SELECT string_agg(coalesce(r->>'sqlstate', r->'document'->>'type'), ' ' ORDER BY n)
+            SELECT string_agg(coalesce(r->>'sqlstate', r->'reply'->'document'->>'type'), ' ' ORDER BY n)
               FROM json_array_elements(post_stock_documents('\(unknown)'::jsonb)) WITH ORDINALITY AS e(r, n)
             """).scalar == "GI PS404")
         #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")

@@ -17,16 +17,7 @@ struct CommandFailure: Error, Sendable {
     static func notFound(_ message: String) -> CommandFailure { .init(.notFound, message) }
 
     init(_ error: StoreError) {
-        switch error {
-        case .notFound(let text): self.init(.notFound, text)
-        case .forbidden(let text): self.init(.forbidden, text)
-        case .conflict(let text): self.init(.conflict, text)
-        case .invalid(let text): self.init(.invalid, text)
-        case .unavailable(let text): self.init(.unavailable, text)
-        case .busy(let text): self.init(.busy, text)
-        case .internalError(let text): self.init(.internalError, text)
-        case .duplicateRef: self.init(.conflict, error.message)
-        }
+        self.init(FailureReply.status(for: error), error.message)
     }
 
     init(_ problem: NumberProblem) {

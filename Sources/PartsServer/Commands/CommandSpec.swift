@@ -5,7 +5,9 @@ import PartsProtocol
 /// and what it does. `help` and the dispatcher read the same specs, so the documentation a
 /// user sees is the grammar the server applies.
 struct CommandSpec: Sendable {
-    typealias Handler = @Sendable (Invocation, CommandEnvironment) async throws(CommandFailure) -> Reply
+    /// Parses and checks the invocation, calls the store, renders the reply. Whatever it
+    /// throws, FailureReply turns into the reply code.
+    typealias Handler = @Sendable (Invocation, CommandEnvironment) async throws -> Reply
 
     /// "part add", or a single verb for session commands.
     let name: String

@@ -7,14 +7,11 @@ enum ReturnCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("return", "return <GI-no> <part_no>:<qty> ... [note=...] [ref=...]",
                     "unused parts back into stock against their goods issue: posts an RT document; never more than was issued",
-                    role: .clerk, changesData: true, positional: 2...201, named: ["note"]) { invocation, environment throws(CommandFailure) in
+                    role: .clerk, changesData: true, positional: 2...201, named: ["note"]) { invocation, environment in
             let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: false,
                                             maxLines: invocation.limits.maxDocumentLines)
-            // The location is the issue's own: post_return fills it in.
-            let draft = StockDocumentDraft(kind: .returnToStock, location: "", note: try invocation.text("note"), lines: lines)
-            let document = try await environment.store.run { store throws(StoreError) in
-                try await store.postReturn(draft, against: invocation.argument(0)!, invocation.context)
-            }
+            let document = try await environment.store.postReturn(lines, note: try invocation.text("note"),
+                                                                  against: invocation.argument(0)!, invocation.context)
             return Reply(.created, document.docNo, blocks: [.document(document)])
         },
     ]

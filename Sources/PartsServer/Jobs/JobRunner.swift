@@ -57,7 +57,8 @@ actor JobRunner: Service {
     private nonisolated func execute(_ job: JobName, location: String?, requestedBy: String, queue: Bool,
                                      started: @Sendable (Result<Int64, CommandFailure>) -> Void) async {
         do {
-            try await DatabaseSession.withDedicated(conninfo: configuration.database, setup: sessionSetup(job)) { session in
+            try await DatabaseSession.withDedicated(conninfo: configuration.database, settings: sessionSettings(job)) { sessions in
+                let session = sessions[0]
                 let jobSession = JobSession(session: session, job: job.rawValue)
                 let id: Int64
                 let locked: Bool
@@ -93,8 +94,8 @@ actor JobRunner: Service {
     }
 
     /// Settings for a job's own sessions: the job's timeout instead of the commands' one.
-    private nonisolated func sessionSetup(_ job: JobName) -> [String] {
-        ["SET statement_timeout = \(configuration.jobTimeoutSeconds * 1000)", "SET application_name = 'partsd job \(job.rawValue)'"]
+    private nonisolated func sessionSettings(_ job: JobName) -> [(name: String, value: String)] {
+        [("statement_timeout", String(configuration.jobTimeoutSeconds * 1000)), ("application_name", "partsd job \(job.rawValue)")]
     }
 
     /// A queued run polls for the lock; it gives up when the daemon stops or the job timeout passes.
@@ -138,7 +139,7 @@ actor JobRunner: Service {
         let store = store
         let groups = try await readerGroups(location)
         let outcome = try await DatabaseSession.withDedicated(count: groups.count, conninfo: configuration.database,
-                                                              setup: sessionSetup(.reorder)) { sessions in
+                                                              settings: sessionSettings(.reorder)) { sessions in
             try await jobSession.reorder(
                 jobID: id, location: location, window: planner.window, chunkSize: configuration.reorderChunk,
                 readers: zip(sessions, groups).map { (session: $0.0, locations: $0.1) },

@@ -81,10 +81,11 @@ struct Session {
             let reply = try await spec.run(invocation, environment)
             return (reply, spec.effect?(invocation), spec.name)
         } catch {
-            if spec.changesData, error.status != .unavailable, error.status != .badRequest {
-                await environment.store.audit(context, code: error.status.rawValue)
+            let reply = FailureReply.reply(for: error)
+            if spec.changesData, reply.status != .unavailable, reply.status != .badRequest {
+                await environment.store.audit(context, code: reply.status.rawValue)
             }
-            return (error.reply, nil, spec.name)
+            return (reply, nil, spec.name)
         }
     }
 

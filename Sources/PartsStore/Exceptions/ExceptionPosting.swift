@@ -42,7 +42,7 @@ extension PartsStore {
             JSONString.append(value, to: &out)
         }
         for (key, value) in fields { field(key, value) }
-        out += ",\"actor\":" + context.actorJSON
+        out += ",\"actor\":{\"uid\":\(context.peer.uid),\"user\":" + JSONString.quoted(context.peer.userName) + ",\"role\":\"\(context.peer.role)\"}"
         field("command", context.command)
         field("ref", context.ref)
         field("fingerprint", context.fingerprint)

@@ -35,14 +35,14 @@ public struct StockException: Sendable {
 extension StockException {
     init(json: JSONValue) throws(StoreError) {
         func text(_ key: String) throws(StoreError) -> String {
-            guard let string = json[key]?.string else { throw .internalError("exception JSON lacks \(key)") }
+            guard let string = json[key]?.string else { throw .bug("exception JSON lacks \(key)") }
             return string
         }
         func document(_ key: String) throws(StoreError) -> PostedDocument? {
             guard let value = json[key], value != .null else { return nil }
             return try PostedDocument(json: value)
         }
-        guard let quantity = ExactDecimal(try text("quantity")) else { throw .internalError("exception quantity is not a decimal") }
+        guard let quantity = ExactDecimal(try text("quantity")) else { throw .bug("exception quantity is not a decimal") }
         var replayed = false
         if case .bool(let flag) = json["replayed"] { replayed = flag }
         self.init(
@@ -57,9 +57,9 @@ extension StockException {
     }
 
     static func decode(_ json: String?) throws(StoreError) -> StockException {
-        guard let json else { throw .internalError("the database returned no exception") }
+        guard let json else { throw .bug("the database returned no exception") }
         let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch { throw .internalError("unreadable exception from the database") }
+        do { value = try JSONValue.parse(json) } catch { throw .bug("unreadable exception from the database") }
         return try StockException(json: value)
     }
 }

@@ -9,7 +9,7 @@ extension PartsStore {
     /// `overReceiptPercent`: how far above the ordered quantity a line may be received.
     public func receive(_ draft: StockDocumentDraft, against poNo: String, overReceiptPercent: ExactDecimal,
                         _ context: CommandContext) async throws(StoreError) -> PostedDocument {
-        let input = Self.postingInput(draft, context)
+        let input = Self.postingInput(draft, context).text
         let json = try await retryingDuplicateRef { () async throws(StoreError) in
             try await write { connection throws(PostgresError) in
                 let posted = try connection.query("SELECT receive_purchase_order($1::jsonb, $2, $3::numeric)",
@@ -18,7 +18,7 @@ extension PartsStore {
                 return posted
             }
         }
-        guard let json else { throw .internalError("receive_purchase_order returned nothing") }
+        guard let json else { throw .bug("receive_purchase_order returned nothing") }
         return try Self.decodeDocument(json)
     }
 

@@ -110,5 +110,5 @@ extension PartsStore {
 
 /// A refusal raised from Swift inside a transaction, mapped like the schema's own PS errors.
 func refusal(_ sqlState: String, _ message: String) -> PostgresError {
-    .server(ServerError(sqlState: sqlState, message: message))
+    .server(ServerError(sqlState: SQLState(sqlState), message: message))
 }

@@ -37,7 +37,7 @@ extension PartsStore {
                                                note: note.isEmpty ? nil : note,
                                                lines: issues.map { .init(partNo: $0.partNo, quantity: $0.quantity) })
                 let document = try connection.query("SELECT post_stock_document($1::jsonb)",
-                                                    [Self.postingInput(draft, context)]).scalar ?? ""
+                                                    [Self.postingInput(draft, context).text]).scalar ?? ""
                 let docNo = try connection.query("""
                     INSERT INTO requisition_issue (requisition_id, document_id)
                     SELECT $1, d.id FROM document d WHERE d.doc_no = $2::jsonb->>'doc_no'

@@ -56,6 +56,6 @@ struct LockedRequisition: Sendable {
 extension PostgresError {
     /// A refusal the daemon maps to a reply code: PS404, PS409, PS422 ...
     static func refusal(_ sqlState: String, _ message: String) -> PostgresError {
-        .server(ServerError(sqlState: sqlState, message: message))
+        .server(ServerError(sqlState: SQLState(sqlState), message: message))
     }
 }

@@ -9,8 +9,8 @@ import PostgresClient
 /// Documents are independent inside a batch (see post_stock_documents): the database posts a
 /// batch of goods issues as one set, and anything else one document at a time.
 actor PostingBatcher {
-    /// The posted document, or why the database refused it.
-    typealias Outcome = Result<PostedDocument, StoreError>
+    /// The workflow's reply (the posted document), or why the database refused it.
+    typealias Outcome = Result<WorkflowReply, StoreError>
 
     private struct Pending {
         let input: String
@@ -64,42 +64,52 @@ actor PostingBatcher {
     private func commit(_ inputs: [String]) async -> [Outcome] {
         var items = await Self.run(inputs, pool)
         for (index, item) in items.enumerated() {
-            if case .failure(let error) = item, error.isRetryable {
+            if case .failure(.server(let error)) = item, error.sqlState.isRetryable {
                 items[index] = await Self.run([inputs[index]], pool)[0]
             }
         }
-        return items.map { $0.mapError(StoreError.init(server:)) }
+        return items.map { item in
+            item.mapError { failure in
+                switch failure {
+                case .server(let server): StoreError(server: server)
+                case .batch(let error): error
+                }
+            }
+        }
     }
 
-    private static func run(_ inputs: [String], _ pool: ConnectionPool) async -> [Result<PostedDocument, ServerError>] {
+    /// A document's answer before mapping: a reply, the server's refusal of that document
+    /// alone, or what failed the whole batch (the database gone, a timeout), which every
+    /// document of it shares.
+    private enum BatchFailure: Error {
+        case server(ServerError)
+        case batch(StoreError)
+    }
+
+    private static func run(_ inputs: [String], _ pool: ConnectionPool) async -> [Result<WorkflowReply, BatchFailure>] {
         let batch = "[" + inputs.joined(separator: ",") + "]"
         let json: String
         do {
             json = try await pool.withConnection { connection throws(PostgresError) in
-                try connection.query("SELECT post_stock_documents($1::jsonb)", [batch]).scalar ?? "[]"
+                try connection.query("SELECT post_stock_documents($1::jsonb) AS replies", [batch]).records[0].text("replies")
             }
         } catch {
-            // The whole statement failed (database gone, timeout): every document shares it.
-            let failure: ServerError = switch error as? PostgresError {
-            case .server(let server): server
-            case .unavailable(let text), .terminated(let text): ServerError(sqlState: "08000", message: text)
-            case .busy(let text): ServerError(sqlState: "53300", message: text)
-            case nil: ServerError(sqlState: "XX000", message: String(describing: error))
-            }
-            return Array(repeating: .failure(failure), count: inputs.count)
+            return Array(repeating: .failure(.batch(StoreError(error))), count: inputs.count)
         }
         guard let items = (try? JSONValue.parse(json))?.array, items.count == inputs.count else {
-            return Array(repeating: .failure(ServerError(sqlState: "XX000", message: "unreadable batch result from the database")),
-                         count: inputs.count)
+            return Array(repeating: .failure(.batch(.bug("unreadable batch result from the database"))), count: inputs.count)
         }
         return items.map { item in
-            if let document = item["document"] {
-                do throws(StoreError) { return .success(try PostedDocument(json: document)) } catch {
-                    return .failure(ServerError(sqlState: "XX000", message: error.message))
+            if let reply = item["reply"] {
+                do throws(StoreError) { return .success(try WorkflowReply(json: reply)) } catch {
+                    return .failure(.batch(error))
                 }
             }
-            return .failure(ServerError(sqlState: item["sqlstate"]?.string ?? "XX000", message: item["message"]?.string ?? "",
-                                        constraint: item["constraint"]?.string))
+            guard let state = item["sqlstate"]?.string else {
+                return .failure(.batch(.bug("a batch result item with neither a reply nor an error")))
+            }
+            return .failure(.server(ServerError(sqlState: SQLState(state), message: item["message"]?.string ?? "",
+                                                constraint: item["constraint"]?.string)))
         }
     }
 }

@@ -56,11 +56,11 @@ extension TransferOrder {
     /// Reads transfer_order_json.
     init(json: JSONValue) throws(StoreError) {
         func text(_ value: JSONValue?, _ key: String) throws(StoreError) -> String {
-            guard let string = value?[key]?.string else { throw .internalError("transfer order JSON lacks \(key)") }
+            guard let string = value?[key]?.string else { throw .bug("transfer order JSON lacks \(key)") }
             return string
         }
         func decimal(_ value: JSONValue?, _ key: String) throws(StoreError) -> ExactDecimal {
-            guard let number = ExactDecimal(try text(value, key)) else { throw .internalError("transfer order \(key) is not a decimal") }
+            guard let number = ExactDecimal(try text(value, key)) else { throw .bug("transfer order \(key) is not a decimal") }
             return number
         }
         func optionalDecimal(_ value: JSONValue?, _ key: String) -> ExactDecimal? {
@@ -68,7 +68,7 @@ extension TransferOrder {
         }
         var lines: [Line] = []
         for line in json["lines"]?.array ?? [] {
-            guard let lineNo = Int(try text(line, "line_no")) else { throw .internalError("transfer order line_no is not a number") }
+            guard let lineNo = Int(try text(line, "line_no")) else { throw .bug("transfer order line_no is not a number") }
             lines.append(Line(
                 lineNo: lineNo, partNo: try text(line, "part_no"), description: try text(line, "description"),
                 unit: try text(line, "unit"), shipped: try decimal(line, "shipped"),
@@ -87,7 +87,7 @@ extension TransferOrder {
 
     static func decode(_ json: String) throws(StoreError) -> TransferOrder {
         let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch { throw .internalError("unreadable transfer order from the database") }
+        do { value = try JSONValue.parse(json) } catch { throw .bug("unreadable transfer order from the database") }
         return try TransferOrder(json: value)
     }
 }
@@ -96,9 +96,9 @@ extension TransferOrderPosting {
     /// Reads {transfer_order, document} as ship_transfer_order and arrive_transfer_order return it.
     static func decode(_ json: String) throws(StoreError) -> TransferOrderPosting {
         let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch { throw .internalError("unreadable transfer order from the database") }
+        do { value = try JSONValue.parse(json) } catch { throw .bug("unreadable transfer order from the database") }
         guard let order = value["transfer_order"], let document = value["document"] else {
-            throw .internalError("transfer order posting lacks its order or document")
+            throw .bug("transfer order posting lacks its order or document")
         }
         return TransferOrderPosting(order: try TransferOrder(json: order), document: try PostedDocument(json: document))
     }

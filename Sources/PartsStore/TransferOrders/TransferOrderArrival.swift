@@ -12,13 +12,13 @@ extension PartsStore {
                        _ context: CommandContext) async throws(StoreError) -> TransferOrderPosting {
         // The location is the order's transit location; arrive_transfer_order fills it in.
         let draft = StockDocumentDraft(kind: .transfer, location: "", note: note, lines: counted ?? [])
-        let input = Self.postingInput(draft, context)
+        let input = Self.postingInput(draft, context).text
         let json = try await retryingDuplicateRef { () async throws(StoreError) in
             try await write { connection throws(PostgresError) in
                 try connection.query("SELECT arrive_transfer_order($1::jsonb, $2)", [input, toNo]).scalar
             }
         }
-        guard let json else { throw .internalError("arrive_transfer_order returned nothing") }
+        guard let json else { throw .bug("arrive_transfer_order returned nothing") }
         return try TransferOrderPosting.decode(json)
     }
 }

@@ -10,13 +10,13 @@ extension PartsStore {
     public func ship(from: String, to: String, lines: [StockDocumentDraft.Line], note: String?,
                      _ context: CommandContext) async throws(StoreError) -> TransferOrderPosting {
         let draft = StockDocumentDraft(kind: .transfer, location: from, toLocation: to, note: note, lines: lines)
-        let input = Self.postingInput(draft, context)
+        let input = Self.postingInput(draft, context).text
         let json = try await retryingDuplicateRef { () async throws(StoreError) in
             try await write { connection throws(PostgresError) in
                 try connection.query("SELECT ship_transfer_order($1::jsonb)", [input]).scalar
             }
         }
-        guard let json else { throw .internalError("ship_transfer_order returned nothing") }
+        guard let json else { throw .bug("ship_transfer_order returned nothing") }
         return try TransferOrderPosting.decode(json)
     }
 }

@@ -1,0 +1,77 @@
+import PartsDomain
+
+/// The request a workflow function takes, as JSON: who asks (actor), the request line
+/// (command), the ref and fingerprint when there is a ref, and the workflow's own fields.
+/// Written directly rather than through an encoder: it is built once per posting on the
+/// daemon's hottest path.
+public struct WorkflowInput: Sendable {
+    private var json: String
+
+    public init(_ context: CommandContext) {
+        json = "{\"actor\":{\"uid\":\(context.peer.uid),\"user\":"
+        JSONString.append(context.peer.userName, to: &json)
+        json += ",\"role\":\"\(context.peer.role)\"},\"command\":"
+        JSONString.append(context.command, to: &json)
+        if let ref = context.ref {
+            json += ",\"ref\":"
+            JSONString.append(ref, to: &json)
+            json += ",\"fingerprint\":"
+            JSONString.append(context.fingerprint, to: &json)
+        }
+    }
+
+    /// The JSON text.
+    public var text: String { json + "}" }
+
+    private mutating func key(_ key: String) {
+        json += ",\"" + key + "\":"
+    }
+
+    public mutating func set(_ key: String, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        JSONString.append(value, to: &json)
+    }
+
+    /// Decimals travel as strings, so no digit passes through binary floating point.
+    public mutating func set(_ key: String, _ value: ExactDecimal?) {
+        guard let value else { return }
+        self.key(key)
+        json += "\"" + value.description + "\""
+    }
+
+    public mutating func set(_ key: String, _ value: Int?) {
+        guard let value else { return }
+        self.key(key)
+        json += String(value)
+    }
+
+    public mutating func set(_ key: String, _ value: Bool) {
+        self.key(key)
+        json += value ? "true" : "false"
+    }
+
+    public mutating func set(_ key: String, _ values: [String]) {
+        self.key(key)
+        json += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { json += "," }
+            JSONString.append(value, to: &json)
+        }
+        json += "]"
+    }
+
+    /// Document lines: [{part_no, quantity, unit_cost?}].
+    public mutating func set(_ key: String, lines: [StockDocumentDraft.Line]) {
+        self.key(key)
+        json += "["
+        for (index, line) in lines.enumerated() {
+            json += index == 0 ? "{\"part_no\":" : ",{\"part_no\":"
+            JSONString.append(line.partNo, to: &json)
+            json += ",\"quantity\":\"" + line.quantity.description + "\""
+            if let cost = line.unitCost { json += ",\"unit_cost\":\"" + cost.description + "\"" }
+            json += "}"
+        }
+        json += "]"
+    }
+}

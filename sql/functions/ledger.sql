@@ -1,0 +1,331 @@
+-- The stock ledger's rules and its one posting primitive. Invariants that tables cannot
+-- state alone live here: the ledger is append-only, master data is never deleted, every
+-- balance equals the sum of its movements (ledger_discrepancy is always empty), balance rows
+-- are locked in one global order, and one function posts every kind of stock document.
+
+CREATE FUNCTION refuse_ledger_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: post a reversing document instead', TG_TABLE_NAME
+        USING ERRCODE = 'PS409';
+END $$;
+CREATE TRIGGER stock_movement_append_only BEFORE UPDATE OR DELETE ON stock_movement
+    FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change();
+CREATE TRIGGER stock_movement_no_truncate BEFORE TRUNCATE ON stock_movement
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_ledger_change();
+CREATE TRIGGER document_line_append_only BEFORE UPDATE OR DELETE ON document_line
+    FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change();
+
+-- Documents, balances, history and proposals refer to parts, locations and suppliers by id
+-- for ever: master data is changed, never deleted.
+CREATE FUNCTION refuse_master_data_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are never deleted: history refers to them', TG_TABLE_NAME USING ERRCODE = 'PS409';
+END $$;
+CREATE TRIGGER part_never_deleted BEFORE DELETE ON part
+    FOR EACH ROW EXECUTE FUNCTION refuse_master_data_delete();
+CREATE TRIGGER part_never_truncated BEFORE TRUNCATE ON part
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_master_data_delete();
+CREATE TRIGGER location_never_deleted BEFORE DELETE ON location
+    FOR EACH ROW EXECUTE FUNCTION refuse_master_data_delete();
+CREATE TRIGGER location_never_truncated BEFORE TRUNCATE ON location
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_master_data_delete();
+CREATE TRIGGER supplier_never_deleted BEFORE DELETE ON supplier
+    FOR EACH ROW EXECUTE FUNCTION refuse_master_data_delete();
+CREATE TRIGGER supplier_never_truncated BEFORE TRUNCATE ON supplier
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_master_data_delete();
+
+-- Balances whose on hand differs from the sum of their movements. Always empty; tests and
+-- `status` check it.
+CREATE VIEW ledger_discrepancy AS
+SELECT b.part_id, b.location_id, b.on_hand, coalesce(m.total, 0) AS ledger_total
+  FROM stock_balance b
+  LEFT JOIN (SELECT part_id, location_id, sum(quantity) AS total
+               FROM stock_movement GROUP BY part_id, location_id) m
+         USING (part_id, location_id)
+ WHERE b.on_hand <> coalesce(m.total, 0);
+
+-- Whether a quantity fits its unit: pieces are counted, oil is measured. The one rule, which
+-- the set path asks as a question and every other path through check_unit_decimals.
+CREATE FUNCTION fits_unit(p_quantity numeric, p_decimals smallint) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$ SELECT scale(trim_scale(p_quantity)) <= p_decimals $$;
+
+CREATE FUNCTION check_unit_decimals(p_part_no text, p_unit text, p_decimals smallint, p_quantity numeric) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT fits_unit(p_quantity, p_decimals) THEN
+        RAISE EXCEPTION '% is counted in %: at most % decimal places, got %',
+            p_part_no, p_unit, p_decimals, trim_scale(p_quantity) USING ERRCODE = 'PS422';
+    END IF;
+END $$;
+
+-- Locks the balance rows of the given part-locations in the one order every path uses, part
+-- then location, so that no two transactions lock them in opposite orders and deadlock.
+-- With p_create, a row that does not exist yet is made (empty) in its turn, so that two first
+-- receipts of one part at one location also meet in that order; the rows made are returned,
+-- for the caller to drop again when nothing was posted on them. (ON CONFLICT DO UPDATE with
+-- a WHERE that is never true locks an existing row without writing it.)
+CREATE FUNCTION lock_balances(p_parts integer[], p_locations integer[], p_create boolean DEFAULT false)
+RETURNS TABLE (made_part_id integer, made_location_id integer)
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_create THEN
+        RETURN QUERY
+        WITH made AS (
+            INSERT INTO stock_balance AS b (part_id, location_id)
+            SELECT DISTINCT k.part_id, k.location_id FROM unnest(p_parts, p_locations) AS k(part_id, location_id)
+             WHERE k.part_id IS NOT NULL AND k.location_id IS NOT NULL
+             ORDER BY 1, 2
+            ON CONFLICT ON CONSTRAINT stock_balance_pkey DO UPDATE SET on_hand = b.on_hand WHERE false
+            RETURNING b.part_id, b.location_id)
+        SELECT * FROM made;
+        RETURN;
+    END IF;
+    PERFORM 1
+       FROM stock_balance b
+       JOIN (SELECT DISTINCT k.part_id, k.location_id FROM unnest(p_parts, p_locations) AS k(part_id, location_id)) k
+         ON b.part_id = k.part_id AND b.location_id = k.location_id
+      ORDER BY b.part_id, b.location_id
+        FOR UPDATE OF b;
+END $$;
+
+-- A posted document as the receipt and `doc show` need it.
+CREATE FUNCTION document_json(p_doc_no text) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object(
+        'doc_no', d.doc_no,
+        'type', d.doc_type,
+        'title', t.title,
+        'title_zh', t.title_zh,
+        'date', d.doc_date,
+        'posted_at', d.posted_at,
+        'location', l.code,
+        'location_name', l.name,
+        'to_location', tl.code,
+        'to_location_name', tl.name,
+        'counterparty', d.counterparty,
+        'note', d.note,
+        'reason', d.reason,
+        'clerk', d.clerk,
+        'ref', d.client_ref,
+        'lines', coalesce(lines.items, '[]'::jsonb),
+        'total', coalesce(lines.total, 0)::numeric(18,2)::text)
+      FROM document d
+      JOIN document_type t ON t.code = d.doc_type
+      JOIN location l ON l.id = d.location_id
+      LEFT JOIN location tl ON tl.id = d.to_location_id
+      LEFT JOIN LATERAL (
+          SELECT jsonb_agg(jsonb_build_object(
+                     'line_no', dl.line_no,
+                     'part_no', p.part_no,
+                     'description', p.description,
+                     'quantity', dl.quantity::text,
+                     'counted', dl.counted::text,
+                     'unit', p.unit,
+                     'unit_cost', dl.unit_cost::text,
+                     'value', dl.value::text) ORDER BY dl.line_no) AS items,
+                 sum(dl.value) AS total
+            FROM document_line dl JOIN part p ON p.id = dl.part_id
+           WHERE dl.document_id = d.id) lines ON true
+     WHERE d.doc_no = p_doc_no);
+END $$;
+
+-- The reply of a workflow that posted a document: 201 and the receipt.
+CREATE FUNCTION document_reply(p_document jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('code', 201, 'key', p_document->>'doc_no', 'message', p_document->>'doc_no',
+                              'document', p_document)
+$$;
+
+-- Stock into a location at a unit cost, re-averaging the location's cost. Returns the new
+-- on-hand quantity.
+CREATE FUNCTION stock_in(p_part integer, p_location integer, p_qty numeric, p_cost numeric, p_at timestamptz)
+RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    after numeric;
+BEGIN
+    INSERT INTO stock_balance AS b (part_id, location_id, on_hand, avg_cost, last_receipt_at)
+    VALUES (p_part, p_location, p_qty, p_cost, p_at)
+    ON CONFLICT (part_id, location_id) DO UPDATE SET
+        avg_cost = CASE WHEN b.on_hand + p_qty = 0 THEN p_cost
+                        ELSE round((b.on_hand * b.avg_cost + p_qty * p_cost) / (b.on_hand + p_qty), 4) END,
+        on_hand = b.on_hand + p_qty,
+        last_receipt_at = p_at
+    RETURNING on_hand INTO after;
+    RETURN after;
+END $$;
+
+-- Stock out of a location, only from what is available (on hand minus reserved). The
+-- conditional UPDATE is the concurrency guard: of two clerks taking the last unit, the second
+-- re-reads the row after the first commits and finds nothing left.
+CREATE FUNCTION stock_out(p_part integer, p_location integer, p_qty numeric, p_at timestamptz,
+                          OUT balance_after numeric, OUT unit_cost numeric)
+LANGUAGE plpgsql AS $$
+DECLARE
+    available numeric;
+BEGIN
+    UPDATE stock_balance
+       SET on_hand = on_hand - p_qty, last_issue_at = p_at
+     WHERE part_id = p_part AND location_id = p_location AND on_hand - reserved >= p_qty
+    RETURNING on_hand, avg_cost INTO balance_after, unit_cost;
+    IF NOT FOUND THEN
+        SELECT b.on_hand - b.reserved INTO available
+          FROM stock_balance b WHERE b.part_id = p_part AND b.location_id = p_location;
+        RAISE EXCEPTION 'not enough stock: % at % has % available, % asked',
+            (SELECT part_no FROM part WHERE id = p_part),
+            (SELECT code FROM location WHERE id = p_location),
+            trim_scale(coalesce(available, 0)), trim_scale(p_qty)
+            USING ERRCODE = 'PS409';
+    END IF;
+END $$;
+
+-- Posts one stock document in the caller's transaction, whatever its type, and returns it as
+-- the receipt prints it. The type's direction (document_type) says how it moves stock: in (at
+-- the given unit cost or the part's standard cost), out (at the average cost), move (out of
+-- one location into another at the cost it left at) or count (sets on hand to the counted
+-- quantity, posts the difference). Every workflow that moves stock posts through here; the
+-- ref and the audit row are the workflow's (see requests.sql), not this document's.
+-- p: {type, location, to_location?, counterparty?, note?, reason?, lines: [{part_no,
+--     quantity, unit_cost?}], actor: {uid, user, role}, ref?}
+CREATE FUNCTION post_stock_document(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_type text := p->>'type';
+    v_direction text;
+    v_at timestamptz := now();
+    v_from location;
+    v_to location;
+    v_doc_id bigint;
+    v_doc_no text;
+    v_line record;
+    v_after numeric;
+    v_cost numeric;
+    v_delta numeric;
+    v_on_hand numeric;
+    v_reserved numeric;
+    v_quantity numeric;
+    v_value numeric;
+    v_lines jsonb := '[]'::jsonb;
+    v_total numeric := 0;
+    v_title document_type;
+BEGIN
+    SELECT * INTO v_title FROM document_type WHERE code = v_type;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown document type %', v_type USING ERRCODE = 'PS422';
+    END IF;
+    v_direction := v_title.direction;
+    SELECT * INTO v_from FROM location WHERE code = p->>'location';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
+    END IF;
+    IF v_direction = 'move' THEN
+        SELECT * INTO v_to FROM location WHERE code = p->>'to_location';
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'unknown location %', p->>'to_location' USING ERRCODE = 'PS404';
+        END IF;
+        IF v_to.id = v_from.id THEN
+            RAISE EXCEPTION 'a transfer needs two different locations' USING ERRCODE = 'PS422';
+        END IF;
+    END IF;
+
+    v_doc_no := next_doc_no(v_type, v_at::date);
+    INSERT INTO document (doc_no, doc_type, doc_date, posted_at, location_id, to_location_id,
+                          counterparty, note, reason, clerk, clerk_uid, client_ref)
+    VALUES (v_doc_no, v_type, v_at::date, v_at, v_from.id, v_to.id,
+            p->>'counterparty', p->>'note', p->>'reason',
+            p->'actor'->>'user', (p->'actor'->>'uid')::bigint, p->>'ref')
+    RETURNING id INTO v_doc_id;
+
+    -- Lines are worked in part order, and a transfer's two rows of one part in location order,
+    -- so that documents lock balance rows in the one order (see lock_balances); line numbers
+    -- keep the clerk's order.
+    FOR v_line IN
+        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no,
+               (l.item->>'quantity')::numeric AS qty, (l.item->>'unit_cost')::numeric AS cost,
+               pt.id AS part_id, pt.cost AS standard_cost, pt.description, u.code AS unit, u.decimals
+          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
+          -- One index probe per line: with a plain join the cached generic plan hashed the whole
+          -- part table on every posting, a cost that grew with the catalogue. LIMIT 1 (part
+          -- numbers are unique) keeps the planner from turning this back into that join.
+          LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt ON true
+          LEFT JOIN unit_of_measure u ON u.code = pt.unit
+         ORDER BY pt.id NULLS FIRST, l.ordinality
+    LOOP
+        IF v_line.part_id IS NULL THEN
+            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
+        END IF;
+        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
+
+        CASE v_direction
+        WHEN 'in' THEN
+            v_cost := coalesce(v_line.cost, v_line.standard_cost);
+            v_quantity := v_line.qty;
+            v_value := round(v_line.qty * v_cost, 2);
+            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+            VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.qty, v_cost, v_value);
+            v_after := stock_in(v_line.part_id, v_from.id, v_line.qty, v_cost, v_at);
+            INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+            VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_from.id, v_line.qty, v_cost, v_after, v_at);
+        WHEN 'out', 'move' THEN
+            IF v_direction = 'move' AND v_to.id < v_from.id THEN
+                PERFORM lock_balances(ARRAY[v_line.part_id, v_line.part_id], ARRAY[v_to.id, v_from.id], true);
+            END IF;
+            SELECT * INTO v_after, v_cost FROM stock_out(v_line.part_id, v_from.id, v_line.qty, v_at);
+            v_quantity := v_line.qty;
+            v_value := round(v_line.qty * v_cost, 2);
+            INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+            VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.qty, v_cost, v_value);
+            INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+            VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_from.id, -v_line.qty, v_cost, v_after, v_at);
+            IF v_direction = 'move' THEN
+                v_after := stock_in(v_line.part_id, v_to.id, v_line.qty, v_cost, v_at);
+                INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+                VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_to.id, v_line.qty, v_cost, v_after, v_at);
+            END IF;
+        WHEN 'count' THEN
+            INSERT INTO stock_balance (part_id, location_id) VALUES (v_line.part_id, v_from.id)
+            ON CONFLICT DO NOTHING;
+            SELECT b.on_hand, b.reserved, CASE WHEN b.avg_cost > 0 THEN b.avg_cost ELSE v_line.standard_cost END
+              INTO v_on_hand, v_reserved, v_cost
+              FROM stock_balance b
+             WHERE b.part_id = v_line.part_id AND b.location_id = v_from.id
+               FOR UPDATE;
+            IF v_line.qty < v_reserved THEN
+                RAISE EXCEPTION 'count of % at % is %, below the % reserved: release reservations first',
+                    v_line.part_no, v_from.code, trim_scale(v_line.qty), trim_scale(v_reserved)
+                    USING ERRCODE = 'PS409';
+            END IF;
+            v_delta := v_line.qty - v_on_hand;
+            v_quantity := v_delta;
+            v_value := round(v_delta * v_cost, 2);
+            INSERT INTO document_line (document_id, line_no, part_id, quantity, counted, unit_cost, value)
+            VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_delta, v_line.qty, v_cost, v_value);
+            IF v_delta <> 0 THEN
+                UPDATE stock_balance
+                   SET on_hand = v_line.qty,
+                       avg_cost = CASE WHEN avg_cost = 0 THEN v_cost ELSE avg_cost END
+                 WHERE part_id = v_line.part_id AND location_id = v_from.id;
+                INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+                VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_from.id, v_delta, v_cost, v_line.qty, v_at);
+            END IF;
+        ELSE
+            RAISE EXCEPTION 'unknown document type %', v_type USING ERRCODE = 'PS422';
+        END CASE;
+        -- The receipt is built from what was just posted rather than read back: reading the
+        -- document again cost as much as posting it. Same shape as document_json; lines come
+        -- in part order and the daemon sorts them by line number.
+        v_lines := v_lines || jsonb_build_array(jsonb_build_object(
+            'line_no', v_line.line_no, 'part_no', v_line.part_no, 'description', v_line.description,
+            'quantity', v_quantity::numeric(15,3)::text,
+            'counted', CASE WHEN v_direction = 'count' THEN v_line.qty::numeric(15,3)::text END,
+            'unit', v_line.unit, 'unit_cost', v_cost::numeric(15,4)::text, 'value', v_value::numeric(18,2)::text));
+        v_total := v_total + v_value;
+    END LOOP;
+
+    RETURN jsonb_build_object(
+        'doc_no', v_doc_no, 'type', v_type, 'title', v_title.title, 'title_zh', v_title.title_zh,
+        'date', v_at::date, 'posted_at', v_at, 'location', v_from.code, 'location_name', v_from.name,
+        'to_location', v_to.code, 'to_location_name', v_to.name, 'counterparty', p->>'counterparty',
+        'note', p->>'note', 'reason', p->>'reason', 'clerk', p->'actor'->>'user', 'ref', p->>'ref',
+        'lines', v_lines, 'total', v_total::numeric(18,2)::text);
+END $$;

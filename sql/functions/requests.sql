@@ -1,0 +1,136 @@
+-- The request envelope: what every change of state does before and after its own work, so
+-- that no workflow writes it again. A workflow is one function `f(p jsonb) RETURNS jsonb`:
+--
+--     v_reply := request_begin(p);
+--     IF v_reply IS NOT NULL THEN RETURN v_reply; END IF;   -- a retry: its first reply
+--     ... the workflow's own checks and changes ...
+--     RETURN request_end(p, jsonb_build_object('code', 201, 'key', ..., 'message', ..., ...));
+--
+-- p always carries actor {uid, user, role}, command (the request line as sent), and with a
+-- client reference ref and fingerprint (every word but the ref: equal for a faithful retry).
+-- The reply is what the daemon renders: code (the protocol's reply code), key (the number
+-- of what was made or changed, if any), message, and the workflow's own fields.
+--
+-- Refusals are raised with SQLSTATE class PS and the reply code as the last three
+-- characters (PS404 not found, PS409 conflict, PS422 invalid, PS403 forbidden); the daemon
+-- maps them to replies in one place.
+
+-- One request's outcome, as the ref table and the audit log record it. reply NULL: refused,
+-- so there is nothing to replay and only the audit row is written.
+CREATE TYPE request_outcome AS (request jsonb, code integer, key text, reply jsonb);
+
+-- The advisory lock that serializes every request carrying one ref: a retry racing its
+-- original waits here until the original commits (or rolls back), then finds its reply.
+CREATE FUNCTION request_lock_key(p_ref text) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT hashtextextended('partsd ref ' || p_ref, 0) $$;
+
+-- Takes the ref's lock and returns its first reply (marked replayed) when the ref was used
+-- before, or NULL when it is new. The same ref with other content is a conflict, never a
+-- silent replay.
+CREATE FUNCTION request_begin(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_prior client_request;
+BEGIN
+    IF p->>'ref' IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_advisory_xact_lock(request_lock_key(p->>'ref'));
+    -- A statement of its own, so it sees what a request that held the lock committed.
+    SELECT * INTO v_prior FROM client_request WHERE ref = p->>'ref';
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF v_prior.fingerprint <> p->>'fingerprint' THEN
+        RAISE EXCEPTION 'ref % was already used for a different command', p->>'ref' USING ERRCODE = 'PS409';
+    END IF;
+    RETURN v_prior.reply || '{"replayed": true}';
+END $$;
+
+-- Takes the locks of every ref of a batch of requests, in one order, so that two batches
+-- sharing refs cannot deadlock over them. Locks come before any row lock of the batch.
+CREATE FUNCTION request_lock_all(p_requests jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(k)
+       FROM (SELECT DISTINCT request_lock_key(r->>'ref') AS k
+               FROM jsonb_array_elements(p_requests) r WHERE r ? 'ref') keys
+      ORDER BY k;
+END $$;
+
+-- The one writer of client_request and audit_log rows: one row per outcome in the audit log,
+-- and for each one with a ref and a reply, the reply a retry gets.
+CREATE FUNCTION requests_record(p_outcomes request_outcome[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO client_request (ref, fingerprint, reply_code, doc_no, message, user_name, reply)
+    SELECT (o).request->>'ref', (o).request->>'fingerprint', (o).code, (o).key,
+           coalesce((o).reply->>'message', (o).key, ''), (o).request->'actor'->>'user', (o).reply
+      FROM unnest(p_outcomes) o
+     WHERE (o).request ? 'ref' AND (o).reply IS NOT NULL;
+    INSERT INTO audit_log (peer_uid, user_name, role, command, reply_code, doc_no, ref)
+    SELECT ((o).request->'actor'->>'uid')::bigint, (o).request->'actor'->>'user', (o).request->'actor'->>'role',
+           (o).request->>'command', (o).code, (o).key, (o).request->>'ref'
+      FROM unnest(p_outcomes) o;
+END $$;
+
+-- Records the request's reply (for a retry, when it has a ref) and its audit row; returns
+-- the reply. The last call of every workflow.
+CREATE FUNCTION request_end(p jsonb, p_reply jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM requests_record(ARRAY[ROW(p, (p_reply->>'code')::integer, p_reply->>'key', p_reply)::request_outcome]);
+    RETURN p_reply;
+END $$;
+
+-- The audit row of a request that was refused, or of one that changed nothing the ref
+-- table keeps (a job started): written by the daemon after the request's own transaction.
+CREATE FUNCTION request_audit(p jsonb, p_code integer) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM requests_record(ARRAY[ROW(p, p_code, NULL, NULL)::request_outcome]);
+END $$;
+
+-- A reply that only says what was done: code and message, with the key when there is one.
+CREATE FUNCTION outcome(p_code integer, p_message text, p_key text DEFAULT NULL) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object('code', p_code, 'key', p_key, 'message', p_message))
+$$;
+
+-- Document numbers: TYPE-YEAR-SEQUENCE from one sequence per type and year. Sequences never
+-- block concurrent postings (a counter row would serialize every commit of a type); the
+-- price is that a rolled-back posting leaves a gap in the numbers.
+CREATE FUNCTION next_doc_no(p_type text, p_date date) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    year integer := extract(year FROM p_date)::integer;
+    seq text := format('doc_seq_%s_%s', lower(p_type), year);
+    n bigint;
+BEGIN
+    IF to_regclass(seq) IS NULL THEN
+        BEGIN
+            EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', seq);
+        EXCEPTION WHEN unique_violation OR duplicate_table THEN
+            NULL;  -- another posting created it at the same moment
+        END;
+    END IF;
+    n := nextval(seq);
+    RETURN format('%s-%s-%s', p_type, year, lpad(n::text, greatest(6, length(n::text)), '0'));
+END $$;
+
+-- Numbers in messages as a clerk typed them: 2.500 is 2.5, 3.000 is 3.
+CREATE FUNCTION qty_text(p numeric) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT trim_scale(p)::text $$;
+
+-- Money in messages: at least two decimals, more when it has them (12.50, 12.3456).
+CREATE FUNCTION money_text(p numeric) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN scale(trim_scale(p)) < 2 THEN round(p, 2)::text ELSE trim_scale(p)::text END
+$$;
+
+-- Raises a refusal: p_code is the reply code (404, 409, 422, 403).
+CREATE FUNCTION refuse(p_code integer, p_message text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'PS' || p_code;
+END $$;

@@ -22,9 +22,12 @@ let migrationFiles = [
 let scriptFiles = [
     "functions/requests.sql",
     "functions/ledger.sql",
+    "functions/master_data.sql",
     "functions/stock.sql",
     "functions/purchasing.sql",
     "functions/requisitions.sql",
+    "functions/transfer_orders.sql",
+    "functions/exceptions.sql",
     "functions/planning.sql",
 ]
 

@@ -41,9 +41,12 @@ public enum BundledSQL {
     public static let scripts: [Script] = [
         ("functions/requests.sql", PackageResources.requests_sql),
         ("functions/ledger.sql", PackageResources.ledger_sql),
+        ("functions/master_data.sql", PackageResources.master_data_sql),
         ("functions/stock.sql", PackageResources.stock_sql),
         ("functions/purchasing.sql", PackageResources.purchasing_sql),
         ("functions/requisitions.sql", PackageResources.requisitions_sql),
+        ("functions/transfer_orders.sql", PackageResources.transfer_orders_sql),
+        ("functions/exceptions.sql", PackageResources.exceptions_sql),
         ("functions/planning.sql", PackageResources.planning_sql),
     ].map { Script(name: $0.0, text: String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -3,7 +3,37 @@
 /// request_end (the ref, the reply a retry gets, the audit row); a test checks that each of
 /// these exists and is wrapped. See docs/architecture.md.
 public enum Workflow: String, Sendable, CaseIterable {
-    // Stock documents (the clerks' postings go through the batch, post_stock_documents).
+    // Master data (functions/master_data.sql).
+    case partAdd = "part_add"
+    case partSet = "part_set"
+    case locationAdd = "location_add"
+    case supplierAdd = "supplier_add"
+    // Stock documents (functions/stock.sql). The clerks' receive, issue, transfer and adjust
+    // reach stock_post through the batch, post_stock_documents.
     case stockPost = "stock_post"
     case returnPost = "return_post"
+    // Purchasing (functions/purchasing.sql).
+    case purchaseOrderNew = "purchase_order_new"
+    case purchaseOrderCancel = "purchase_order_cancel"
+    case purchaseOrderReceive = "purchase_order_receive"
+    // Requisitions (functions/requisitions.sql).
+    case requisitionNew = "requisition_new"
+    case requisitionApprove = "requisition_approve"
+    case requisitionReject = "requisition_reject"
+    case requisitionCancel = "requisition_cancel"
+    case requisitionClose = "requisition_close"
+    case requisitionIssue = "requisition_issue"
+    case requisitionFill = "requisition_fill"
+    // Branch replenishment (functions/transfer_orders.sql).
+    case transferOrderShip = "transfer_order_ship"
+    case transferOrderArrive = "transfer_order_arrive"
+    // Exceptions (functions/exceptions.sql).
+    case exceptionRaise = "exception_raise"
+    case exceptionResolve = "exception_resolve"
+    // Planning (functions/planning.sql).
+    case historyAdd = "history_add"
+    case planningSet = "planning_set"
+    case targetSet = "target_set"
+    case reorderSet = "reorder_set"
+    case reorderApprove = "reorder_approve"
 }

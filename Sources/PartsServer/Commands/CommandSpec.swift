@@ -16,7 +16,11 @@ struct CommandSpec: Sendable {
     let role: Role
     /// Changes data: goes to the audit log and accepts `ref=`.
     let changesData: Bool
+    /// How many positional words come before any document lines.
     let positional: ClosedRange<Int>
+    /// Document lines after the positional words, when the command takes them: their
+    /// number is bounded by `limits.max_document_lines`, checked with the rest of the shape.
+    let lines: LineWords?
     let named: Set<String>
     let flags: Set<String>
     let run: Handler
@@ -24,7 +28,7 @@ struct CommandSpec: Sendable {
     let effect: (@Sendable (Invocation) -> SessionEffect)?
 
     init(_ name: String, _ synopsis: String, _ summary: String, role: Role, changesData: Bool = false,
-         positional: ClosedRange<Int> = 0...0, named: Set<String> = [], flags: Set<String> = [],
+         positional: ClosedRange<Int> = 0...0, lines: LineWords? = nil, named: Set<String> = [], flags: Set<String> = [],
          effect: (@Sendable (Invocation) -> SessionEffect)? = nil, run: @escaping Handler) {
         self.name = name
         self.synopsis = synopsis
@@ -32,11 +36,22 @@ struct CommandSpec: Sendable {
         self.role = role
         self.changesData = changesData
         self.positional = positional
+        self.lines = lines
         self.named = changesData ? named.union(["ref"]) : named
         self.flags = flags
         self.effect = effect
         self.run = run
     }
+}
+
+/// The document lines a command takes after its positional words (`P-1:2`, `2026-11-01:3`).
+enum LineWords: Sendable {
+    /// At least one line.
+    case required
+    /// None is fine: the command then means "all" (req issue, arrive).
+    case optional
+
+    var minimum: Int { self == .required ? 1 : 0 }
 }
 
 /// What a command does to its connection beyond its reply.

@@ -17,7 +17,7 @@ enum ExceptionCommands {
             guard let kind = ExceptionDraft.Kind(rawValue: kindText) else {
                 throw .invalid("kind must be one of \(kinds), got \(kindText)")
             }
-            let line = try LineItems.parse([invocation.argument(1)!], meaning: .movement, allowCost: false, maxLines: 1)[0]
+            let line = try LineItems.parse([invocation.argument(1)!], meaning: .movement, allowCost: false)[0]
             let draft = ExceptionDraft(docNo: invocation.argument(0)!, partNo: line.partNo, quantity: line.quantity, kind: kind,
                                        note: try invocation.text("note"), quarantine: invocation[named: "quarantine"])
             let exception = try await environment.store.run { store throws(StoreError) in

@@ -10,11 +10,9 @@ enum LineItems {
         case count
     }
 
-    static func parse(_ words: [String], meaning: Meaning, allowCost: Bool, maxLines: Int)
-        throws(CommandFailure) -> [StockDocumentDraft.Line]
-    {
+    /// How many lines a command may take is checked with its shape (Session.checkArity).
+    static func parse(_ words: [String], meaning: Meaning, allowCost: Bool) throws(CommandFailure) -> [StockDocumentDraft.Line] {
         guard !words.isEmpty else { throw .badRequest("no lines: give at least one <part_no>:<qty>") }
-        guard words.count <= maxLines else { throw .invalid("\(words.count) lines; a document holds at most \(maxLines)") }
         var lines: [StockDocumentDraft.Line] = []
         var seen: Set<String> = []
         for word in words {

@@ -9,8 +9,8 @@ enum PlanCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("history add", "history add <location> <part_no> <date>:<qty> ...",
                     "records past demand that planning reads like goods issues", role: .manager, changesData: true,
-                    positional: 3...10_002) { invocation, environment throws(CommandFailure) in
-            let entries = try historyEntries(Array(invocation.arguments.dropFirst(2)), maxLines: invocation.limits.maxDocumentLines)
+                    positional: 2...2, lines: .required) { invocation, environment throws(CommandFailure) in
+            let entries = try historyEntries(Array(invocation.arguments.dropFirst(2)))
             let outcome = try await environment.store.run { store throws(StoreError) in
                 try await store.addHistory(location: invocation.argument(0)!, partNo: invocation.argument(1)!,
                                            entries: entries, invocation.context)
@@ -115,8 +115,7 @@ enum PlanCommands {
         return out
     }
 
-    private static func historyEntries(_ words: [String], maxLines: Int) throws(CommandFailure) -> [(date: String, quantity: ExactDecimal)] {
-        guard words.count <= maxLines else { throw .invalid("\(words.count) lines; one command takes at most \(maxLines)") }
+    private static func historyEntries(_ words: [String]) throws(CommandFailure) -> [(date: String, quantity: ExactDecimal)] {
         var entries: [(date: String, quantity: ExactDecimal)] = []
         for word in words {
             guard let colon = word.firstIndex(of: ":") else { throw .badRequest("'\(word)' is not <date>:<qty>") }

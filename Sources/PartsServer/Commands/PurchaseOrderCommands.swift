@@ -8,10 +8,9 @@ enum PurchaseOrderCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("po new", "po new <supplier> <part_no>:<qty>[@<price>] ... [location=<code>] [expected=<date>] [for=<RQ-no>] [ref=...]",
                     "a purchase order to a supplier: 201 CREATED PO-...; location= is needed when there is more than one warehouse",
-                    role: .manager, changesData: true, positional: 2...10_001,
+                    role: .manager, changesData: true, positional: 1...1, lines: .required,
                     named: ["location", "expected", "for"]) { invocation, environment throws(CommandFailure) in
-            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: true,
-                                            maxLines: invocation.limits.maxDocumentLines)
+            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: true)
             let requisition = invocation[named: "for"]
             if let requisition, !isDocumentNumber(requisition, type: "RQ") {
                 throw .invalid("for= takes a requisition number like RQ-2026-000001, got \(requisition)")
@@ -88,8 +87,7 @@ enum PurchaseOrderCommands {
         guard invocation[named: "from"] == nil else {
             throw .badRequest("from= and po= together: the purchase order names the supplier")
         }
-        let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: true,
-                                        maxLines: invocation.limits.maxDocumentLines)
+        let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: true)
         let draft = StockDocumentDraft(kind: .receipt, location: invocation.argument(0)!, note: try invocation.text("note"),
                                        lines: lines)
         let document = try await environment.store.run { store throws(StoreError) in

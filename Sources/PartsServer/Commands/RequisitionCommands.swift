@@ -11,9 +11,8 @@ enum RequisitionCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("req new", "req new <location> <part_no>:<qty> ... [for=<work order/customer/VIN>] [requester=<who>] [needed=<date>] [ref=...]",
                     "a submitted requisition for parts from a location: 201 CREATED RQ-...", role: .clerk, changesData: true,
-                    positional: 2...10_001, named: ["for", "requester", "needed"]) { invocation, environment throws(CommandFailure) in
-            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: false,
-                                            maxLines: invocation.limits.maxDocumentLines)
+                    positional: 1...1, lines: .required, named: ["for", "requester", "needed"]) { invocation, environment throws(CommandFailure) in
+            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: false)
             let draft = RequisitionDraft(location: invocation.argument(0)!, requester: try invocation.text("requester", maxLength: 200),
                                          purpose: try invocation.text("for", maxLength: 200), neededBy: try invocation.date("needed"),
                                          lines: lines)
@@ -59,10 +58,9 @@ enum RequisitionCommands {
         },
         CommandSpec("req issue", "req issue <RQ-no> [<part_no>:<qty> ...] [ref=...]",
                     "posts a GI against an approved requisition and prints its receipt; without lines issues all that is reserved",
-                    role: .clerk, changesData: true, positional: 1...10_001) { invocation, environment throws(CommandFailure) in
+                    role: .clerk, changesData: true, positional: 1...1, lines: .optional) { invocation, environment throws(CommandFailure) in
             let words = Array(invocation.arguments.dropFirst())
-            let lines = words.isEmpty ? nil : try LineItems.parse(words, meaning: .movement, allowCost: false,
-                                                                  maxLines: invocation.limits.maxDocumentLines)
+            let lines = words.isEmpty ? nil : try LineItems.parse(words, meaning: .movement, allowCost: false)
             let document = try await environment.store.run { store throws(StoreError) in
                 try await store.issueRequisition(invocation.argument(0)!, lines: lines, invocation.context)
             }

@@ -9,7 +9,7 @@ enum StockCommands {
         CommandSpec("receive", "receive <location> <part_no>:<qty>[@<unit_cost>] ... [from=<supplier>] [po=<PO-no>] [note=...] [ref=...]",
                     "goods receipt: posts a GR document and prints its receipt; with po= against a purchase order",
                     role: .clerk, changesData: true,
-                    positional: 2...10_001, named: ["from", "po", "note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, lines: .required, named: ["from", "po", "note"]) { invocation, environment throws(CommandFailure) in
             if let poNo = invocation[named: "po"] {
                 return try await PurchaseOrderCommands.receive(invocation, environment, poNo: poNo)
             }
@@ -17,17 +17,17 @@ enum StockCommands {
         },
         CommandSpec("issue", "issue <location> <part_no>:<qty> ... [to=<whom or work order>] [note=...] [ref=...]",
                     "goods issue: posts a GI document; all lines or none", role: .clerk, changesData: true,
-                    positional: 2...10_001, named: ["to", "note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, lines: .required, named: ["to", "note"]) { invocation, environment throws(CommandFailure) in
             try await post(.issue, invocation, environment, lineFrom: 1, counterparty: try invocation.text("to", maxLength: 200))
         },
         CommandSpec("transfer", "transfer <from> <to> <part_no>:<qty> ... [note=...] [ref=...]",
                     "moves stock between locations: posts a TR document", role: .clerk, changesData: true,
-                    positional: 3...10_002, named: ["note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 2...2, lines: .required, named: ["note"]) { invocation, environment throws(CommandFailure) in
             try await post(.transfer, invocation, environment, lineFrom: 2, toLocation: invocation.argument(1))
         },
         CommandSpec("adjust", "adjust <location> <part_no>:<counted qty> ... reason=\"...\" [ref=...]",
                     "stock count: sets on hand to the count, posts the difference as an AD document", role: .manager,
-                    changesData: true, positional: 2...10_001, named: ["reason", "note"]) { invocation, environment throws(CommandFailure) in
+                    changesData: true, positional: 1...1, lines: .required, named: ["reason", "note"]) { invocation, environment throws(CommandFailure) in
             guard let reason = try invocation.text("reason") else { throw .badRequest("adjust needs reason=\"...\"") }
             return try await post(.adjustment, invocation, environment, lineFrom: 1, reason: reason)
         },
@@ -77,7 +77,7 @@ enum StockCommands {
     ) async throws(CommandFailure) -> Reply {
         let lines = try LineItems.parse(Array(invocation.arguments.dropFirst(lineFrom)),
                                         meaning: kind == .adjustment ? .count : .movement,
-                                        allowCost: kind == .receipt, maxLines: invocation.limits.maxDocumentLines)
+                                        allowCost: kind == .receipt)
         let draft = StockDocumentDraft(kind: kind, location: invocation.argument(0)!, toLocation: toLocation,
                                        counterparty: counterparty, note: try invocation.text("note"), reason: reason,
                                        lines: lines)

@@ -8,10 +8,9 @@ enum TransferOrderCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("ship", "ship <from> <to> <part_no>:<qty> ... [note=...] [ref=...]",
                     "ships stock to a branch on a transfer order: a TR into the branch's in-transit location T.<to>; prints the shipping note; 201 CREATED TO-...",
-                    role: .clerk, changesData: true, positional: 3...10_002,
+                    role: .clerk, changesData: true, positional: 2...2, lines: .required,
                     named: ["note"]) { invocation, environment throws(CommandFailure) in
-            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst(2)), meaning: .movement, allowCost: false,
-                                            maxLines: invocation.limits.maxDocumentLines)
+            let lines = try LineItems.parse(Array(invocation.arguments.dropFirst(2)), meaning: .movement, allowCost: false)
             let from = invocation.argument(0)!, to = invocation.argument(1)!
             for code in [from, to] where !Identifier.isLocationCode(code) {
                 throw .invalid("'\(code)' is not a valid location code")
@@ -29,7 +28,7 @@ enum TransferOrderCommands {
         },
         CommandSpec("arrive", "arrive <TO-no> [<part_no>:<counted qty> ...] [note=...] [ref=...]",
                     "books a transfer order's arrival at its branch: without lines all that was shipped arrived; with lines each listed part arrived as counted and unlisted parts did not; posts a TR out of transit; 201 CREATED TR-...",
-                    role: .clerk, changesData: true, positional: 1...10_001,
+                    role: .clerk, changesData: true, positional: 1...1, lines: .optional,
                     named: ["note"]) { invocation, environment throws(CommandFailure) in
             let toNo = invocation.argument(0)!
             guard PurchaseOrderCommands.isDocumentNumber(toNo, type: "TO") else {
@@ -37,8 +36,7 @@ enum TransferOrderCommands {
             }
             let words = Array(invocation.arguments.dropFirst())
             // A clerk may count zero of a part: that is an arrival, short by all of it.
-            let counted = words.isEmpty ? nil : try LineItems.parse(words, meaning: .count, allowCost: false,
-                                                                    maxLines: invocation.limits.maxDocumentLines)
+            let counted = words.isEmpty ? nil : try LineItems.parse(words, meaning: .count, allowCost: false)
             let note = try invocation.text("note")
             let arrival = try await environment.store.run { store throws(StoreError) in
                 try await store.arrive(toNo, counted: counted, note: note, invocation.context)

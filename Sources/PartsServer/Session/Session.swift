@@ -89,11 +89,25 @@ struct Session {
         }
     }
 
-    /// Shape and permission, before anything runs.
-    private func check(_ invocation: Invocation, against spec: CommandSpec) throws(CommandFailure) {
-        guard spec.positional.contains(invocation.arguments.count) else {
+    /// The number of positional words and document lines: the only place the line limit is
+    /// checked, so every command that takes lines has the configured one.
+    private func checkArity(_ invocation: Invocation, _ spec: CommandSpec) throws(CommandFailure) {
+        let count = invocation.arguments.count
+        guard let lines = spec.lines else {
+            guard spec.positional.contains(count) else { throw .badRequest("usage: \(spec.synopsis)") }
+            return
+        }
+        let lineCount = count - spec.positional.upperBound
+        guard count >= spec.positional.lowerBound, lineCount >= lines.minimum else {
             throw .badRequest("usage: \(spec.synopsis)")
         }
+        let limit = invocation.limits.maxDocumentLines
+        guard lineCount <= limit else { throw .invalid("\(lineCount) lines; a document holds at most \(limit)") }
+    }
+
+    /// Shape and permission, before anything runs.
+    private func check(_ invocation: Invocation, against spec: CommandSpec) throws(CommandFailure) {
+        try checkArity(invocation, spec)
         if let unknown = invocation.request.named.first(where: { !spec.named.contains($0.key) }) {
             throw .badRequest("\(spec.name) takes no argument \(unknown.key)=; usage: \(spec.synopsis)")
         }

@@ -1,0 +1,36 @@
+/// The states of each workflow, as the schema's state tables hold them (a test checks each
+/// list against its table): filters (`state=`) and the code that branches on a state use
+/// these, never a string of their own.
+public enum RequisitionState: String, Sendable, CaseIterable {
+    case draft, submitted, approved, rejected
+    case partlyIssued = "partly_issued"
+    case issued, closed, cancelled
+}
+
+public enum PurchaseOrderState: String, Sendable, CaseIterable {
+    case open
+    case partlyReceived = "partly_received"
+    case received, cancelled
+}
+
+public enum TransferOrderState: String, Sendable, CaseIterable {
+    case shipped, received
+    case receivedWithDiscrepancy = "received_with_discrepancy"
+}
+
+public enum StockExceptionState: String, Sendable, CaseIterable {
+    case open, resolved
+}
+
+public enum ReorderProposalState: String, Sendable, CaseIterable {
+    case open, approved, superseded
+}
+
+public enum JobRunState: String, Sendable, CaseIterable {
+    case queued, running, succeeded, failed
+}
+
+extension CaseIterable where Self: RawRepresentable, RawValue == String {
+    /// The state names, for a `state=` argument's choices.
+    public static var names: [String] { allCases.map(\.rawValue) }
+}

@@ -1,0 +1,1 @@
+-- Parts exceptions (配件异常处理): raised against receipts, transfers and counts, held in quarantine, resolved.

@@ -1,0 +1,1 @@
+-- Master data: parts, locations and suppliers (part add | set, location add, supplier add).

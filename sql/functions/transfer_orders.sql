@@ -1,0 +1,1 @@
+-- Branch replenishment (办事处 / 代理商 补料): transfer orders shipped through a destination's in-transit location.

@@ -146,6 +146,13 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Coverage-guided fuzzing of the line buffer and request parser (deploy/fuzz.sh builds it
+        // with libFuzzer); a plain build replays corpus files.
+        .executableTarget(
+            name: "protocol-fuzz", dependencies: ["PartsProtocol", "PartsDomain"], path: "Fuzz/ProtocolFuzz",
+            swiftSettings: settings
+        ),
+
         .testTarget(name: "PartsDomainTests", dependencies: ["PartsDomain"], swiftSettings: settings),
         .testTarget(name: "PartsProtocolTests", dependencies: ["PartsProtocol", "PartsDomain"], swiftSettings: settings),
         .testTarget(
@@ -155,7 +162,7 @@ let package = Package(
         .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations"],
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore"],
             resources: [.copy("Transcripts"), .copy("Fixtures")],
             swiftSettings: settings
         ),

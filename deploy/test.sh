@@ -12,6 +12,8 @@
 #                         under a running daemon without disturbing the other tests)
 #   PARTSD_BIN_DIR        where the debug build put partsd, partsctl and partsbench
 # PARTSD_TEST_TIMEOUT (seconds, default 1800, 0 for none) bounds `swift test`.
+# Unless a FILTER is given, a short coverage-guided fuzzing run of the protocol parser
+# (deploy/fuzz.sh, PARTSD_FUZZ_SECONDS, default 15; 0 skips it) comes first.
 set -euo pipefail
 # shellcheck source=deploy/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -89,6 +91,11 @@ watchdog() {
         fi
     done
 }
+
+fuzz_seconds=${PARTSD_FUZZ_SECONDS:-15}
+if ((${#test_args[@]} == 0 && fuzz_seconds > 0)); then
+    bash "$PARTSD_ROOT/deploy/fuzz.sh" "$fuzz_seconds"
+fi
 
 log "swift test ${test_args[*]}"
 status=0

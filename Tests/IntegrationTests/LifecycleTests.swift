@@ -32,6 +32,26 @@ struct LifecycleTests {
         #expect(status.body.contains { $0.contains("reachable") && !$0.contains("unreachable") })
     }
 
+    /// A connection made again after a restart gets the session settings the first one had:
+    /// statement_timeout still bounds a command waiting on a lock.
+    @Test func sessionSettingsSurviveAPostgreSQLRestart() throws {
+        let cluster = try PrivateCluster()
+        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", cluster.conninfo])
+        let daemon = try TestDaemon(environment: ["PARTSD_DATABASE_STATEMENT_TIMEOUT_MS": "1000"], database: "postgres",
+                                    conninfo: cluster.conninfo)
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        #expect(try client.send("status").body.contains { $0.hasPrefix("statement timeout") && $0.hasSuffix(" 1s") })
+        try cluster.stop()
+        try cluster.start()
+        let status = try client.send("status")
+        #expect(status.body.contains { $0.hasPrefix("statement timeout") && $0.hasSuffix(" 1s") }, "\(status)")
+        daemon.hold("SELECT 1 FROM stock_balance FOR UPDATE", seconds: 4)
+        let waited = try client.send("issue MAIN P-1001:1")
+        #expect(waited.code == 503, "\(waited)")
+        #expect(waited.lastText.contains("took too long"), "\(waited)")
+    }
+
     @Test func reconnectsAfterItsConnectionsAreKilled() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

@@ -58,6 +58,7 @@ enum SessionCommands {
 
     private static func status(_ environment: CommandEnvironment) async -> Reply {
         let reachable = await environment.store.ping()
+        let timeout = await environment.store.sessionStatementTimeout()
         let pool = await environment.store.poolUsage()
         let jobs = (try? await environment.store.lastJobRuns()) ?? []
         return Reply(.ok, blocks: [.record([
@@ -65,6 +66,8 @@ enum SessionCommands {
             Field("protocol", .integer(1)),
             Field("uptime_seconds", .integer(environment.state.uptimeSeconds)),
             Field("database", .text(reachable ? "reachable" : "unreachable")),
+            // As a pooled session reports it: the setting every connection gets, reconnects included.
+            Field("statement_timeout", .optional(timeout)),
             Field("pool_in_use", .integer(pool.inUse)),
             Field("pool_size", .integer(pool.size)),
             Field("pool_waiting", .integer(pool.waiting)),

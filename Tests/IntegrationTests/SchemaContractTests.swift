@@ -1,0 +1,48 @@
+import Foundation
+import PartsDomain
+import PartsStore
+import PostgresClient
+import Testing
+
+/// What the Swift code and the schema must agree on, checked against a migrated database.
+@Suite("the code and the schema agree")
+struct SchemaContractTests {
+    /// Every workflow the store calls is one SQL function taking the request, and it is
+    /// wrapped by the shared pair: request_begin first (the ref, a retry's replay), and
+    /// request_end (the reply a retry gets, the audit row) on its way out.
+    @Test func everyWorkflowIsOneFunctionWrappedByTheRequestEnvelope() throws {
+        let database = try TestCluster.createDatabase()
+        defer { TestCluster.dropDatabase(database) }
+        let connection = try Connection(conninfo: TestCluster.conninfo(database: database))
+        for workflow in Workflow.allCases {
+            let found = try connection.query("""
+                SELECT p.prosrc AS source, pg_get_function_result(p.oid) AS result
+                  FROM pg_proc p WHERE p.oid = to_regprocedure($1 || '(jsonb)')
+                """, [workflow.rawValue]).records.first
+            let row = try #require(found, "no SQL function \(workflow.rawValue)(jsonb)")
+            #expect(try row.text("result") == "jsonb", "\(workflow.rawValue)")
+            let source = try row.text("source")
+            let begin = source.range(of: "request_begin(p)")
+            let end = source.range(of: "request_end(p,")
+            #expect(begin != nil, "\(workflow.rawValue) does not call request_begin(p)")
+            #expect(end != nil, "\(workflow.rawValue) does not return through request_end(p, ...)")
+            if let begin, let end { #expect(begin.lowerBound < end.lowerBound, "\(workflow.rawValue)") }
+        }
+    }
+
+    /// The state lists the daemon filters and branches on are the rows of the state tables.
+    @Test func everyStateEnumMatchesItsTable() throws {
+        let database = try TestCluster.createDatabase()
+        defer { TestCluster.dropDatabase(database) }
+        let connection = try Connection(conninfo: TestCluster.conninfo(database: database))
+        func states(_ table: String) throws -> Set<String> {
+            Set(try connection.query("SELECT state FROM \(table)").records.map { try $0.text("state") })
+        }
+        #expect(try states("requisition_state") == Set(RequisitionState.names))
+        #expect(try states("purchase_order_state") == Set(PurchaseOrderState.names))
+        #expect(try states("transfer_order_state") == Set(TransferOrderState.names))
+        #expect(try states("stock_exception_state") == Set(StockExceptionState.names))
+        #expect(try states("reorder_proposal_state") == Set(ReorderProposalState.names))
+        #expect(try states("job_run_state") == Set(JobRunState.names))
+    }
+}

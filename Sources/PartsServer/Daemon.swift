@@ -10,6 +10,8 @@ public enum Daemon {
     public static func serve(_ configuration: ServerConfiguration, logger: Logger) async throws {
         let environmentVariables = ProcessInfo.processInfo.environment
         let pool = ConnectionPool(.init(conninfo: configuration.database, size: configuration.poolSize,
+                                        maxWaiters: configuration.poolMaxWaiters,
+                                        acquireTimeout: .milliseconds(configuration.poolWaitMilliseconds),
                                         statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds))
         let store = PartsStore(pool: pool, logger: logger, postingFlushes: configuration.postingFlushes)
         do {
@@ -23,7 +25,7 @@ public enum Daemon {
         let jobs = JobRunner(store: store, configuration: configuration, logger: logger)
         let environment = CommandEnvironment(store: store, configuration: configuration, state: ServerState(), jobs: jobs)
         let server = AdminServer(listen: listen, configuration: configuration, environment: environment,
-                                 policy: AccessPolicy(grants: configuration.grants), notifier: notifier, logger: logger)
+                                 policy: AccessPolicy(grants: configuration.grants, trustRoot: configuration.trustRoot), notifier: notifier, logger: logger)
         // Jobs stop after the server: commands in progress may still be waiting on a run.
         var services: [any Service] = [jobs, server]
         if let watchdog = Watchdog(notifier: notifier, environment: environmentVariables, pid: getpid()) {

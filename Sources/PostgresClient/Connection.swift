@@ -18,6 +18,8 @@ public final class Connection {
     public private(set) var generation = 0
     /// Whether the server holds a transaction open on this connection, as of the last command.
     public private(set) var inTransaction = false
+    /// Cancels the statement in flight from another thread (see DatabaseSession.run).
+    let cancelSwitch = CancelSwitch()
 
     /// Connects with `conninfo` (a libpq connection string or URI; PG* variables fill the rest).
     public init(conninfo: String, settings: [(name: String, value: String)] = []) throws(PostgresError) {
@@ -53,6 +55,7 @@ public final class Connection {
         // Server NOTICEs would otherwise go to stderr; they carry nothing we act on.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         handle = conn
+        cancelSwitch.replace(with: conn)
         generation += 1
         for setting in settings {
             try queryOnce("SELECT set_config($1, $2, false)", [setting.name, setting.value])

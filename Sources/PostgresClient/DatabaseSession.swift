@@ -31,7 +31,26 @@ public actor DatabaseSession {
     /// A session the server terminated (PostgreSQL restarting, an administrator's
     /// pg_terminate_backend) is the one case where the work runs again: the server said so
     /// before closing, so nothing of it committed. Once, on a new connection.
+    ///
+    /// When the calling task is cancelled (its client hung up) while `body` runs, the server is
+    /// asked to cancel the statement, and the connection is closed afterwards so that a late
+    /// cancel request cannot hit the next caller's statement.
     public func run<T: Sendable>(
+        _ body: @Sendable (Connection) throws(PostgresError) -> T
+    ) async throws(PostgresError) -> T {
+        if Task.isCancelled { throw .unavailable("the request was cancelled before it ran") }
+        let cancel = try liveConnection().cancelSwitch
+        cancel.arm()
+        let outcome = await withTaskCancellationHandler {
+            Result { () throws(PostgresError) in try attemptAgainIfTerminated(body) }
+        } onCancel: {
+            cancel.fire()
+        }
+        if cancel.fired { connection = nil }
+        return try outcome.get()
+    }
+
+    private func attemptAgainIfTerminated<T: Sendable>(
         _ body: @Sendable (Connection) throws(PostgresError) -> T
     ) throws(PostgresError) -> T {
         do {

@@ -124,6 +124,8 @@ struct CheckConfig: AsyncParsableCommand {
             print("socket.path = \(configuration.socketPath)")
             print("database.url = \(configuration.database.isEmpty ? "(from PG* variables)" : "(set)")")
             print("database.pool_size = \(configuration.poolSize)")
+            print("database.pool_max_waiters = \(configuration.poolMaxWaiters)")
+            print("database.pool_wait_ms = \(configuration.poolWaitMilliseconds)")
             print("database.migrate_on_start = \(configuration.migrateOnStart)")
             print("database.posting_flushes = \(configuration.postingFlushes)")
             print("limits.max_connections = \(configuration.maxConnections)")
@@ -136,6 +138,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("purchasing.over_receipt_pct = \(configuration.overReceiptPercent)")
             print("requisitions.manager_limit = \(configuration.requisitionManagerLimit.map { $0.formatted(minimumScale: 2) } ?? "none")")
             print("access.grants = \(configuration.grants.map(\.description).joined(separator: ", "))")
+            print("access.trust_root = \(configuration.trustRoot)")
             print("log.level = \(configuration.logLevel)")
             print("configuration OK")
         } catch {

@@ -46,4 +46,18 @@ struct AccessTests {
         let output = try daemon.socat(as: TestDaemon.strangerUID, [])
         #expect(output == "403 FORBIDDEN user \(TestDaemon.strangerUID) (uid \(TestDaemon.strangerUID)) has no role on this server\n")
     }
+
+    /// Root and the daemon's own user can read the database and the daemon's memory anyway:
+    /// grants that do not name them leave them admin, unless the site says otherwise.
+    @Test func rootIsAdminWhateverTheGrantsUnlessTheSiteSaysOtherwise() throws {
+        let trusted = try TestDaemon(grants: ["\(TestDaemon.clerkUID)=clerk"])
+        #expect(try trusted.connect().greeting.lines == ["200 READY partsd/0.1.0 proto=1 user=root role=admin"])
+        let strict = try TestDaemon(environment: ["PARTSD_ACCESS_TRUST_ROOT": "false"],
+                                    grants: ["\(TestDaemon.clerkUID)=clerk", "\(TestDaemon.managerUID)=admin"])
+        #expect(throws: (any Error).self) { try strict.connect().send("ping") }
+        let refused = try TestCluster.run("/usr/bin/socat", ["-t", "5", "-", "UNIX-CONNECT:\(strict.socketPath)"], input: "").output
+        #expect(refused == "403 FORBIDDEN user root (uid 0) has no role on this server\n")
+        #expect(try strict.socat(as: TestDaemon.clerkUID, ["whoami"]).contains("role=clerk"))
+        #expect(try strict.socat(as: TestDaemon.managerUID, ["whoami"]).contains("role=admin"))
+    }
 }

@@ -24,4 +24,31 @@ struct LimitTests {
         #expect(try client.send("issue MAIN P-1:1 P-2:1").code == 201)
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type = 'GI'").scalar == "1")
     }
+
+    /// One pooled connection, busy behind a lock another session holds, and room for one
+    /// command to wait for it: the next command is told 429 at once instead of hanging; a
+    /// waiting command whose client hangs up gives its place back, so the one after it waits
+    /// in its stead; and everything that waited is served once the lock goes.
+    @Test func commandsPastThePoolQueueGetBusyAndAWaiterThatHangsUpGivesItsPlaceBack() throws {
+        let daemon = try TestDaemon(environment: [
+            "PARTSD_DATABASE_POOL_SIZE": "1", "PARTSD_DATABASE_POSTING_FLUSHES": "1",
+            "PARTSD_DATABASE_POOL_MAX_WAITERS": "1", "PARTSD_DATABASE_POOL_WAIT_MS": "20000",
+        ])
+        try daemon.seed(try daemon.connect())
+        daemon.hold("SELECT 1 FROM stock_balance FOR UPDATE", seconds: 4)
+        let holder = try daemon.connect()
+        try holder.writeLine("issue MAIN P-1001:1")
+        Thread.sleep(forTimeInterval: 0.5)
+        let leaver = try daemon.connect()
+        try leaver.writeLine("stock show P-1001")
+        Thread.sleep(forTimeInterval: 0.3)
+        let turnedAway = try daemon.connect().send("stock show P-1001")
+        #expect(turnedAway.code == 429, "\(turnedAway)")
+        leaver.close()
+        Thread.sleep(forTimeInterval: 0.5)
+        let waiter = try daemon.connect()
+        let served = try waiter.send("stock show P-1001")
+        #expect(served.code == 200, "\(served)")
+        #expect(try holder.readReply().code == 201)
+    }
 }

@@ -12,6 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var socketPath = "/run/partsd/admin.sock"
     public var database = ""
     public var poolSize = 8
+    /// Commands that may wait for a pooled connection; past that a command gets 429 at once.
+    public var poolMaxWaiters = 256
+    /// How long a command waits for a pooled connection before it gets 429.
+    public var poolWaitMilliseconds = 10_000
     public var migrateOnStart = false
     /// Stock postings committing at once; concurrent postings wait and share the next commit.
     public var postingFlushes = 2
@@ -23,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     /// Lines in one posted document: a receipt longer than this is a data-entry mistake.
     public var maxDocumentLines = 200
     public var grants: [Grant] = []
+    /// Root and the daemon's own user are admin whatever the grants say, unless this is false.
+    public var trustRoot = true
     /// The longest a job run may take (its statements' timeout, and a queued run's wait).
     public var jobTimeoutSeconds = 7200
     /// Part-locations a reorder run plans per round trip: its memory is bounded by this, not
@@ -61,6 +67,8 @@ public struct ServerConfiguration: Sendable {
         socketPath = reader.string(forKey: "socket.path", default: socketPath)
         database = reader.string(forKey: "database.url", default: database)
         poolSize = reader.int(forKey: "database.pool_size", default: poolSize)
+        poolMaxWaiters = reader.int(forKey: "database.pool_max_waiters", default: poolMaxWaiters)
+        poolWaitMilliseconds = reader.int(forKey: "database.pool_wait_ms", default: poolWaitMilliseconds)
         migrateOnStart = reader.bool(forKey: "database.migrate_on_start", default: migrateOnStart)
         postingFlushes = reader.int(forKey: "database.posting_flushes", default: postingFlushes)
         statementTimeoutMilliseconds = reader.int(forKey: "database.statement_timeout_ms", default: statementTimeoutMilliseconds)
@@ -88,6 +96,7 @@ public struct ServerConfiguration: Sendable {
             requisitionManagerLimit = limit
         }
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
+        trustRoot = reader.bool(forKey: "access.trust_root", default: trustRoot)
         let level = reader.string(forKey: "log.level", default: "info")
         guard let parsedLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationProblem("log.level must be one of trace, debug, info, notice, warning, error, critical; got \(level)")
@@ -101,6 +110,12 @@ public struct ServerConfiguration: Sendable {
     /// Refuses settings that would make the daemon misbehave later rather than now.
     public func validate() throws {
         guard (1...256).contains(poolSize) else { throw ConfigurationProblem("database.pool_size must be 1...256, got \(poolSize)") }
+        guard (0...100_000).contains(poolMaxWaiters) else {
+            throw ConfigurationProblem("database.pool_max_waiters must be 0...100000, got \(poolMaxWaiters)")
+        }
+        guard (10...600_000).contains(poolWaitMilliseconds) else {
+            throw ConfigurationProblem("database.pool_wait_ms must be 10...600000, got \(poolWaitMilliseconds)")
+        }
         guard (1...poolSize).contains(postingFlushes) else {
             throw ConfigurationProblem("database.posting_flushes must be 1...pool_size (\(poolSize)), got \(postingFlushes)")
         }

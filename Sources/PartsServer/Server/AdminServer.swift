@@ -100,16 +100,21 @@ public struct AdminServer: Service {
             try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(string: session.greeting))
                 var lines = LineBuffer(maxLineBytes: configuration.maxLineBytes)
+                let hangUp = HangUpSignal(channel.channel)
                 try await withGracefulShutdownHandler {
                     for try await chunk in inbound {
                         for event in lines.append(chunk.readableBytesView) {
                             switch event {
                             case .line(let line):
-                                let (output, effect) = await session.handle(line) { text in
-                                    try? await outbound.write(ByteBuffer(string: text))
+                                let serving = session
+                                let response = await hangUp.unlessHungUp {
+                                    await serving.respond(to: line) { text in try? await outbound.write(ByteBuffer(string: text)) }
                                 }
-                                if !output.isEmpty { try await outbound.write(ByteBuffer(string: output)) }
-                                if effect == .close { return }
+                                // The client went away: its command was cancelled, and nobody reads a reply.
+                                guard let response else { return }
+                                session.adopt(response)
+                                if !response.output.isEmpty { try await outbound.write(ByteBuffer(string: response.output)) }
+                                if response.effect == .close { return }
                             case .invalidUTF8:
                                 try await outbound.write(ByteBuffer(string: session.render(.error(.badRequest, "request is not valid UTF-8"))))
                             case .tooLong:

@@ -25,19 +25,27 @@ struct Session {
         "200 READY partsd/\(ServerState.version) proto=1 user=\(peer.userName) role=\(peer.role)\n"
     }
 
-    /// Serves one request line: the reply text to write (empty for blank and comment lines)
-    /// and what the command does to the connection.
+    /// What serving one line produced: the reply text to write (empty for blank and comment
+    /// lines), what the command does to the connection, and the reply format from now on.
+    struct Response: Sendable {
+        var output: String
+        var effect: SessionEffect
+        var format: ReplyFormat
+    }
+
+    /// Serves one request line. Does not change the session, so the server can run it in a
+    /// task of its own and cancel it when the client goes away; `adopt` applies what it did.
     ///
     /// `write` sends text to the client at once: long commands stream progress through it.
-    mutating func handle(_ line: String, write: @escaping @Sendable (String) async -> Void = { _ in }) async -> (output: String, effect: SessionEffect) {
+    func respond(to line: String, write: @escaping @Sendable (String) async -> Void = { _ in }) async -> Response {
         let started = ContinuousClock.now
         let request: Request
         do {
-            guard let parsed = try Request.parse(line) else { return ("", .none) }
+            guard let parsed = try Request.parse(line) else { return Response(output: "", effect: .none, format: format) }
             request = parsed
         } catch {
-            guard case .badRequest(let message) = error else { return ("", .none) }
-            return (render(.error(.badRequest, message)), .none)
+            guard case .badRequest(let message) = error else { return Response(output: "", effect: .none, format: format) }
+            return Response(output: render(.error(.badRequest, message)), effect: .none, format: format)
         }
         let (reply, effect, name) = await dispatch(request, write: write)
         if reply.status == .internalError {
@@ -46,13 +54,24 @@ struct Session {
         Counter(label: "partsd_commands_total", dimensions: [("command", name), ("code", String(reply.status.rawValue))]).increment()
         Timer(label: "partsd_command_duration_seconds", dimensions: [("command", name)])
             .record(duration: ContinuousClock.now - started)
+        var response = Response(output: "", effect: reply.status.isError ? .none : effect ?? .none, format: format)
         // A format switch answers in the new format: the reply confirms what follows.
-        if !reply.status.isError, case .setFormat(let newFormat) = effect { format = newFormat }
-        return (render(reply), reply.status.isError ? .none : effect ?? .none)
+        if case .setFormat(let newFormat) = response.effect { response.format = newFormat }
+        response.output = Self.render(reply, response.format)
+        return response
+    }
+
+    /// Takes over what a response changed in the session.
+    mutating func adopt(_ response: Response) {
+        format = response.format
     }
 
     /// An error reply that is not tied to a parsed request (invalid UTF-8, an over-long line).
     func render(_ reply: Reply) -> String {
+        Self.render(reply, format)
+    }
+
+    private static func render(_ reply: Reply, _ format: ReplyFormat) -> String {
         switch format {
         case .text: TextRenderer.render(reply).joined(separator: "\n") + "\n"
         case .json: JSONRenderer.render(reply) + "\n"

@@ -22,8 +22,11 @@ final class TestDaemon {
     let conninfo: String
 
     /// Starts partsd on a fresh database of the test cluster, or on `conninfo` when given.
+    /// The grants every test daemon has: root and one uid per role.
+    static let standardGrants = ["root=admin", "\(clerkUID)=clerk", "\(viewerUID)=viewer", "\(managerUID)=manager"]
+
     init(extraArguments: [String] = [], environment: [String: String] = [:], database: String? = nil,
-         conninfo: String? = nil) throws {
+         conninfo: String? = nil, grants: [String] = TestDaemon.standardGrants) throws {
         ownsDatabase = database == nil
         self.database = try database ?? TestCluster.createDatabase()
         self.conninfo = try conninfo ?? TestCluster.conninfo(database: self.database)
@@ -33,9 +36,8 @@ final class TestDaemon {
         chmod(directory.path, 0o755)
         socketPath = directory.appendingPathComponent("admin.sock").path
         logPath = directory.appendingPathComponent("partsd.log").path
-        let arguments = ["serve", "--socket", socketPath, "--database", self.conninfo,
-                         "--grant", "root=admin", "--grant", "\(Self.clerkUID)=clerk",
-                         "--grant", "\(Self.viewerUID)=viewer", "--grant", "\(Self.managerUID)=manager"] + extraArguments
+        let arguments = ["serve", "--socket", socketPath, "--database", self.conninfo]
+            + grants.flatMap { ["--grant", $0] } + extraArguments
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { $1 }
         process = try Subprocess(TestCluster.binary("partsd"), arguments, environment: variables, outputPath: logPath)

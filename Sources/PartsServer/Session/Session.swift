@@ -101,7 +101,11 @@ struct Session {
             return (reply, spec.effect?(invocation), spec.name)
         } catch {
             let reply = FailureReply.reply(for: error)
-            if spec.changesData, reply.status != .unavailable, reply.status != .badRequest {
+            // Every refused command that could change something is audited, with the peer, its
+            // role and the code: what changes data, and what only a clerk or more may run (job
+            // run). A malformed line was not a request of anything, and with the database down
+            // there is nowhere to write the row.
+            if spec.changesData || spec.role > .viewer, reply.status != .unavailable, reply.status != .badRequest {
                 await environment.store.audit(context, code: reply.status.rawValue)
             }
             return (reply, nil, spec.name)

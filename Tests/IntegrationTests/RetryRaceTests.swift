@@ -1,0 +1,102 @@
+import Foundation
+import PartsClient
+import PostgresClient
+import Synchronization
+import Testing
+
+/// The protocol promises that a retry with the same ref replays the first reply, even one
+/// racing its original. For every kind of command that changes data: two connections send
+/// the same line at the same moment; both get the identical reply, and it was carried out
+/// once (one ref recorded, one audit row, one change).
+@Suite("a retry racing its original")
+struct RetryRaceTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        /// Commands run first; `{1}`, `{2}`... in later commands and in `line` stand for the
+        /// last word of the reply of setup command 1, 2...
+        let setup: [String]
+        let line: String
+        /// What must exist exactly once afterwards, counted in SQL.
+        let effect: String
+
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "receive", setup: [], line: "receive MAIN P-1:1@5", effect: "SELECT count(*) FROM document WHERE doc_type = 'GR' AND client_ref IS NOT NULL"),
+        Case(name: "issue", setup: [], line: "issue MAIN P-1:1", effect: "SELECT count(*) FROM document WHERE doc_type = 'GI'"),
+        Case(name: "transfer", setup: [], line: "transfer MAIN BR1 P-1:1", effect: "SELECT count(*) FROM document WHERE doc_type = 'TR'"),
+        Case(name: "adjust", setup: [], line: "adjust MAIN P-1:7 reason=\"count\"", effect: "SELECT count(*) FROM document WHERE doc_type = 'AD'"),
+        Case(name: "return", setup: ["issue MAIN P-1:2"], line: "return {1} P-1:1", effect: "SELECT count(*) FROM document WHERE doc_type = 'RT'"),
+        Case(name: "req new", setup: [], line: "req new MAIN P-1:1", effect: "SELECT count(*) FROM requisition"),
+        Case(name: "req approve", setup: ["req new MAIN P-1:1"], line: "req approve {1}",
+             effect: "SELECT count(*) FROM requisition_event WHERE to_state = 'approved'"),
+        Case(name: "req reject", setup: ["req new MAIN P-1:1"], line: "req reject {1} reason=\"not needed\"",
+             effect: "SELECT count(*) FROM requisition_event WHERE to_state = 'rejected'"),
+        Case(name: "req issue", setup: ["req new MAIN P-1:1", "req approve {1}"], line: "req issue {1}",
+             effect: "SELECT count(*) FROM requisition_issue"),
+        Case(name: "req cancel", setup: ["req new MAIN P-1:1"], line: "req cancel {1}",
+             effect: "SELECT count(*) FROM requisition_event WHERE to_state = 'cancelled'"),
+        Case(name: "req close", setup: ["req new MAIN P-1:4", "req approve {1}", "req issue {1} P-1:1"], line: "req close {1}",
+             effect: "SELECT count(*) FROM requisition_event WHERE to_state = 'closed'"),
+        Case(name: "req fill", setup: ["req new MAIN P-1:8", "req approve {1}", "receive MAIN P-1:5@10"], line: "req fill {1}",
+             effect: "SELECT count(*) FROM requisition_line WHERE reserved = 8"),
+        Case(name: "po new", setup: ["supplier add SUP-1 \"Supplier\""], line: "po new SUP-1 P-1:3@2 location=MAIN",
+             effect: "SELECT count(*) FROM purchase_order"),
+        Case(name: "po cancel", setup: ["supplier add SUP-1 \"Supplier\"", "po new SUP-1 P-1:3@2 location=MAIN"], line: "po cancel {2}",
+             effect: "SELECT count(*) FROM purchase_order WHERE state = 'cancelled'"),
+        Case(name: "receive po=", setup: ["supplier add SUP-1 \"Supplier\"", "po new SUP-1 P-1:3@2 location=MAIN"],
+             line: "receive MAIN P-1:1 po={2}", effect: "SELECT count(*) FROM po_receipt"),
+        Case(name: "ship", setup: [], line: "ship MAIN BR1 P-1:1", effect: "SELECT count(*) FROM transfer_order"),
+        Case(name: "arrive", setup: ["ship MAIN BR1 P-1:2"], line: "arrive {1}",
+             effect: "SELECT count(*) FROM transfer_order WHERE arrival_document_id IS NOT NULL"),
+        Case(name: "exception new", setup: ["receive MAIN P-1:3@10"], line: "exception new {1} P-1:1 kind=damaged",
+             effect: "SELECT count(*) FROM stock_exception"),
+        Case(name: "exception resolve", setup: ["receive MAIN P-1:3@10", "exception new {1} P-1:1 kind=damaged"],
+             line: "exception resolve {2} action=scrap", effect: "SELECT count(*) FROM stock_exception WHERE state = 'resolved'"),
+        Case(name: "part add", setup: [], line: "part add P-9 \"part nine\" cost=3", effect: "SELECT count(*) FROM part WHERE part_no = 'P-9'"),
+        Case(name: "part set", setup: [], line: "part set P-1 description=\"renamed\"", effect: "SELECT count(*) FROM part WHERE description = 'renamed'"),
+        Case(name: "location add", setup: [], line: "location add L-9 \"Nine\"", effect: "SELECT count(*) FROM location WHERE code = 'L-9'"),
+        Case(name: "supplier add", setup: [], line: "supplier add S-9 \"Nine\"", effect: "SELECT count(*) FROM supplier WHERE code = 'S-9'"),
+        Case(name: "history add", setup: [], line: "history add MAIN P-1 2026-01-05:3", effect: "SELECT count(*) FROM demand_history"),
+        Case(name: "plan set", setup: [], line: "plan set alpha=0.2", effect: "SELECT count(*) FROM planning_setting WHERE alpha = 0.2"),
+        Case(name: "target set", setup: [], line: "target set MAIN turnover=4 max_days=90", effect: "SELECT count(*) FROM turnover_target"),
+        Case(name: "reorder set", setup: ["history add MAIN P-1 2026-01-05:30", "job run reorder --wait"], line: "reorder set {2} P-1:7",
+             effect: "SELECT count(*) FROM reorder_line WHERE quantity = 7"),
+        Case(name: "reorder approve", setup: ["history add MAIN P-1 2026-01-05:30", "job run reorder --wait"], line: "reorder approve {2}",
+             effect: "SELECT count(*) FROM reorder_proposal WHERE state = 'approved'"),
+    ]
+
+    @Test(arguments: cases)
+    func bothGetTheFirstReplyAndItIsCarriedOutOnce(_ testCase: Case) throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "5")])
+        var results: [String] = []
+        func resolve(_ text: String) -> String {
+            var line = text
+            for (index, result) in results.enumerated() { line = line.replacingOccurrences(of: "{\(index + 1)}", with: result) }
+            return line
+        }
+        for command in testCase.setup {
+            let reply = try client.send(resolve(command))
+            try expectOK(reply)
+            // The number a command made is the last word of its reply (or of a job's outcome).
+            let words = reply.lastText.split(separator: " ")
+            results.append(String(words.first { $0.hasPrefix("RP-") } ?? words.last ?? ""))
+        }
+        let line = resolve(testCase.line) + " ref=race-\(testCase.name.replacingOccurrences(of: " ", with: "-"))"
+        let replies = Mutex([[String]]())
+        race(2, socketPath: daemon.socketPath) { _, client in
+            if let reply = try? client.send(line) { replies.withLock { $0.append(reply.lines) } }
+        }
+        let seen = replies.withLock { $0 }
+        #expect(seen.count == 2)
+        #expect(seen.first == seen.last, "\(line): \(seen)")
+        #expect(seen.first?.last.map { $0.hasPrefix("20") } == true, "\(line): \(seen)")
+        let ref = String(line.split(separator: " ").last!.dropFirst(4))
+        #expect(try daemon.sql("SELECT count(*) FROM client_request WHERE ref = '\(ref)'").scalar == "1")
+        #expect(try daemon.sql("SELECT count(*) FROM audit_log WHERE ref = '\(ref)'").scalar == "1")
+        #expect(try daemon.sql(testCase.effect).scalar == "1", "\(line)")
+    }
+}

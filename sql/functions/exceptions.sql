@@ -50,10 +50,7 @@ DECLARE
     v_count integer;
 BEGIN
     IF p_code IS NOT NULL THEN
-        SELECT * INTO v_location FROM location WHERE code = p_code;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown location %', p_code USING ERRCODE = 'PS404';
-        END IF;
+        v_location := location_named(p_code);
         IF v_location.kind <> 'quarantine' THEN
             RAISE EXCEPTION '% is a % location, not a quarantine location', p_code, v_location.kind USING ERRCODE = 'PS422';
         END IF;

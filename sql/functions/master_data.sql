@@ -11,6 +11,19 @@ BEGIN
     END IF;
 END $$;
 
+-- The location a request names by its code; an unknown code is refused.
+CREATE FUNCTION location_named(p_code text) RETURNS location
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_location location;
+BEGIN
+    SELECT * INTO v_location FROM location WHERE code = p_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown location %', p_code USING ERRCODE = 'PS404';
+    END IF;
+    RETURN v_location;
+END $$;
+
 -- part add: a new part. An existing part number is a conflict.
 -- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION part_add(p jsonb) RETURNS jsonb

@@ -90,14 +90,8 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    SELECT * INTO v_from FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
-    SELECT * INTO v_to FROM location WHERE code = p->>'to_location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'to_location' USING ERRCODE = 'PS404';
-    END IF;
+    v_from := location_named(p->>'location');
+    v_to := location_named(p->>'to_location');
     IF v_to.id = v_from.id THEN
         RAISE EXCEPTION 'a transfer order needs two different locations' USING ERRCODE = 'PS422';
     END IF;

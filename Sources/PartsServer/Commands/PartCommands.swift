@@ -58,8 +58,8 @@ enum PartCommands {
 
     private static func description(_ text: String) throws(CommandFailure) -> String {
         let trimmed = text.trimmingSpaces
-        guard !trimmed.isEmpty else { throw CommandFailure.invalid("the description is empty") }
-        guard trimmed.count <= 200 else { throw CommandFailure.invalid("the description is longer than 200 characters") }
+        guard !trimmed.isEmpty else { throw .invalid("the description is empty") }
+        guard trimmed.count <= 200 else { throw .invalid("the description is longer than 200 characters") }
         return trimmed
     }
 
@@ -77,7 +77,7 @@ enum PartCommands {
         }
         if let lead = invocation[named: "lead_days"] {
             guard let days = Int(lead), (0...3650).contains(days) else {
-                throw CommandFailure.invalid("lead_days must be a whole number of days from 0 to 3650, got \(lead)")
+                throw .invalid("lead_days must be a whole number of days from 0 to 3650, got \(lead)")
             }
             changes.leadDays = days
         }

@@ -34,7 +34,7 @@ struct TransferOrderTests {
         let batch = #"[{"type":"GI","location":"T.BR1","lines":[{"part_no":"P-1","quantity":"1"}],"actor":{"user":"t","uid":0,"role":"admin"},"command":"issue"},"#
             + #"{"type":"GI","location":"MAIN","lines":[{"part_no":"P-1","quantity":"1"}],"actor":{"user":"t","uid":0,"role":"admin"},"command":"issue"}]"#
         let results = try daemon.sql("""
-            SELECT string_agg(coalesce(r->>'sqlstate', r->'document'->>'type'), ' ' ORDER BY n)
+            SELECT string_agg(coalesce(r->>'sqlstate', r->'reply'->'document'->>'type'), ' ' ORDER BY n)
               FROM json_array_elements(post_stock_documents('\(batch)'::jsonb)) WITH ORDINALITY AS e(r, n)
             """).scalar
         #expect(results == "PS422 GI")
@@ -184,6 +184,32 @@ struct TransferOrderTests {
         #expect(Set(replies.withLock { $0 }).count == 1, "\(replies.withLock { $0 })")
         #expect(replies.withLock { $0 }.count == 4)
         #expect(try onHand(daemon, "P-1", at: "BR1") == "5.000")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+    }
+
+    /// A shipment sent twice at the same moment with one ref: the second waits for the first
+    /// on the ref and replays it, instead of being refused (it once got 409 beside the 201).
+    @Test func oneShipmentSentTwiceAtOnceShipsOnceAndRepliesTheSameTwice() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-3", "10")])
+        // Another transaction holds the source balance for a moment, so the first send waits
+        // there holding the ref while the second arrives.
+        daemon.hold("""
+            SELECT 1 FROM stock_balance b JOIN part p ON p.id = b.part_id JOIN location l ON l.id = b.location_id
+             WHERE p.part_no = 'P-3' AND l.code = 'MAIN' FOR UPDATE OF b
+            """, seconds: 1)
+        let replies = Mutex<[[String]]>([])
+        race(2, socketPath: daemon.socketPath) { _, connection in
+            if let reply = try? connection.send("ship MAIN BR1 P-3:1 ref=X") { replies.withLock { $0.append(reply.lines) } }
+        }
+        let seen = replies.withLock { $0 }
+        #expect(seen.count == 2)
+        #expect(Set(seen).count == 1, "\(seen)")
+        #expect(seen.first?.last?.hasPrefix("201 CREATED TO-") == true, "\(seen)")
+        #expect(try daemon.sql("SELECT count(*) FROM transfer_order").scalar == "1")
+        #expect(try onHand(daemon, "P-3", at: "MAIN") == "9.000")
+        #expect(try onHand(daemon, "P-3", at: "T.BR1") == "1.000")
         #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
     }
 }

@@ -1,1 +1,97 @@
 -- Master data: parts, locations and suppliers (part add | set, location add, supplier add).
+
+-- A unit named on a part must be one the ledger knows; the refusal lists them, so the clerk
+-- can pick one.
+CREATE FUNCTION check_unit_known(p_unit text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_unit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unit_of_measure WHERE code = p_unit) THEN
+        RAISE EXCEPTION 'unknown unit %; known units: %', p_unit,
+            (SELECT string_agg(code, ', ' ORDER BY code) FROM unit_of_measure) USING ERRCODE = 'PS422';
+    END IF;
+END $$;
+
+-- The location a request names by its code; an unknown code is refused.
+CREATE FUNCTION location_named(p_code text) RETURNS location
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_location location;
+BEGIN
+    SELECT * INTO v_location FROM location WHERE code = p_code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown location %', p_code USING ERRCODE = 'PS404';
+    END IF;
+    RETURN v_location;
+END $$;
+
+-- part add: a new part. An existing part number is a conflict.
+-- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, actor, command, ref?, fingerprint?}
+CREATE FUNCTION part_add(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_reply jsonb := request_begin(p);
+BEGIN
+    IF v_reply IS NOT NULL THEN
+        RETURN v_reply;
+    END IF;
+    PERFORM check_unit_known(p->>'unit');
+    -- ON CONFLICT rather than a look first: of two adds of one part at once, the second
+    -- waits for the first and then finds it.
+    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier)
+    VALUES (p->>'part_no', p->>'description', coalesce(p->>'unit', 'PCS'), coalesce((p->>'cost')::numeric, 0),
+            p->>'category', coalesce((p->>'pack')::numeric, 1), (p->>'lead_days')::integer, p->>'supplier')
+    ON CONFLICT (part_no) DO NOTHING;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% already exists', p->>'part_no' USING ERRCODE = 'PS409';
+    END IF;
+    RETURN request_end(p, outcome(200, format('part %s added', p->>'part_no')));
+END $$;
+
+-- part set: changes master data, never stock; a field absent from p stays as it is. The unit
+-- may change only while no stock was ever moved, since the ledger's quantities were counted
+-- in the old unit.
+-- p: {part_no, and any of part_add's fields, actor, command, ref?, fingerprint?}
+CREATE FUNCTION part_set(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_reply jsonb := request_begin(p);
+    v_part part;
+BEGIN
+    IF v_reply IS NOT NULL THEN
+        RETURN v_reply;
+    END IF;
+    PERFORM check_unit_known(p->>'unit');
+    SELECT * INTO v_part FROM part WHERE part_no = p->>'part_no' FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
+    END IF;
+    IF p->>'unit' <> v_part.unit AND EXISTS (SELECT 1 FROM stock_movement WHERE part_id = v_part.id) THEN
+        RAISE EXCEPTION '% has stock movements in %: its unit cannot change', v_part.part_no, v_part.unit
+            USING ERRCODE = 'PS409';
+    END IF;
+    UPDATE part
+       SET description = coalesce(p->>'description', description), unit = coalesce(p->>'unit', unit),
+           cost = coalesce((p->>'cost')::numeric, cost), category = coalesce(p->>'category', category),
+           pack = coalesce((p->>'pack')::numeric, pack), lead_days = coalesce((p->>'lead_days')::integer, lead_days),
+           supplier = coalesce(p->>'supplier', supplier), updated_at = now()
+     WHERE id = v_part.id;
+    RETURN request_end(p, outcome(200, format('part %s changed', v_part.part_no)));
+END $$;
+
+-- location add: a new stock location. An existing code is a conflict.
+-- p: {code, name, kind, actor, command, ref?, fingerprint?}
+CREATE FUNCTION location_add(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_reply jsonb := request_begin(p);
+BEGIN
+    IF v_reply IS NOT NULL THEN
+        RETURN v_reply;
+    END IF;
+    INSERT INTO location (code, name, kind) VALUES (p->>'code', p->>'name', coalesce(p->>'kind', 'warehouse'))
+    ON CONFLICT (code) DO NOTHING;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% already exists', p->>'code' USING ERRCODE = 'PS409';
+    END IF;
+    RETURN request_end(p, outcome(200, format('location %s added', p->>'code')));
+END $$;

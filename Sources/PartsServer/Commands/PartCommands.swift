@@ -9,40 +9,32 @@ enum PartCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>]",
                     "adds a part to the master data", role: .manager, changesData: true, positional: 2...2,
-                    named: fieldKeys) { invocation, environment throws(CommandFailure) in
+                    named: fieldKeys) { invocation, environment in
             let partNo = invocation.argument(0)!
             guard Identifier.isPartNumber(partNo) else {
-                throw .invalid("'\(partNo)' is not a valid part number (letters, digits, _ . / -, up to 40)")
+                throw CommandFailure.invalid("'\(partNo)' is not a valid part number (letters, digits, _ . / -, up to 40)")
             }
             var fields = try changes(invocation)
             fields.description = try description(invocation.argument(1)!)
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.addPart(partNo, fields, invocation.context)
-            }
-            return Reply(outcome)
+            return Reply(try await environment.store.addPart(partNo, fields, invocation.context))
         },
         CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier)",
                     "changes a part's master data (not its stock)", role: .manager, changesData: true, positional: 1...1,
-                    named: fieldKeys.union(["description"])) { invocation, environment throws(CommandFailure) in
+                    named: fieldKeys.union(["description"])) { invocation, environment in
             var fields = try changes(invocation)
             if let text = invocation[named: "description"] { fields.description = try description(text) }
-            guard fields != PartChanges() else { throw .badRequest("nothing to set: give <key>=<value>") }
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.setPart(invocation.argument(0)!, fields, invocation.context)
-            }
-            return Reply(outcome)
+            guard fields != PartChanges() else { throw CommandFailure.badRequest("nothing to set: give <key>=<value>") }
+            return Reply(try await environment.store.setPart(invocation.argument(0)!, fields, invocation.context))
         },
         CommandSpec("part show", "part show <part_no>", "one part's master data and total stock", role: .viewer,
-                    positional: 1...1) { invocation, environment throws(CommandFailure) in
-            let part = try await environment.store.run { store throws(StoreError) in try await store.part(invocation.argument(0)!) }
-            return Reply(.ok, blocks: [.record(fields(part))])
+                    positional: 1...1) { invocation, environment in
+            Reply(.ok, blocks: [.record(fields(try await environment.store.part(invocation.argument(0)!)))])
         },
         CommandSpec("part list", "part list [category=<c>] [after=<part_no>] [limit=<n>]", "parts in part-number order",
-                    role: .viewer, named: ["category", "after", "limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["category", "after", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let parts = try await environment.store.run { store throws(StoreError) in
-                try await store.parts(category: invocation[named: "category"], after: invocation[named: "after"], limit: limit)
-            }
+            let parts = try await environment.store.parts(category: invocation[named: "category"], after: invocation[named: "after"],
+                                                          limit: limit)
             return Reply(.ok, "\(parts.count) parts", blocks: [.table(Table(
                 columns: [Table.Column("part_no"), Table.Column("description"), Table.Column("unit"),
                           Table.Column("category"), Table.Column("cost", nil, .right), Table.Column("on_hand", nil, .right),

@@ -9,7 +9,7 @@ enum StockCommands {
         CommandSpec("receive", "receive <location> <part_no>:<qty>[@<unit_cost>] ... [from=<supplier>] [po=<PO-no>] [note=...] [ref=...]",
                     "goods receipt: posts a GR document and prints its receipt; with po= against a purchase order",
                     role: .clerk, changesData: true,
-                    positional: 1...1, lines: .required, named: ["from", "po", "note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, lines: .required, named: ["from", "po", "note"]) { invocation, environment in
             if let poNo = invocation[named: "po"] {
                 return try await PurchaseOrderCommands.receive(invocation, environment, poNo: poNo)
             }
@@ -17,27 +17,26 @@ enum StockCommands {
         },
         CommandSpec("issue", "issue <location> <part_no>:<qty> ... [to=<whom or work order>] [note=...] [ref=...]",
                     "goods issue: posts a GI document; all lines or none", role: .clerk, changesData: true,
-                    positional: 1...1, lines: .required, named: ["to", "note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, lines: .required, named: ["to", "note"]) { invocation, environment in
             try await post(.issue, invocation, environment, lineFrom: 1, counterparty: try invocation.text("to", maxLength: 200))
         },
         CommandSpec("transfer", "transfer <from> <to> <part_no>:<qty> ... [note=...] [ref=...]",
                     "moves stock between locations: posts a TR document", role: .clerk, changesData: true,
-                    positional: 2...2, lines: .required, named: ["note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 2...2, lines: .required, named: ["note"]) { invocation, environment in
             try await post(.transfer, invocation, environment, lineFrom: 2, toLocation: invocation.argument(1))
         },
         CommandSpec("adjust", "adjust <location> <part_no>:<counted qty> ... reason=\"...\" [ref=...]",
                     "stock count: sets on hand to the count, posts the difference as an AD document", role: .manager,
-                    changesData: true, positional: 1...1, lines: .required, named: ["reason", "note"]) { invocation, environment throws(CommandFailure) in
-            guard let reason = try invocation.text("reason") else { throw .badRequest("adjust needs reason=\"...\"") }
+                    changesData: true, positional: 1...1, lines: .required, named: ["reason", "note"]) { invocation, environment in
+            guard let reason = try invocation.text("reason") else { throw CommandFailure.badRequest("adjust needs reason=\"...\"") }
             return try await post(.adjustment, invocation, environment, lineFrom: 1, reason: reason)
         },
         CommandSpec("stock show", "stock show <part_no> [location=<code>]",
                     "on hand, reserved, available, on order and average cost per location", role: .viewer,
-                    positional: 1...1, named: ["location"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, named: ["location"]) { invocation, environment in
             let partNo = invocation.argument(0)!
-            let (part, rows) = try await environment.store.run { store throws(StoreError) in
-                (try await store.part(partNo), try await store.stock(partNo: partNo, location: invocation[named: "location"]))
-            }
+            let part = try await environment.store.part(partNo)
+            let rows = try await environment.store.stock(partNo: partNo, location: invocation[named: "location"])
             return Reply(.ok, blocks: [
                 .record([Field("part_no", .text(part.partNo)), Field("description", .text(part.description)),
                          Field("unit", .text(part.unit))]),
@@ -46,20 +45,18 @@ enum StockCommands {
         },
         CommandSpec("stock list", "stock list [location=<code>] [after=<part_no>] [limit=<n>]",
                     "stock on hand by location and part", role: .viewer,
-                    named: ["location", "after", "limit"]) { invocation, environment throws(CommandFailure) in
+                    named: ["location", "after", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let rows = try await environment.store.run { store throws(StoreError) in
-                try await store.stockList(location: invocation[named: "location"], after: invocation[named: "after"], limit: limit)
-            }
+            let rows = try await environment.store.stockList(location: invocation[named: "location"], after: invocation[named: "after"],
+                                                             limit: limit)
             return Reply(.ok, "\(rows.count) rows", blocks: [.table(stockTable(rows, key: "rows", withPart: true))])
         },
         CommandSpec("ledger", "ledger <part_no> [location=<code>] [limit=<n>]",
                     "the part's movements, newest first, with running balance", role: .viewer,
-                    positional: 1...1, named: ["location", "limit"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, named: ["location", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let rows = try await environment.store.run { store throws(StoreError) in
-                try await store.ledger(partNo: invocation.argument(0)!, location: invocation[named: "location"], limit: limit)
-            }
+            let rows = try await environment.store.ledger(partNo: invocation.argument(0)!, location: invocation[named: "location"],
+                                                          limit: limit)
             return Reply(.ok, "\(rows.count) movements", blocks: [.table(Table(
                 columns: [Table.Column("posted_at", "POSTED"), Table.Column("doc_no"), Table.Column("location"),
                           Table.Column("quantity", "QTY", .right), Table.Column("balance", nil, .right),
@@ -74,14 +71,14 @@ enum StockCommands {
     private static func post(
         _ kind: StockDocumentDraft.Kind, _ invocation: Invocation, _ environment: CommandEnvironment, lineFrom: Int,
         toLocation: String? = nil, counterparty: String? = nil, reason: String? = nil
-    ) async throws(CommandFailure) -> Reply {
+    ) async throws -> Reply {
         let lines = try LineItems.parse(Array(invocation.arguments.dropFirst(lineFrom)),
                                         meaning: kind == .adjustment ? .count : .movement,
                                         allowCost: kind == .receipt)
         let draft = StockDocumentDraft(kind: kind, location: invocation.argument(0)!, toLocation: toLocation,
                                        counterparty: counterparty, note: try invocation.text("note"), reason: reason,
                                        lines: lines)
-        let document = try await environment.store.run { store throws(StoreError) in try await store.post(draft, invocation.context) }
+        let document = try await environment.store.post(draft, invocation.context)
         return kind == .receipt ? await receiptReply(document, environment) : Reply(.created, document.docNo, blocks: [.document(document)])
     }
 

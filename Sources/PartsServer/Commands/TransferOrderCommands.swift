@@ -9,16 +9,14 @@ enum TransferOrderCommands {
         CommandSpec("ship", "ship <from> <to> <part_no>:<qty> ... [note=...] [ref=...]",
                     "ships stock to a branch on a transfer order: a TR into the branch's in-transit location T.<to>; prints the shipping note; 201 CREATED TO-...",
                     role: .clerk, changesData: true, positional: 2...2, lines: .required,
-                    named: ["note"]) { invocation, environment throws(CommandFailure) in
+                    named: ["note"]) { invocation, environment in
             let lines = try LineItems.parse(Array(invocation.arguments.dropFirst(2)), meaning: .movement, allowCost: false)
             let from = invocation.argument(0)!, to = invocation.argument(1)!
             for code in [from, to] where !Identifier.isLocationCode(code) {
-                throw .invalid("'\(code)' is not a valid location code")
+                throw CommandFailure.invalid("'\(code)' is not a valid location code")
             }
             let note = try invocation.text("note")
-            let shipment = try await environment.store.run { store throws(StoreError) in
-                try await store.ship(from: from, to: to, lines: lines, note: note, invocation.context)
-            }
+            let shipment = try await environment.store.ship(from: from, to: to, lines: lines, note: note, invocation.context)
             let order = shipment.order
             return Reply(.created, order.toNo, blocks: [
                 .record([Field("to_no", .text(order.toNo)), Field("state", .text(order.state)),
@@ -29,18 +27,16 @@ enum TransferOrderCommands {
         CommandSpec("arrive", "arrive <TO-no> [<part_no>:<counted qty> ...] [note=...] [ref=...]",
                     "books a transfer order's arrival at its branch: without lines all that was shipped arrived; with lines each listed part arrived as counted and unlisted parts did not; posts a TR out of transit; 201 CREATED TR-...",
                     role: .clerk, changesData: true, positional: 1...1, lines: .optional,
-                    named: ["note"]) { invocation, environment throws(CommandFailure) in
+                    named: ["note"]) { invocation, environment in
             let toNo = invocation.argument(0)!
             guard PurchaseOrderCommands.isDocumentNumber(toNo, type: "TO") else {
-                throw .invalid("arrive takes a transfer order number like TO-2026-000001, got \(toNo)")
+                throw CommandFailure.invalid("arrive takes a transfer order number like TO-2026-000001, got \(toNo)")
             }
             let words = Array(invocation.arguments.dropFirst())
             // A clerk may count zero of a part: that is an arrival, short by all of it.
             let counted = words.isEmpty ? nil : try LineItems.parse(words, meaning: .count, allowCost: false)
             let note = try invocation.text("note")
-            let arrival = try await environment.store.run { store throws(StoreError) in
-                try await store.arrive(toNo, counted: counted, note: note, invocation.context)
-            }
+            let arrival = try await environment.store.arrive(toNo, counted: counted, note: note, invocation.context)
             let order = arrival.order
             var blocks: [Block] = [
                 .record([Field("to_no", .text(order.toNo)), Field("state", .text(order.state)),
@@ -58,20 +54,15 @@ enum TransferOrderCommands {
         },
         CommandSpec("to show", "to show <TO-no>",
                     "a transfer order: state, who shipped and received it, per line shipped, received, discrepancy and still in transit",
-                    role: .viewer, positional: 1...1) { invocation, environment throws(CommandFailure) in
-            let order = try await environment.store.run { store throws(StoreError) in
-                try await store.transferOrder(invocation.argument(0)!)
-            }
-            return show(order)
+                    role: .viewer, positional: 1...1) { invocation, environment in
+            show(try await environment.store.transferOrder(invocation.argument(0)!))
         },
         CommandSpec("to list", "to list [state=shipped|received|received_with_discrepancy] [location=<code>] [limit=<n>]",
                     "transfer orders, newest first; location= matches the sender or the destination", role: .viewer,
-                    named: ["state", "location", "limit"]) { invocation, environment throws(CommandFailure) in
+                    named: ["state", "location", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let state = try invocation.choice("state", of: PartsStore.transferOrderStates)
-            let orders = try await environment.store.run { store throws(StoreError) in
-                try await store.transferOrders(state: state, location: invocation[named: "location"], limit: limit)
-            }
+            let state = try invocation.choice("state", of: TransferOrderState.names).flatMap(TransferOrderState.init(rawValue:))
+            let orders = try await environment.store.transferOrders(state: state, location: invocation[named: "location"], limit: limit)
             return Reply(.ok, "\(orders.count) transfer orders", blocks: [.table(Table(
                 columns: [Table.Column("to_no"), Table.Column("from"), Table.Column("to"), Table.Column("state"),
                           Table.Column("lines", nil, .right), Table.Column("shipped", nil, .right),

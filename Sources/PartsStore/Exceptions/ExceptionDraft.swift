@@ -11,7 +11,7 @@ public struct ExceptionDraft: Sendable {
     public var quantity: ExactDecimal
     public var kind: Kind
     public var note: String?
-    /// A quarantine location by code; nil lets the database choose (see 009_exceptions.sql).
+    /// A quarantine location by code; nil lets the database choose (quarantine_location).
     public var quarantine: String?
 
     public init(docNo: String, partNo: String, quantity: ExactDecimal, kind: Kind, note: String? = nil, quarantine: String? = nil) {

@@ -33,7 +33,7 @@ public struct StockException: Sendable {
 }
 
 extension StockException {
-    init(json: JSONValue) throws(StoreError) {
+    init(json: JSONValue, replayed: Bool = false) throws(StoreError) {
         func text(_ key: String) throws(StoreError) -> String {
             guard let string = json[key]?.string else { throw .bug("exception JSON lacks \(key)") }
             return string
@@ -43,8 +43,6 @@ extension StockException {
             return try PostedDocument(json: value)
         }
         guard let quantity = ExactDecimal(try text("quantity")) else { throw .bug("exception quantity is not a decimal") }
-        var replayed = false
-        if case .bool(let flag) = json["replayed"] { replayed = flag }
         self.init(
             number: try text("ex_no"), kind: try text("kind"), state: try text("state"), docNo: try text("doc_no"),
             docType: try text("doc_type"), partNo: try text("part_no"), description: try text("description"),
@@ -56,10 +54,16 @@ extension StockException {
             resolutionDocument: try document("resolution_document"), replayed: replayed)
     }
 
-    static func decode(_ json: String?) throws(StoreError) -> StockException {
-        guard let json else { throw .bug("the database returned no exception") }
+    /// Reads exception_json as text, the way a query returns it.
+    init(text: String) throws(StoreError) {
         let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch { throw .bug("unreadable exception from the database") }
-        return try StockException(json: value)
+        do { value = try JSONValue.parse(text) } catch { throw .bug("unreadable exception from the database") }
+        try self.init(json: value)
+    }
+
+    /// Reads the reply of exception_raise and exception_resolve.
+    init(_ reply: WorkflowReply) throws(StoreError) {
+        guard let json = reply["exception"] else { throw .bug("an exception reply without its exception") }
+        try self.init(json: json, replayed: reply.replayed)
     }
 }

@@ -34,8 +34,17 @@ public struct PartChanges: Sendable, Equatable {
         self.leadDays = leadDays
         self.supplier = supplier
     }
+}
 
-    var parameters: [String?] {
-        [description, unit, cost?.description, category, pack?.description, leadDays.map(String.init), supplier]
+extension WorkflowInput {
+    /// The fields a part add or set names; those left nil stay out of the request.
+    mutating func set(_ changes: PartChanges) {
+        set("description", changes.description)
+        set("unit", changes.unit)
+        set("cost", changes.cost)
+        set("category", changes.category)
+        set("pack", changes.pack)
+        set("lead_days", changes.leadDays)
+        set("supplier", changes.supplier)
     }
 }

@@ -85,21 +85,18 @@ extension TransferOrder {
             value: try decimal(json, "value"), lines: lines)
     }
 
-    static func decode(_ json: String) throws(StoreError) -> TransferOrder {
+    /// Reads transfer_order_json as text, the way a query returns it.
+    init(text: String) throws(StoreError) {
         let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch { throw .bug("unreadable transfer order from the database") }
-        return try TransferOrder(json: value)
+        do { value = try JSONValue.parse(text) } catch { throw .bug("unreadable transfer order from the database") }
+        try self.init(json: value)
     }
 }
 
 extension TransferOrderPosting {
-    /// Reads {transfer_order, document} as ship_transfer_order and arrive_transfer_order return it.
-    static func decode(_ json: String) throws(StoreError) -> TransferOrderPosting {
-        let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch { throw .bug("unreadable transfer order from the database") }
-        guard let order = value["transfer_order"], let document = value["document"] else {
-            throw .bug("transfer order posting lacks its order or document")
-        }
-        return TransferOrderPosting(order: try TransferOrder(json: order), document: try PostedDocument(json: document))
+    /// Reads the reply of transfer_order_ship and transfer_order_arrive: the order and its TR.
+    init(_ reply: WorkflowReply) throws(StoreError) {
+        guard let order = reply["transfer_order"] else { throw .bug("a transfer order reply without its order") }
+        self.init(order: try TransferOrder(json: order), document: try reply.document())
     }
 }

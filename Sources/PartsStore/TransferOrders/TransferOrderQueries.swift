@@ -18,22 +18,21 @@ public struct TransferOrderSummary: Sendable, Equatable {
 }
 
 extension PartsStore {
-    public static let transferOrderStates = ["shipped", "received", "received_with_discrepancy"]
-
     public func transferOrder(_ toNo: String) async throws(StoreError) -> TransferOrder {
         let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT transfer_order_json(id) FROM transfer_order WHERE to_no = $1", [toNo]).scalar
+            try connection.query("SELECT transfer_order_json(id) AS transfer_order FROM transfer_order WHERE to_no = $1",
+                                 [toNo]).singleRow()?.text("transfer_order")
         }
         guard let json else { throw .notFound("unknown transfer order \(toNo)") }
-        return try TransferOrder.decode(json)
+        return try TransferOrder(text: json)
     }
 
     /// Orders newest first; `location` matches the sender or the destination.
-    public func transferOrders(state: String?, location: String?, limit: Int) async throws(StoreError) -> [TransferOrderSummary] {
+    public func transferOrders(state: TransferOrderState?, location: String?, limit: Int) async throws(StoreError) -> [TransferOrderSummary] {
         try await read { connection throws(PostgresError) in
             try connection.query("""
-                SELECT o.to_no, o.state, f.code, t.code, s.lines, s.shipped,
-                       CASE WHEN o.state <> 'shipped' THEN s.received END, s.in_transit, s.value,
+                SELECT o.to_no, o.state, f.code AS from_code, t.code AS to_code, s.lines, s.shipped,
+                       CASE WHEN o.state <> 'shipped' THEN s.received END AS received, s.in_transit, s.value,
                        o.shipped_at, o.received_at
                   FROM transfer_order o
                   JOIN location f ON f.id = o.from_location_id
@@ -47,10 +46,12 @@ extension PartsStore {
                  WHERE ($1::text IS NULL OR o.state = $1::text)
                    AND ($2::text IS NULL OR f.code = $2::text OR t.code = $2::text)
                  ORDER BY o.id DESC LIMIT $3
-                """, [state, location, String(limit)]).rows.map { row in
-                TransferOrderSummary(toNo: row[0]!, state: row[1]!, from: row[2]!, to: row[3]!, lines: Int(row[4]!) ?? 0,
-                                     shipped: decimal(row[5]), received: row[6].map { decimal($0) }, inTransit: decimal(row[7]),
-                                     value: decimal(row[8]), shippedAt: row[9]!, receivedAt: row[10])
+                """, [state?.rawValue, location, String(limit)]).records.map { row throws(PostgresError) in
+                TransferOrderSummary(toNo: try row.text("to_no"), state: try row.text("state"), from: try row.text("from_code"),
+                                     to: try row.text("to_code"), lines: try row.int("lines"), shipped: try row.decimal("shipped"),
+                                     received: try row.optionalDecimal("received"), inTransit: try row.decimal("in_transit"),
+                                     value: try row.decimal("value"), shippedAt: try row.text("shipped_at"),
+                                     receivedAt: try row.optionalText("received_at"))
             }
         }
     }

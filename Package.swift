@@ -15,6 +15,7 @@ let migrationFiles = [
     "009_exceptions.sql",
     "010_issue_batches.sql",
     "011_one_write_path.sql",
+    "012_record_documents.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

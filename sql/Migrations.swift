@@ -35,6 +35,7 @@ public enum BundledSQL {
         (9, "009_exceptions.sql", PackageResources._09_exceptions_sql, "2a9b88baf507dd9682701db961a4f997"),
         (10, "010_issue_batches.sql", PackageResources._10_issue_batches_sql, "4d7f16bc87c84a8d2888f78a74c572df"),
         (11, "011_one_write_path.sql", PackageResources._11_one_write_path_sql, nil),
+        (12, "012_record_documents.sql", PackageResources._12_record_documents_sql, nil),
     ].map { Migration(version: $0.0, name: $0.1, text: String(decoding: $0.2, as: UTF8.self), formerChecksums: Set([$0.3].compactMap { $0 })) }
 
     /// In dependency order: a script may use what the scripts before it define.

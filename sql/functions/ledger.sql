@@ -329,3 +329,57 @@ BEGIN
         'note', p->>'note', 'reason', p->>'reason', 'clerk', p->'actor'->>'user', 'ref', p->>'ref',
         'lines', v_lines, 'total', v_total::numeric(18,2)::text);
 END $$;
+
+-- Posts a document of a type whose direction is 'record': goods that are not the site's
+-- stock (see 012). Its lines name parts and quantities at no value, and move nothing: no
+-- balance changes, so stock, its value, planning and turnover never see them. Returns the
+-- document as the receipt prints it. p: {type, location, to_location?, counterparty?, note?,
+-- reason?, lines: [{part_no, quantity}], actor, ref?}
+CREATE FUNCTION post_record_document(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_at timestamptz := now();
+    v_title document_type;
+    v_from location;
+    v_to location;
+    v_doc_id bigint;
+    v_doc_no text;
+    v_line record;
+BEGIN
+    SELECT * INTO v_title FROM document_type WHERE code = p->>'type';
+    IF NOT FOUND OR v_title.direction <> 'record' THEN
+        RAISE EXCEPTION '% is not a document type that records goods outside stock', p->>'type' USING ERRCODE = 'PS422';
+    END IF;
+    SELECT * INTO v_from FROM location WHERE code = p->>'location';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
+    END IF;
+    IF p ? 'to_location' THEN
+        SELECT * INTO v_to FROM location WHERE code = p->>'to_location';
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'unknown location %', p->>'to_location' USING ERRCODE = 'PS404';
+        END IF;
+    END IF;
+    v_doc_no := next_doc_no(v_title.code, v_at::date);
+    INSERT INTO document (doc_no, doc_type, doc_date, posted_at, location_id, to_location_id,
+                          counterparty, note, reason, clerk, clerk_uid, client_ref)
+    VALUES (v_doc_no, v_title.code, v_at::date, v_at, v_from.id, v_to.id, p->>'counterparty', p->>'note',
+            p->>'reason', p->'actor'->>'user', (p->'actor'->>'uid')::bigint, p->>'ref')
+    RETURNING id INTO v_doc_id;
+    FOR v_line IN
+        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty,
+               pt.id AS part_id, u.code AS unit, u.decimals
+          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
+          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
+          LEFT JOIN unit_of_measure u ON u.code = pt.unit
+         ORDER BY l.ordinality
+    LOOP
+        IF v_line.part_id IS NULL THEN
+            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
+        END IF;
+        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
+        INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+        VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.qty, 0, 0);
+    END LOOP;
+    RETURN document_json(v_doc_no);
+END $$;

@@ -9,7 +9,7 @@ enum StockCommands {
         CommandSpec("receive", "receive <location> <part_no>:<qty>[@<unit_cost>] ... [from=<supplier>] [po=<PO-no>] [note=...] [ref=...]",
                     "goods receipt: posts a GR document and prints its receipt; with po= against a purchase order",
                     role: .clerk, changesData: true,
-                    positional: 1...1, lines: .required, named: ["from", "po", "note"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, lines: .required, named: ["from", "po", "note"]) { invocation, environment in
             if let poNo = invocation[named: "po"] {
                 return try await PurchaseOrderCommands.receive(invocation, environment, poNo: poNo)
             }

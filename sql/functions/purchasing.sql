@@ -128,6 +128,21 @@ BEGIN
     RETURN request_end(p, outcome(201, v_po.po_no, v_po.po_no));
 END $$;
 
+-- The order's row, locked before anything about it is read: receipts and cancellations of
+-- one order run one after the other, so the open quantities a receipt checks cannot shrink
+-- before it commits. A header row: taken before any balance row.
+CREATE FUNCTION purchase_order_lock(p_po_no text) RETURNS purchase_order
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_po purchase_order;
+BEGIN
+    SELECT * INTO v_po FROM purchase_order WHERE po_no = p_po_no FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown purchase order %', p_po_no USING ERRCODE = 'PS404';
+    END IF;
+    RETURN v_po;
+END $$;
+
 -- po cancel: what remains open on an order is no longer expected. What was received stays
 -- received (and in stock); nothing more can be received on it.
 -- p: {po_no, reason?, actor, command, ref?, fingerprint?}
@@ -141,12 +156,7 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    -- The same row lock a receipt takes first: a cancellation and a receipt of one order
-    -- never interleave.
-    SELECT * INTO v_po FROM purchase_order WHERE po_no = p->>'po_no' FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown purchase order %', p->>'po_no' USING ERRCODE = 'PS404';
-    END IF;
+    v_po := purchase_order_lock(p->>'po_no');
     IF v_po.state = 'received' THEN
         RAISE EXCEPTION '% is fully received: nothing is left to cancel', v_po.po_no USING ERRCODE = 'PS409';
     ELSIF v_po.state = 'cancelled' THEN
@@ -193,13 +203,7 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    -- The order's row lock comes before anything is read: receipts and cancellations of one
-    -- order run one after the other, so the open quantities checked below cannot shrink
-    -- before this commits.
-    SELECT * INTO v_po FROM purchase_order WHERE po_no = p->>'po_no' FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown purchase order %', p->>'po_no' USING ERRCODE = 'PS404';
-    END IF;
+    v_po := purchase_order_lock(p->>'po_no');
     IF v_po.state = 'cancelled' THEN
         RAISE EXCEPTION '% is cancelled: nothing can be received against it', v_po.po_no USING ERRCODE = 'PS409';
     ELSIF v_po.state = 'received' THEN

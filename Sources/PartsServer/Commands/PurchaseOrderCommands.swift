@@ -9,40 +9,32 @@ enum PurchaseOrderCommands {
         CommandSpec("po new", "po new <supplier> <part_no>:<qty>[@<price>] ... [location=<code>] [expected=<date>] [for=<RQ-no>] [ref=...]",
                     "a purchase order to a supplier: 201 CREATED PO-...; location= is needed when there is more than one warehouse",
                     role: .manager, changesData: true, positional: 1...1, lines: .required,
-                    named: ["location", "expected", "for"]) { invocation, environment throws(CommandFailure) in
+                    named: ["location", "expected", "for"]) { invocation, environment in
             let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: true)
             let requisition = invocation[named: "for"]
             if let requisition, !isDocumentNumber(requisition, type: "RQ") {
-                throw .invalid("for= takes a requisition number like RQ-2026-000001, got \(requisition)")
+                throw CommandFailure.invalid("for= takes a requisition number like RQ-2026-000001, got \(requisition)")
             }
             if let location = invocation[named: "location"], !Identifier.isLocationCode(location) {
-                throw .invalid("'\(location)' is not a valid location code")
+                throw CommandFailure.invalid("'\(location)' is not a valid location code")
             }
             let draft = PurchaseOrderDraft(
                 supplier: invocation.argument(0)!,
                 lines: lines.map { PurchaseOrderDraft.Line(partNo: $0.partNo, quantity: $0.quantity, price: $0.unitCost) },
                 location: invocation[named: "location"], expected: try invocation.date("expected"), forRequisition: requisition)
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.createPurchaseOrder(draft, invocation.context)
-            }
-            return Reply(outcome)
+            return Reply(try await environment.store.createPurchaseOrder(draft, invocation.context))
         },
         CommandSpec("po show", "po show <PO-no>",
                     "a purchase order: state, and per line ordered, received, open, price and value, and its receipts",
-                    role: .viewer, positional: 1...1) { invocation, environment throws(CommandFailure) in
-            let order = try await environment.store.run { store throws(StoreError) in
-                try await store.purchaseOrder(invocation.argument(0)!)
-            }
-            return show(order)
+                    role: .viewer, positional: 1...1) { invocation, environment in
+            show(try await environment.store.purchaseOrder(invocation.argument(0)!))
         },
         CommandSpec("po list", "po list [state=open|partly_received|received|cancelled] [supplier=<code>] [limit=<n>]",
                     "purchase orders, newest first", role: .viewer,
-                    named: ["state", "supplier", "limit"]) { invocation, environment throws(CommandFailure) in
+                    named: ["state", "supplier", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let state = try invocation.choice("state", of: PartsStore.purchaseOrderStates)
-            let orders = try await environment.store.run { store throws(StoreError) in
-                try await store.purchaseOrders(state: state, supplier: invocation[named: "supplier"], limit: limit)
-            }
+            let state = try invocation.choice("state", of: PurchaseOrderState.names)
+            let orders = try await environment.store.purchaseOrders(state: state, supplier: invocation[named: "supplier"], limit: limit)
             return Reply(.ok, "\(orders.count) purchase orders", blocks: [.table(Table(
                 columns: [Table.Column("po_no"), Table.Column("supplier"), Table.Column("state"), Table.Column("expected"),
                           Table.Column("lines", nil, .right), Table.Column("value", nil, .right),
@@ -55,11 +47,9 @@ enum PurchaseOrderCommands {
         },
         CommandSpec("po overdue", "po overdue [supplier=<code>] [limit=<n>]",
                     "open purchase order lines past their expected date, the longest late first", role: .viewer,
-                    named: ["supplier", "limit"]) { invocation, environment throws(CommandFailure) in
+                    named: ["supplier", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let overdue = try await environment.store.run { store throws(StoreError) in
-                try await store.overduePurchaseOrderLines(supplier: invocation[named: "supplier"], limit: limit)
-            }
+            let overdue = try await environment.store.overduePurchaseOrderLines(supplier: invocation[named: "supplier"], limit: limit)
             return Reply(.ok, "\(overdue.total) overdue purchase order lines", blocks: [.table(Table(
                 columns: [Table.Column("po_no"), Table.Column("supplier"), Table.Column("part_no"), Table.Column("location"),
                           Table.Column("open", nil, .right), Table.Column("expected"), Table.Column("days_late", "LATE", .right),
@@ -72,28 +62,24 @@ enum PurchaseOrderCommands {
         CommandSpec("po cancel", "po cancel <PO-no> [reason=\"...\"] [ref=...]",
                     "cancels what remains open on a purchase order; what was received stays; 409 when it is fully received",
                     role: .manager, changesData: true, positional: 1...1,
-                    named: ["reason"]) { invocation, environment throws(CommandFailure) in
+                    named: ["reason"]) { invocation, environment in
             let reason = try invocation.text("reason")
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.cancelPurchaseOrder(invocation.argument(0)!, reason: reason, invocation.context)
-            }
-            return Reply(outcome)
+            return Reply(try await environment.store.cancelPurchaseOrder(invocation.argument(0)!, reason: reason, invocation.context))
         },
     ]
 
     /// `receive <location> <lines> po=<PO-no>`: the same receipt as a plain receive, posted
     /// against the order (see PartsStore.receive(_:against:...)).
-    static func receive(_ invocation: Invocation, _ environment: CommandEnvironment, poNo: String) async throws(CommandFailure) -> Reply {
+    static func receive(_ invocation: Invocation, _ environment: CommandEnvironment, poNo: String) async throws -> Reply {
         guard invocation[named: "from"] == nil else {
-            throw .badRequest("from= and po= together: the purchase order names the supplier")
+            throw CommandFailure.badRequest("from= and po= together: the purchase order names the supplier")
         }
         let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: true)
         let draft = StockDocumentDraft(kind: .receipt, location: invocation.argument(0)!, note: try invocation.text("note"),
                                        lines: lines)
-        let document = try await environment.store.run { store throws(StoreError) in
-            try await store.receive(draft, against: poNo, overReceiptPercent: environment.configuration.overReceiptPercent,
-                                    invocation.context)
-        }
+        let document = try await environment.store.receive(draft, against: poNo,
+                                                           overReceiptPercent: environment.configuration.overReceiptPercent,
+                                                           invocation.context)
         return await StockCommands.receiptReply(document, environment)
     }
 

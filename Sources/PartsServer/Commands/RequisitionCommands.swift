@@ -6,23 +6,21 @@ import PartsStore
 /// report: parts requisitions (申请单 / 领料单) from request to issue, with reservations and
 /// back-orders.
 enum RequisitionCommands {
-    static let states = ["draft", "submitted", "approved", "rejected", "partly_issued", "issued", "closed", "cancelled"]
-
     static let specs: [CommandSpec] = [
         CommandSpec("req new", "req new <location> <part_no>:<qty> ... [for=<work order/customer/VIN>] [requester=<who>] [needed=<date>] [ref=...]",
                     "a submitted requisition for parts from a location: 201 CREATED RQ-...", role: .clerk, changesData: true,
-                    positional: 1...1, lines: .required, named: ["for", "requester", "needed"]) { invocation, environment throws(CommandFailure) in
+                    positional: 1...1, lines: .required, named: ["for", "requester", "needed"]) { invocation, environment in
             let lines = try LineItems.parse(Array(invocation.arguments.dropFirst()), meaning: .movement, allowCost: false)
             let draft = RequisitionDraft(location: invocation.argument(0)!, requester: try invocation.text("requester", maxLength: 200),
                                          purpose: try invocation.text("for", maxLength: 200), neededBy: try invocation.date("needed"),
                                          lines: lines)
-            return Reply(try await environment.store.run { store throws(StoreError) in try await store.newRequisition(draft, invocation.context) })
+            return Reply(try await environment.store.newRequisition(draft, invocation.context))
         },
         CommandSpec("req show", "req show <RQ-no>",
                     "a requisition: header, per line on hand, available, on order, issues over 30 and 90 days, value, "
                         + "reserved, issued and back-ordered; its transitions and goods issues",
-                    role: .viewer, positional: 1...1) { invocation, environment throws(CommandFailure) in
-            let detail = try await environment.store.run { store throws(StoreError) in try await store.requisition(invocation.argument(0)!) }
+                    role: .viewer, positional: 1...1) { invocation, environment in
+            let detail = try await environment.store.requisition(invocation.argument(0)!)
             return Reply(.ok, "\(detail.header.number) \(detail.header.state)", blocks: [
                 .record(header(detail.header)), .table(lineTable(detail.lines)), .table(eventTable(detail.events)),
                 .table(Table(key: "documents", columns: [.init("doc_no", "GOODS ISSUES")], rows: detail.issues.map { [.text($0)] })),
@@ -30,72 +28,55 @@ enum RequisitionCommands {
         },
         CommandSpec("req list", "req list [state=<state>] [location=<code>] [limit=<n>]",
                     "requisitions newest first, with their age in days", role: .viewer,
-                    named: ["state", "location", "limit"]) { invocation, environment throws(CommandFailure) in
+                    named: ["state", "location", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let state = try invocation.choice("state", of: states)
-            let rows = try await environment.store.run { store throws(StoreError) in
-                try await store.requisitions(state: state, location: invocation[named: "location"], limit: limit)
-            }
+            let state = try invocation.choice("state", of: RequisitionState.names)
+            let rows = try await environment.store.requisitions(state: state, location: invocation[named: "location"], limit: limit)
             return Reply(.ok, "\(rows.count) requisitions", blocks: [.table(listTable(rows))])
         },
         CommandSpec("req approve", "req approve <RQ-no>",
                     "approves a submitted requisition: reserves what is available, back-orders the rest; above "
                         + "requisitions.manager_limit only an admin may", role: .manager, changesData: true,
-                    positional: 1...1) { invocation, environment throws(CommandFailure) in
-            // The limit binds managers; an admin's approval is the high-value approval.
-            let limit = invocation.peer.role == .manager ? environment.configuration.requisitionManagerLimit : nil
-            return Reply(try await environment.store.run { store throws(StoreError) in
-                try await store.approveRequisition(invocation.argument(0)!, limit: limit, limitName: "manager approval limit",
-                                                   invocation.context)
-            })
+                    positional: 1...1) { invocation, environment in
+            Reply(try await environment.store.approveRequisition(
+                invocation.argument(0)!, managerLimit: environment.configuration.requisitionManagerLimit, invocation.context))
         },
         CommandSpec("req reject", "req reject <RQ-no> reason=\"...\"", "rejects a submitted requisition", role: .manager,
-                    changesData: true, positional: 1...1, named: ["reason"]) { invocation, environment throws(CommandFailure) in
-            guard let reason = try invocation.text("reason") else { throw .badRequest("req reject needs reason=\"...\"") }
-            return Reply(try await environment.store.run { store throws(StoreError) in
-                try await store.rejectRequisition(invocation.argument(0)!, reason: reason, invocation.context)
-            })
+                    changesData: true, positional: 1...1, named: ["reason"]) { invocation, environment in
+            guard let reason = try invocation.text("reason") else { throw CommandFailure.badRequest("req reject needs reason=\"...\"") }
+            return Reply(try await environment.store.rejectRequisition(invocation.argument(0)!, reason: reason, invocation.context))
         },
         CommandSpec("req issue", "req issue <RQ-no> [<part_no>:<qty> ...] [ref=...]",
                     "posts a GI against an approved requisition and prints its receipt; without lines issues all that is reserved",
-                    role: .clerk, changesData: true, positional: 1...1, lines: .optional) { invocation, environment throws(CommandFailure) in
+                    role: .clerk, changesData: true, positional: 1...1, lines: .optional) { invocation, environment in
             let words = Array(invocation.arguments.dropFirst())
             let lines = words.isEmpty ? nil : try LineItems.parse(words, meaning: .movement, allowCost: false)
-            let document = try await environment.store.run { store throws(StoreError) in
-                try await store.issueRequisition(invocation.argument(0)!, lines: lines, invocation.context)
-            }
+            let document = try await environment.store.issueRequisition(invocation.argument(0)!, lines: lines, invocation.context)
             return Reply(.created, document.docNo, blocks: [.document(document)])
         },
         CommandSpec("req cancel", "req cancel <RQ-no>", "cancels an open requisition and releases what it holds reserved",
-                    role: .clerk, changesData: true, positional: 1...1) { invocation, environment throws(CommandFailure) in
-            Reply(try await environment.store.run { store throws(StoreError) in
-                try await store.cancelRequisition(invocation.argument(0)!, invocation.context)
-            })
+                    role: .clerk, changesData: true, positional: 1...1) { invocation, environment in
+            Reply(try await environment.store.cancelRequisition(invocation.argument(0)!, invocation.context))
         },
         CommandSpec("req close", "req close <RQ-no>",
                     "closes a partly issued requisition: releases its reservation and drops its back-order",
-                    role: .manager, changesData: true, positional: 1...1) { invocation, environment throws(CommandFailure) in
-            Reply(try await environment.store.run { store throws(StoreError) in
-                try await store.closeRequisition(invocation.argument(0)!, invocation.context)
-            })
+                    role: .manager, changesData: true, positional: 1...1) { invocation, environment in
+            Reply(try await environment.store.closeRequisition(invocation.argument(0)!, invocation.context))
         },
         CommandSpec("req fill", "req fill [<RQ-no>] [location=<code>]",
                     "reserves stock that has arrived for back-orders: one requisition, or all, oldest approval first",
-                    role: .clerk, changesData: true, positional: 0...1, named: ["location"]) { invocation, environment throws(CommandFailure) in
+                    role: .clerk, changesData: true, positional: 0...1, named: ["location"]) { invocation, environment in
             if invocation.argument(0) != nil, invocation[named: "location"] != nil {
-                throw .badRequest("req fill takes a requisition or location=, not both")
+                throw CommandFailure.badRequest("req fill takes a requisition or location=, not both")
             }
-            return Reply(try await environment.store.run { store throws(StoreError) in
-                try await store.fillBackorders(invocation.argument(0), location: invocation[named: "location"], invocation.context)
-            })
+            return Reply(try await environment.store.fillBackorders(invocation.argument(0), location: invocation[named: "location"],
+                                                                    invocation.context))
         },
         CommandSpec("req backorders", "req backorders [location=<code>] [limit=<n>]",
                     "back-ordered requisition lines, oldest approval first, with what could be reserved now",
-                    role: .viewer, named: ["location", "limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["location", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let rows = try await environment.store.run { store throws(StoreError) in
-                try await store.backorders(location: invocation[named: "location"], limit: limit)
-            }
+            let rows = try await environment.store.backorders(location: invocation[named: "location"], limit: limit)
             let fillable = rows.filter { $0.fillable.isPositive }.count
             return Reply(.ok, "\(rows.count) back-ordered lines, \(fillable) can be filled now (req fill)", blocks: [.table(Table(
                 columns: [.init("req_no", "REQUISITION"), .init("approved_at", "APPROVED"), .init("age_days", "AGE", .right),
@@ -108,9 +89,9 @@ enum RequisitionCommands {
         },
         CommandSpec("req report", "req report [limit=<n>]",
                     "open requisitions by age, back-orders by part, and parts supplied on time (target 95 %)",
-                    role: .viewer, named: ["limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let report = try await environment.store.run { store throws(StoreError) in try await store.requisitionReport(limit: limit) }
+            let report = try await environment.store.requisitionReport(limit: limit)
             // The rate has 4 places, so its units at scale 2 are the percentage.
             let rate = report.onTimeRate.map { "\(ExactDecimal(units: ($0.rescaled(to: 4) ?? $0).units, scale: 2).formatted(minimumScale: 2)) %" }
             let open = Table(key: "open", columns: [

@@ -17,10 +17,10 @@ extension PartsStore {
     /// Open lines expected before today, the latest first; with their count.
     public func overduePurchaseOrderLines(supplier: String?, limit: Int) async throws(StoreError) -> (lines: [OverduePurchaseOrderLine], total: Int) {
         try await read { connection throws(PostgresError) in
-            let rows = try connection.query("""
-                SELECT o.po_no, s.code, p.part_no, loc.code, l.quantity - l.received,
-                       coalesce(l.expected, o.expected)::text, current_date - coalesce(l.expected, o.expected),
-                       o.for_requisition, count(*) OVER ()
+            let records = try connection.query("""
+                SELECT o.po_no, s.code AS supplier, p.part_no, loc.code AS location, l.quantity - l.received AS open,
+                       coalesce(l.expected, o.expected)::text AS expected, current_date - coalesce(l.expected, o.expected) AS days_late,
+                       o.for_requisition, count(*) OVER () AS total
                   FROM po_line l
                   JOIN purchase_order o ON o.id = l.po_id
                   JOIN supplier s ON s.id = o.supplier_id
@@ -30,12 +30,14 @@ extension PartsStore {
                    AND ($1::text IS NULL OR s.code = $1)
                  ORDER BY coalesce(l.expected, o.expected), o.po_no, l.line_no
                  LIMIT $2
-                """, [supplier, String(limit)]).rows
-            let lines = rows.map { row in
-                OverduePurchaseOrderLine(poNo: row[0]!, supplier: row[1]!, partNo: row[2]!, location: row[3]!, open: decimal(row[4]),
-                                         expected: row[5]!, daysLate: Int(row[6]!) ?? 0, forRequisition: row[7])
+                """, [supplier, String(limit)]).records
+            let lines = try records.map { row throws(PostgresError) in
+                OverduePurchaseOrderLine(poNo: try row.text("po_no"), supplier: try row.text("supplier"), partNo: try row.text("part_no"),
+                                         location: try row.text("location"), open: try row.decimal("open"),
+                                         expected: try row.text("expected"), daysLate: try row.int("days_late"),
+                                         forRequisition: try row.optionalText("for_requisition"))
             }
-            return (lines, rows.first.flatMap { Int($0[8] ?? "") } ?? 0)
+            return (lines, try records.first?.int("total") ?? 0)
         }
     }
 }

@@ -45,11 +45,9 @@ public struct PurchaseOrderDetail: Sendable, Equatable {
 }
 
 extension PartsStore {
-    public static let purchaseOrderStates = ["open", "partly_received", "received", "cancelled"]
-
     static let purchaseOrderSelect = """
-        SELECT o.po_no, s.code, s.name, o.state, o.expected, o.for_requisition, o.created_by, o.created_at,
-               o.cancelled_by, o.cancelled_at, o.cancel_reason, t.lines, t.value, t.open_value
+        SELECT o.po_no, s.code AS supplier, s.name AS supplier_name, o.state, o.expected, o.for_requisition, o.created_by,
+               o.created_at, o.cancelled_by, o.cancelled_at, o.cancel_reason, t.lines, t.value, t.open_value
           FROM purchase_order o
           JOIN supplier s ON s.id = o.supplier_id
           CROSS JOIN LATERAL (
@@ -64,46 +62,51 @@ extension PartsStore {
             try connection.query(Self.purchaseOrderSelect + """
                  WHERE ($1::text IS NULL OR o.state = $1::text) AND ($2::text IS NULL OR s.code = $2::text)
                  ORDER BY o.id DESC LIMIT $3
-                """, [state, supplier, String(limit)]).rows.map(Self.purchaseOrderSummary)
+                """, [state, supplier, String(limit)]).records.map(Self.purchaseOrderSummary)
         }
     }
 
     public func purchaseOrder(_ poNo: String) async throws(StoreError) -> PurchaseOrderDetail {
         let detail = try await read { connection throws(PostgresError) -> PurchaseOrderDetail? in
-            guard let header = try connection.query(Self.purchaseOrderSelect + " WHERE o.po_no = $1", [poNo]).rows.first else {
+            guard let header = try connection.query(Self.purchaseOrderSelect + " WHERE o.po_no = $1", [poNo]).singleRow() else {
                 return nil
             }
             let lines = try connection.query("""
-                SELECT l.line_no, p.part_no, p.description, lo.code, l.quantity, l.received,
-                       CASE WHEN l.closed THEN 0 ELSE l.quantity - l.received END::numeric(15,3),
-                       p.unit, l.price, round(l.quantity * l.price, 2), l.expected
+                SELECT l.line_no, p.part_no, p.description, lo.code AS location, l.quantity, l.received,
+                       CASE WHEN l.closed THEN 0 ELSE l.quantity - l.received END::numeric(15,3) AS open,
+                       p.unit, l.price, round(l.quantity * l.price, 2) AS value, l.expected
                   FROM po_line l
                   JOIN purchase_order o ON o.id = l.po_id
                   JOIN part p ON p.id = l.part_id
                   JOIN location lo ON lo.id = l.location_id
                  WHERE o.po_no = $1
                  ORDER BY l.line_no
-                """, [poNo]).rows.map { row in
-                PurchaseOrderLineRow(lineNo: Int(row[0]!) ?? 0, partNo: row[1]!, description: row[2]!, location: row[3]!,
-                                     ordered: decimal(row[4]), received: decimal(row[5]), open: decimal(row[6]), unit: row[7]!,
-                                     price: decimal(row[8]), value: decimal(row[9]), expected: row[10])
+                """, [poNo]).records.map { row throws(PostgresError) in
+                PurchaseOrderLineRow(lineNo: try row.int("line_no"), partNo: try row.text("part_no"),
+                                     description: try row.text("description"), location: try row.text("location"),
+                                     ordered: try row.decimal("quantity"), received: try row.decimal("received"),
+                                     open: try row.decimal("open"), unit: try row.text("unit"), price: try row.decimal("price"),
+                                     value: try row.decimal("value"), expected: try row.optionalText("expected"))
             }
             let receipts = try connection.query("""
                 SELECT d.doc_no FROM po_receipt r
                   JOIN purchase_order o ON o.id = r.po_id
                   JOIN document d ON d.id = r.document_id
                  WHERE o.po_no = $1 ORDER BY d.id
-                """, [poNo]).rows.map { $0[0]! }
-            return PurchaseOrderDetail(summary: Self.purchaseOrderSummary(header), lines: lines, receipts: receipts)
+                """, [poNo]).records.map { row throws(PostgresError) in try row.text("doc_no") }
+            return PurchaseOrderDetail(summary: try Self.purchaseOrderSummary(header), lines: lines, receipts: receipts)
         }
         guard let detail else { throw .notFound("unknown purchase order \(poNo)") }
         return detail
     }
 
-    static func purchaseOrderSummary(_ row: [String?]) -> PurchaseOrderSummary {
-        PurchaseOrderSummary(poNo: row[0]!, supplier: row[1]!, supplierName: row[2]!, state: row[3]!, expected: row[4],
-                             forRequisition: row[5], createdBy: row[6]!, createdAt: row[7]!, cancelledBy: row[8],
-                             cancelledAt: row[9], cancelReason: row[10], lines: Int(row[11]!) ?? 0,
-                             value: decimal(row[12]), openValue: decimal(row[13]))
+    static func purchaseOrderSummary(_ row: Row) throws(PostgresError) -> PurchaseOrderSummary {
+        PurchaseOrderSummary(poNo: try row.text("po_no"), supplier: try row.text("supplier"),
+                             supplierName: try row.text("supplier_name"), state: try row.text("state"),
+                             expected: try row.optionalText("expected"), forRequisition: try row.optionalText("for_requisition"),
+                             createdBy: try row.text("created_by"), createdAt: try row.text("created_at"),
+                             cancelledBy: try row.optionalText("cancelled_by"), cancelledAt: try row.optionalText("cancelled_at"),
+                             cancelReason: try row.optionalText("cancel_reason"), lines: try row.int("lines"),
+                             value: try row.decimal("value"), openValue: try row.decimal("open_value"))
     }
 }

@@ -12,16 +12,15 @@ public struct SupplierRecord: Sendable, Equatable {
 }
 
 extension PartsStore {
-    /// Adds a supplier. An existing code is a conflict.
+    /// Adds a supplier. An existing code is a conflict (supplier_add).
     public func addSupplier(_ code: String, name: String, leadDays: Int?, minOrder: ExactDecimal?,
                             _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
-        try await mutate(context) { connection throws(PostgresError) in
-            try connection.query("""
-                INSERT INTO supplier (code, name, lead_days, min_order, created_by)
-                VALUES ($1, $2, $3::integer, $4::numeric, $5)
-                """, [code, name, leadDays.map(String.init), minOrder?.description, context.peer.userName])
-            return MutationOutcome(code: 200, message: "supplier \(code) added")
-        }
+        var input = WorkflowInput(context)
+        input.set("code", code)
+        input.set("name", name)
+        input.set("lead_days", leadDays)
+        input.set("min_order", minOrder)
+        return try await perform(.supplierAdd, input).outcome
     }
 
     public func suppliers() async throws(StoreError) -> [SupplierRecord] {
@@ -29,11 +28,11 @@ extension PartsStore {
             try connection.query("""
                 SELECT s.code, s.name, s.lead_days, s.min_order,
                        (SELECT count(*) FROM purchase_order o
-                         WHERE o.supplier_id = s.id AND o.state IN ('open', 'partly_received'))
+                         WHERE o.supplier_id = s.id AND o.state IN ('open', 'partly_received')) AS open_orders
                   FROM supplier s ORDER BY s.code
-                """).rows.map { row in
-                SupplierRecord(code: row[0]!, name: row[1]!, leadDays: row[2].flatMap { Int($0) },
-                               minOrder: row[3].flatMap { ExactDecimal($0) }, openOrders: Int(row[4]!) ?? 0)
+                """).records.map { row throws(PostgresError) in
+                SupplierRecord(code: try row.text("code"), name: try row.text("name"), leadDays: try row.optionalInt("lead_days"),
+                               minOrder: try row.optionalDecimal("min_order"), openOrders: try row.int("open_orders"))
             }
         }
     }

@@ -23,9 +23,10 @@ extension PartsStore {
         if let location { try await requireLocation(location) }
         return try await read { connection throws(PostgresError) in
             try connection.query("""
-                SELECT r.req_no, to_char(r.approved_at, 'YYYY-MM-DD HH24:MI'), current_date - r.approved_at::date, loc.code,
-                       p.part_no, l.quantity - l.reserved - l.issued, coalesce(b.on_hand - b.reserved, 0),
-                       least(l.quantity - l.reserved - l.issued, coalesce(b.on_hand - b.reserved, 0))
+                SELECT r.req_no, to_char(r.approved_at, 'YYYY-MM-DD HH24:MI') AS approved_at,
+                       current_date - r.approved_at::date AS age_days, loc.code AS location, p.part_no,
+                       l.quantity - l.reserved - l.issued AS back_ordered, coalesce(b.on_hand - b.reserved, 0) AS available,
+                       least(l.quantity - l.reserved - l.issued, coalesce(b.on_hand - b.reserved, 0)) AS fillable
                   FROM requisition_line l
                   JOIN requisition r ON r.id = l.requisition_id
                   JOIN location loc ON loc.id = l.location_id
@@ -35,9 +36,11 @@ extension PartsStore {
                    AND ($3::text[] IS NULL OR p.part_no = ANY ($3::text[]))
                  ORDER BY r.approved_at, r.id, l.line_no
                  LIMIT $2
-                """, [location, String(limit), partFilter]).rows.map { row in
-                BackorderRow(number: row[0]!, approvedAt: row[1]!, ageDays: Int(row[2]!) ?? 0, location: row[3]!, partNo: row[4]!,
-                             backOrdered: decimal(row[5]), available: decimal(row[6]), fillable: decimal(row[7]))
+                """, [location, String(limit), partFilter]).records.map { row throws(PostgresError) in
+                BackorderRow(number: try row.text("req_no"), approvedAt: try row.text("approved_at"), ageDays: try row.int("age_days"),
+                             location: try row.text("location"), partNo: try row.text("part_no"),
+                             backOrdered: try row.decimal("back_ordered"), available: try row.decimal("available"),
+                             fillable: try row.decimal("fillable"))
             }
         }
     }

@@ -30,13 +30,14 @@ extension PartsStore {
             let open = try connection.query(Self.requisitionHeaderSelect + """
                  JOIN requisition_state s ON s.state = r.state
                  WHERE s.is_open ORDER BY r.created_at, r.id LIMIT $1
-                """, [String(limit)]).rows.map(Self.requisitionHeader)
-            let openTotal = Int(try connection.query("""
-                SELECT count(*) FROM requisition r JOIN requisition_state s ON s.state = r.state WHERE s.is_open
-                """).scalar ?? "0") ?? 0
+                """, [String(limit)]).records.map(Self.requisitionHeader)
+            let openTotal = try connection.query("""
+                SELECT count(*) AS open FROM requisition r JOIN requisition_state s ON s.state = r.state WHERE s.is_open
+                """).records[0].int("open")
             let parts = try connection.query("""
-                SELECT p.part_no, loc.code, sum(l.quantity - l.reserved - l.issued), count(DISTINCT l.requisition_id),
-                       max(current_date - r.approved_at::date), coalesce(min(b.on_hand - b.reserved), 0)
+                SELECT p.part_no, loc.code AS location, sum(l.quantity - l.reserved - l.issued) AS back_ordered,
+                       count(DISTINCT l.requisition_id) AS requisitions, max(current_date - r.approved_at::date) AS oldest_days,
+                       coalesce(min(b.on_hand - b.reserved), 0) AS available
                   FROM requisition_line l
                   JOIN requisition r ON r.id = l.requisition_id
                   JOIN part p ON p.id = l.part_id
@@ -45,24 +46,25 @@ extension PartsStore {
                  WHERE l.backorder_open AND l.quantity > l.reserved + l.issued
                  GROUP BY p.part_no, loc.code
                  ORDER BY 3 DESC, 1, 2 LIMIT $1
-                """, [String(limit)]).rows.map { row in
-                RequisitionReport.PartBackorder(partNo: row[0]!, location: row[1]!, backOrdered: decimal(row[2]),
-                                                requisitions: Int(row[3]!) ?? 0, oldestDays: Int(row[4]!) ?? 0,
-                                                available: decimal(row[5]))
+                """, [String(limit)]).records.map { row throws(PostgresError) in
+                RequisitionReport.PartBackorder(partNo: try row.text("part_no"), location: try row.text("location"),
+                                                backOrdered: try row.decimal("back_ordered"),
+                                                requisitions: try row.int("requisitions"), oldestDays: try row.int("oldest_days"),
+                                                available: try row.decimal("available"))
             }
             // A line counts once its needed-by date has passed or it was fully issued; it was on
             // time when fully issued by the end of that day. Cancelled and rejected requisitions
             // were never owed, so they are left out.
             let kpi = try connection.query("""
-                SELECT count(*), count(*) FILTER (WHERE l.fully_issued_at::date <= r.needed_by),
-                       round(count(*) FILTER (WHERE l.fully_issued_at::date <= r.needed_by)::numeric / nullif(count(*), 0), 4)
+                SELECT count(*) AS measured, count(*) FILTER (WHERE l.fully_issued_at::date <= r.needed_by) AS on_time,
+                       round(count(*) FILTER (WHERE l.fully_issued_at::date <= r.needed_by)::numeric / nullif(count(*), 0), 4) AS rate
                   FROM requisition_line l JOIN requisition r ON r.id = l.requisition_id
                  WHERE r.needed_by IS NOT NULL AND r.state NOT IN ('cancelled', 'rejected')
                    AND (r.needed_by < current_date OR l.fully_issued_at IS NOT NULL)
-                """).rows[0]
+                """).records[0]
             return RequisitionReport(open: open, openTotal: openTotal, backordersByPart: parts,
-                                     measuredLines: Int(kpi[0]!) ?? 0, onTimeLines: Int(kpi[1]!) ?? 0,
-                                     onTimeRate: kpi[2].flatMap { ExactDecimal($0) })
+                                     measuredLines: try kpi.int("measured"), onTimeLines: try kpi.int("on_time"),
+                                     onTimeRate: try kpi.optionalDecimal("rate"))
         }
     }
 }

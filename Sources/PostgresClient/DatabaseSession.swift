@@ -38,7 +38,9 @@ public actor DatabaseSession {
     public func run<T: Sendable>(
         _ body: @Sendable (Connection) throws(PostgresError) -> T
     ) async throws(PostgresError) -> T {
-        if Task.isCancelled { throw .unavailable("the request was cancelled before it ran") }
+        // A task that is cancelled already is cleaning up (a job marking its row failed, a
+        // rollback): that work runs to its end.
+        if Task.isCancelled { return try attemptAgainIfTerminated(body) }
         let cancel = try liveConnection().cancelSwitch
         cancel.arm()
         let outcome = await withTaskCancellationHandler {

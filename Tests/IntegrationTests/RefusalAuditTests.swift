@@ -21,7 +21,7 @@ struct RefusalAuditTests {
                   ranks[needs]! > ranks[role]! else { return nil }
             return Self.example(synopsis)
         }
-        #expect(refused.count > (role == "viewer" ? 30 : 15), "\(refused)")
+        #expect(refused.count > (role == "viewer" ? 20 : 10), "\(refused)")
         let tables = try Self.rowCounts(daemon)
         let output = try daemon.socat(as: uid, refused)
         let replies = output.split(separator: "\n").dropFirst().map(String.init)

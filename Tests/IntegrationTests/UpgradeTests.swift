@@ -1,5 +1,6 @@
 import Foundation
 import PartsClient
+import PartsDomain
 import PostgresClient
 import Testing
 
@@ -104,14 +105,15 @@ struct UpgradeTests {
     private static func postAsTheReleaseDid(_ connection: Connection) throws {
         let actor = #""actor": {"uid": 0, "user": "root", "role": "admin"}"#
         let separator = "\u{1F}"
-        func fingerprint(_ words: String...) -> String { words.joined(separator: separator) }
+        /// As the release wrote it into its JSON: quoted, the separator escaped.
+        func fingerprint(_ words: String...) -> String { String(JSONString.quoted(words.joined(separator: separator)).dropFirst().dropLast()) }
         try connection.execute("""
             INSERT INTO location (code, name) VALUES ('MAIN', 'Main warehouse');
             INSERT INTO location (code, name, kind) VALUES ('BR1', 'Branch 1', 'branch');
             INSERT INTO part (part_no, description, cost) VALUES ('P-1', 'alternator', 10), ('P-2', 'brake pad', 4);
             """)
         try connection.query("SELECT record_request('old-loc', $1, 200, NULL, 'location MAIN added', 'root')",
-                             [fingerprint("location", "add", "MAIN", "Main warehouse")])
+                             [["location", "add", "MAIN", "Main warehouse"].joined(separator: separator)])
         let receipt = """
             {"type": "GR", "location": "MAIN", "counterparty": "SUP-1", \(actor), "command": "receive MAIN P-1:10@11 P-2:20@4 ref=old-gr",
              "ref": "old-gr", "fingerprint": "\(fingerprint("receive", "MAIN", "P-1:10@11", "P-2:20@4", "from=SUP-1"))",

@@ -12,7 +12,8 @@ public enum Daemon {
         let pool = ConnectionPool(.init(conninfo: configuration.database, size: configuration.poolSize,
                                         maxWaiters: configuration.poolMaxWaiters,
                                         acquireTimeout: .milliseconds(configuration.poolWaitMilliseconds),
-                                        statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds))
+                                        statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds),
+                                  logger: logger)
         let store = PartsStore(pool: pool, logger: logger, postingFlushes: configuration.postingFlushes)
         do {
             try await prepareSchema(store, migrate: configuration.migrateOnStart, logger: logger)

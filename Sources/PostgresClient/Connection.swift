@@ -32,6 +32,15 @@ public final class Connection {
 
     public var isConnected: Bool { handle != nil && PQstatus(handle) == CONNECTION_OK }
 
+    /// The server this connection reached, as `host:port` (with a multi-host conninfo, the one
+    /// libpq chose, e.g. the primary after a failover).
+    public var server: String {
+        guard let handle else { return "none" }
+        let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+        let port = PQport(handle).map { String(cString: $0) } ?? "?"
+        return "\(host):\(port)"
+    }
+
     private func connect() throws(PostgresError) {
         PQfinish(handle)
         handle = nil

@@ -46,13 +46,15 @@ public actor ConnectionPool {
     private var nextWaiterID: UInt64 = 0
     private var closed = false
 
-    public init(_ configuration: Configuration) {
+    public init(_ configuration: Configuration, logger: Logger = Logger(label: "partsd.database")) {
         precondition(configuration.size > 0, "a pool needs at least one connection")
         self.configuration = configuration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.size)
         self.group = group
+        let switches = ServerSwitchLog(logger: logger)
         let sessions = (0..<configuration.size).map { _ in
-            DatabaseSession(loop: group.next(), conninfo: configuration.conninfo, settings: configuration.sessionSettings)
+            DatabaseSession(loop: group.next(), conninfo: configuration.conninfo, settings: configuration.sessionSettings,
+                            connected: switches.reached)
         }
         self.sessions = sessions
         self.idle = sessions

@@ -12,15 +12,19 @@ public actor DatabaseSession {
     /// Run-time parameters every connection of this session gets (see `Connection.settings`).
     private let settings: [(name: String, value: String)]
     private var connection: Connection?
+    /// Told the server every new connection reached (see ServerSwitchLog).
+    private let connected: @Sendable (String) -> Void
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         loop.executor.asUnownedSerialExecutor()
     }
 
-    init(loop: any EventLoop, conninfo: String, settings: [(name: String, value: String)]) {
+    init(loop: any EventLoop, conninfo: String, settings: [(name: String, value: String)],
+         connected: @escaping @Sendable (String) -> Void = { _ in }) {
         self.loop = loop
         self.conninfo = conninfo
         self.settings = settings
+        self.connected = connected
     }
 
     /// Runs `body`, one whole unit of work (a statement in autocommit, or BEGIN ... COMMIT), on
@@ -80,8 +84,10 @@ public actor DatabaseSession {
 
     private func liveConnection() throws(PostgresError) -> Connection {
         if let connection {
+            let generation = connection.generation
             do {
                 try connection.ensureConnected()
+                if connection.generation != generation { connected(connection.server) }
                 return connection
             } catch {
                 self.connection = nil
@@ -90,6 +96,7 @@ public actor DatabaseSession {
         }
         let fresh = try Connection(conninfo: conninfo, settings: settings)
         connection = fresh
+        connected(fresh.server)
         return fresh
     }
 

@@ -41,6 +41,31 @@ private final class ClientJob {
         }
     }
 
+    /// Sends `line` until a reply that is not 503 comes, reconnecting when the daemon went
+    /// away (killed, restarting) and waiting out a database that is not there; nil when the
+    /// time is up. 503s are counted: they are the answers of the moments without service.
+    private func sendUntilAnswered(_ line: String, _ connection: inout AdminConnection?, giveUpAt: UInt64) -> Reply? {
+        while monotonicNanos() < giveUpAt {
+            if connection == nil { connection = connect() }
+            guard let open = connection else {
+                usleep(50_000)
+                continue
+            }
+            do {
+                let reply = try open.send(line)
+                if reply.code != 503 { return reply }
+                result.unavailable += 1
+                usleep(50_000)
+            } catch {
+                result.ioErrors += 1
+                open.close()
+                connection = nil
+                usleep(50_000)
+            }
+        }
+        return nil
+    }
+
     func run() {
         var connection = connect()
         result.connectFailed = connection == nil
@@ -62,10 +87,17 @@ private final class ClientJob {
             seq += 1
             let part = plan.parts[Int(random.next() % UInt64(plan.parts.count))]
             let line = plan.template.render(part: part, client: client, seq: seq, rand: random.next())
-            let code: Int
-            if let open = connection {
+            let reply: Reply
+            if plan.retryUnanswered {
+                // The same line (so the same ref) again until it is answered by the database.
+                guard let answered = sendUntilAnswered(line, &connection, giveUpAt: before + UInt64(plan.timeoutSeconds * 1e9)) else {
+                    result.unanswered += 1
+                    continue
+                }
+                reply = answered
+            } else if let open = connection {
                 do {
-                    code = try open.send(line).code
+                    reply = try open.send(line)
                 } catch {
                     if before >= measureStart { result.ioErrors += 1 }
                     result.firstError = result.firstError ?? error.description
@@ -79,6 +111,8 @@ private final class ClientJob {
                 if connection == nil { usleep(10_000) }
                 continue
             }
+            let code = reply.code
+            if plan.keepAcknowledged, reply.isSuccess { result.acknowledged.append((line, reply.lastText)) }
             let after = monotonicNanos()
             lastDone = after
             guard before >= measureStart else { continue }
@@ -139,6 +173,8 @@ struct Summary {
     let codes: [Int: Int]
     let sortedMicros: [UInt32]
     let firstError: String?
+    let unavailable: Int
+    let unanswered: Int
 
     init(results: [ClientResult], clients: Int, seconds: Double) {
         self.clients = clients
@@ -165,6 +201,8 @@ struct Summary {
             self.elapsedSeconds = 0
         }
         self.firstError = results.compactMap(\.firstError).first
+        self.unavailable = results.reduce(0) { $0 + $1.unavailable }
+        self.unanswered = results.reduce(0) { $0 + $1.unanswered }
     }
 
     /// The latency below which `fraction` of the replies came, in milliseconds.
@@ -179,6 +217,7 @@ struct Summary {
         var fields = [
             "clients=\(clients)", "seconds=\(fixed(seconds, 1))", "elapsed=\(fixed(elapsedSeconds, 3))",
             "requests=\(requests)", "ok=\(ok)", "errors=\(errors)", "io_errors=\(ioErrors)",
+            "unavailable=\(unavailable)", "unanswered=\(unanswered)",
             "connect_failures=\(connectFailures)", "rate=\(fixed(rate, 1))",
             "p50_ms=\(fixed(percentileMillis(0.50), 2))", "p90_ms=\(fixed(percentileMillis(0.90), 2))",
             "p99_ms=\(fixed(percentileMillis(0.99), 2))", "max_ms=\(fixed(percentileMillis(1.0), 2))",

@@ -62,6 +62,12 @@ struct PartsBench: ParsableCommand {
     @Option(name: .long, help: "Per-request timeout in seconds.")
     var timeout = 30.0
 
+    @Flag(name: .long, help: "Send a line that got no answer (the daemon killed, the database away: 503) again, with its ref, until answered or --timeout passes.")
+    var retryUnanswered = false
+
+    @Option(name: .long, help: ArgumentHelp("Append every line that succeeded, a tab and the last text of its reply, to this file.", valueName: "file"))
+    var acknowledged: String?
+
     func validate() throws {
         guard clients >= 1, clients <= 1024 else { throw ValidationError("--clients must be 1...1024") }
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be more than 0 and at most 3600") }
@@ -78,11 +84,20 @@ struct PartsBench: ParsableCommand {
         let plan = RunPlan(
             socketPath: path, template: Template(template), parts: parts, json: json,
             warmupNanos: UInt64(warmup * 1e9), measureNanos: UInt64(seconds * 1e9),
-            timeoutSeconds: timeout, seed: seed ?? UInt64(truncatingIfNeeded: monotonicNanos() ^ UInt64(getpid()) << 32)
+            timeoutSeconds: timeout, seed: seed ?? UInt64(truncatingIfNeeded: monotonicNanos() ^ UInt64(getpid()) << 32),
+            retryUnanswered: retryUnanswered, keepAcknowledged: acknowledged != nil
         )
         let results = try runThreads(plan: plan, clients: clients)
         let summary = Summary(results: results, clients: clients, seconds: seconds)
         Output.line(summary.line)
+        if let acknowledged {
+            let fd = open(acknowledged, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ValidationError("cannot open \(acknowledged): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            for result in results {
+                for entry in result.acknowledged { Output.line(entry.line + "\t" + entry.text, to: fd) }
+            }
+        }
         if summary.connectFailures == clients { throw ExitCode(2) }
         if summary.errors > 0 || summary.ioErrors > 0 { throw ExitCode(1) }
     }
@@ -202,6 +217,8 @@ struct RunPlan: Sendable {
     let measureNanos: UInt64
     let timeoutSeconds: Double
     let seed: UInt64
+    let retryUnanswered: Bool
+    let keepAcknowledged: Bool
 }
 
 /// What one client thread measured. Each thread fills its own; they are merged after join.
@@ -213,4 +230,9 @@ struct ClientResult: Sendable {
     var firstError: String?
     var measureStart: UInt64 = 0
     var measureEnd: UInt64 = 0
+    /// With --retry-unanswered: 503 answers waited out, and lines that got no answer in time.
+    var unavailable = 0
+    var unanswered = 0
+    /// With --acknowledged: every line that succeeded, with the last text of its reply.
+    var acknowledged: [(line: String, text: String)] = []
 }

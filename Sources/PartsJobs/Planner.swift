@@ -51,7 +51,13 @@ public struct Planner: Sendable {
         return builder.build()
     }
 
-    public func plan(_ row: PlanningRow) throws(PlanningError) -> PartPlan {
+    /// The time one part's plan may take. A sound plan takes a millisecond; one that takes
+    /// this long is flagged for a person, not waited for.
+    public static let partSeconds = 2.0
+
+    /// One part's plan, in the calling thread; past `budget` it throws and the part is
+    /// flagged.
+    public func plan(_ row: PlanningRow, budget: PlanningBudget) throws(PlanningError) -> PartPlan {
         let settings = settings(for: row.location)
         return try PartPlan.compute(
             series: series(row), parameters: settings.parameters,
@@ -61,7 +67,20 @@ public struct Planner: Sendable {
             stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
                                  reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
             constraints: try OrderConstraints(packMultiple: number(row.pack)),
-            unitCost: number(row.cost))
+            unitCost: number(row.cost), budget: budget)
+    }
+
+    /// One part's plan for a request (`plan show`): off the cooperative pool that serves the
+    /// clients, within `partSeconds`, and stopped as soon as the request is cancelled (its
+    /// client went away).
+    public func plan(_ row: PlanningRow) async throws(PlanningError) -> PartPlan {
+        let budget = PlanningBudget(seconds: Self.partSeconds)
+        let outcome = await withTaskCancellationHandler {
+            await OffPool.run { Result { () throws(PlanningError) in try self.plan(row, budget: budget) } }
+        } onCancel: {
+            budget.cancel()
+        }
+        return try outcome.get()
     }
 
     /// Days the stock would last after the suggested order arrives, at the forecast rate.
@@ -76,7 +95,7 @@ public struct Planner: Sendable {
     public func line(_ row: PlanningRow) -> ReorderLine {
         let plan: PartPlan
         do {
-            plan = try self.plan(row)
+            plan = try self.plan(row, budget: PlanningBudget(seconds: Self.partSeconds))
         } catch {
             return ReorderLine(partID: row.partID, locationID: row.locationID, demandClass: "error", abcClass: row.abcClass,
                                method: "-", forecast: "0", safetyStock: "0", reorderPoint: "0", orderUpTo: "0",

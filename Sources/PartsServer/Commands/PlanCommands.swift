@@ -25,7 +25,7 @@ enum PlanCommands {
             guard let row = try await environment.store.planningRow(partNo: partNo, location: location, window: planner.window) else {
                 throw CommandFailure.notFound("\(partNo) has no stock and no demand at \(location): nothing to plan")
             }
-            return try show(row, planner)
+            return try await show(row, planner)
         },
         CommandSpec("plan set", "plan set [location=<code>] <setting>=<value|default> ...",
                     "planning settings for every location, or one: " + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
@@ -69,8 +69,8 @@ enum PlanCommands {
         }
     }
 
-    static func show(_ row: PlanningRow, _ planner: Planner) throws -> Reply {
-        let plan = try planner.plan(row)
+    static func show(_ row: PlanningRow, _ planner: Planner) async throws -> Reply {
+        let plan = try await planner.plan(row)
         let settings = planner.settings(for: row.location)
         var fields = [
             Field("part_no", .text(row.partNo)), Field("location", .text(row.location)), Field("unit", .text(row.unit)),

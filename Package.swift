@@ -100,11 +100,23 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Job runs and planning: the job runner and its schedule, the planner, the reorder run.
+        .target(
+            name: "PartsJobs",
+            dependencies: [
+                "PartsStore", "PartsPlanning", "PartsDomain", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
         // The daemon's body: configuration, socket server, sessions, command table, lifecycle.
         .target(
             name: "PartsServer",
             dependencies: [
-                "PartsStore", "PartsProtocol", "PartsDomain", "PartsPlanning", "PostgresClient",
+                "PartsJobs", "PartsStore", "PartsProtocol", "PartsDomain", "PartsPlanning", "PostgresClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,6 +172,7 @@ let package = Package(
             name: "PartsPlanningTests", dependencies: ["PartsPlanning"],
             resources: [.copy("Fixtures")], swiftSettings: settings
         ),
+        .testTarget(name: "PartsJobsTests", dependencies: ["PartsJobs"], swiftSettings: settings),
         .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",

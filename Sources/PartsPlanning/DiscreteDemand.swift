@@ -9,12 +9,23 @@
 /// (log pₖ = log pₖ₋₁ + log of the ratio), so nothing overflows or underflows into a wrong
 /// answer: for a mean of 1000, p₀ = e⁻¹⁰⁰⁰ is below the smallest `Double`, its log is not, and
 /// the terms that matter are exact to about 1e-12.
+///
+/// The quantile sums at most `walkSteps` terms that way, which settles every usual case. A
+/// distribution whose quantile lies further out (a mean of almost nothing with a spread of
+/// millions, from one huge line of imported history) is searched instead, by doubling and then
+/// halving an interval, with the CDF in closed form (regularized incomplete beta and gamma
+/// functions): tens of evaluations however far out the quantile is, never a walk to it.
 public enum DiscreteDemand {
+    /// Terms the quantile sums one by one before it searches.
+    static let walkSteps = 10_000
+    /// The largest reorder point the search reports: far beyond any stock a part can have.
+    public static let largestQuantile = 1 << 50
+
     /// P(N ≤ k) for N ~ Poisson(mean). 0 for k < 0.
     public static func poissonCDF(_ k: Int, mean: Double) -> Double {
         guard k >= 0 else { return 0 }
         var total = 0.0
-        var walk = PMFWalk(poissonMean: mean)
+        var walk = PMFWalk(Distribution(poissonMean: mean))
         for _ in 0...k { total += walk.next() }
         return min(total, 1)
     }
@@ -25,20 +36,33 @@ public enum DiscreteDemand {
     public static func negativeBinomialCDF(_ k: Int, mean: Double, variance: Double) -> Double {
         guard k >= 0 else { return 0 }
         var total = 0.0
-        var walk = PMFWalk(mean: mean, variance: variance)
+        var walk = PMFWalk(Distribution(mean: mean, variance: variance))
         for _ in 0...k { total += walk.next() }
         return min(total, 1)
     }
 
-    /// Smallest s ≥ 0 with P(N ≤ s) ≥ `level` for N ~ Poisson(mean).
+    /// Smallest s ≥ 0 with P(N ≤ s) ≥ `level` for N ~ Poisson(mean), within the standard
+    /// budget; `largestQuantile` when that runs out first.
     public static func poissonQuantile(_ level: Double, mean: Double) -> Int {
-        quantile(level, walk: PMFWalk(poissonMean: mean), mean: mean, variance: mean)
+        (try? poissonQuantile(level, mean: mean, budget: PlanningBudget())) ?? largestQuantile
+    }
+
+    /// The same within `budget`, which throws when it runs out.
+    public static func poissonQuantile(_ level: Double, mean: Double, budget: PlanningBudget) throws(PlanningError) -> Int {
+        try quantile(level, Distribution(poissonMean: mean), budget)
     }
 
     /// Smallest s ≥ 0 with P(N ≤ s) ≥ `level` for N negative binomial (method of moments), or
-    /// Poisson when `variance` ≤ `mean`.
+    /// Poisson when `variance` ≤ `mean`, within the standard budget; `largestQuantile` when
+    /// that runs out first.
     public static func negativeBinomialQuantile(_ level: Double, mean: Double, variance: Double) -> Int {
-        quantile(level, walk: PMFWalk(mean: mean, variance: variance), mean: mean, variance: variance)
+        (try? negativeBinomialQuantile(level, mean: mean, variance: variance, budget: PlanningBudget())) ?? largestQuantile
+    }
+
+    /// The same within `budget`, which throws when it runs out.
+    public static func negativeBinomialQuantile(_ level: Double, mean: Double, variance: Double,
+                                                budget: PlanningBudget) throws(PlanningError) -> Int {
+        try quantile(level, Distribution(mean: mean, variance: variance), budget)
     }
 
     /// Whether (mean, variance) calls for the negative binomial: variance above the mean by
@@ -47,65 +71,106 @@ public enum DiscreteDemand {
         mean > 0 && variance > mean * (1 + 1e-9)
     }
 
-    private static func quantile(_ level: Double, walk: PMFWalk, mean: Double, variance: Double) -> Int {
-        guard mean > 0, mean.isFinite else { return 0 }
-        // A bound far beyond any service level below 1 (Chebyshev at 40 σ leaves < 0.1 %,
-        // and these tails are much lighter), so a level so close to 1 that the float sum can
-        // never reach it still ends.
-        let sd = max(variance, mean).squareRoot()
-        let limit = Int((mean + 40 * sd + 100).rounded(.up))
-        var walk = walk
+    private static func quantile(_ level: Double, _ distribution: Distribution, _ budget: PlanningBudget) throws(PlanningError) -> Int {
+        guard distribution.mean > 0, distribution.mean.isFinite else { return 0 }
+        var walk = PMFWalk(distribution)
         var total = 0.0
-        for k in 0...limit {
+        for k in 0..<walkSteps {
+            try budget.spend()
             total += walk.next()
             if total >= level { return k }
         }
-        return limit
+        // F(below) < level ≤ F(above), with F in closed form.
+        var below = walkSteps - 1
+        var above = walkSteps * 2
+        while try distribution.cdf(above, budget) < level {
+            guard above < largestQuantile else { return largestQuantile }
+            below = above
+            above *= 2
+        }
+        while above - below > 1 {
+            let middle = below + (above - below) / 2
+            if try distribution.cdf(middle, budget) < level { below = middle } else { above = middle }
+        }
+        return above
     }
 
-    /// Yields p₀, p₁, p₂, … of a Poisson or negative binomial distribution.
-    private struct PMFWalk {
-        private var logP: Double
-        private var k = 0
-        // log pₖ = log pₖ₋₁ + log(a + k − 1) − log k + logStep; for Poisson a is unused.
-        private let logStep: Double
-        private let shape: Double?
+    /// A Poisson distribution, or a negative binomial with r = `shape` and success probability
+    /// p, kept as log p and log(1 − p), each computed the accurate way: with a variance 10²³
+    /// times the mean, 1 − p is 1 in floating point, and pʳ from log1p(−(1 − p)) would be 0
+    /// instead of almost 1.
+    struct Distribution {
+        let mean: Double
+        /// nil for Poisson.
+        let shape: Double?
+        let logP: Double
+        let logQ: Double
 
         init(poissonMean mean: Double) {
-            let mean = mean > 0 && mean.isFinite ? mean : 0
-            self.init(logP0: -mean, logStep: mean > 0 ? planningLog(mean) : -.infinity, shape: nil)
+            self.init(mean: mean > 0 && mean.isFinite ? mean : 0, shape: nil, logP: 0, logQ: 0)
         }
 
         init(mean: Double, variance: Double) {
-            guard DiscreteDemand.isOverdispersed(mean: mean, variance: variance),
-                mean.isFinite, variance.isFinite
-            else {
+            guard DiscreteDemand.isOverdispersed(mean: mean, variance: variance), mean.isFinite, variance.isFinite else {
                 self.init(poissonMean: mean)
                 return
             }
-            let excess = (variance - mean) / variance  // 1 − p, the "failure" probability
-            let r = mean * mean / (variance - mean)
-            // p₀ = pʳ, computed as r · log1p(−(1 − p)) for accuracy when p is near 1.
-            self.init(logP0: r * planningLog1p(-excess), logStep: planningLog(excess), shape: r)
+            // p and 1 − p each by division, exact to the last digit however close either is to
+            // 0; the log of the one near 1 from the other, since near 1 a value has lost its
+            // low digits.
+            let p = mean / variance
+            let excess = (variance - mean) / variance
+            self.init(mean: mean, shape: mean * mean / (variance - mean),
+                      logP: excess < 0.5 ? planningLog1p(-excess) : planningLog(p),
+                      logQ: p < 0.5 ? planningLog1p(-p) : planningLog(excess))
         }
 
-        private init(logP0: Double, logStep: Double, shape: Double?) {
-            self.logP = logP0
-            self.logStep = logStep
+        private init(mean: Double, shape: Double?, logP: Double, logQ: Double) {
+            self.mean = mean
             self.shape = shape
+            self.logP = logP
+            self.logQ = logQ
+        }
+
+        /// P(N ≤ k), for the search: I_p(r, k + 1) or Q(k + 1, mean).
+        func cdf(_ k: Int, _ budget: PlanningBudget) throws(PlanningError) -> Double {
+            let b = Double(k) + 1
+            guard let shape else { return try IncompleteFunctions.upperGamma(b, mean, budget) }
+            return try IncompleteFunctions.beta(shape, b, logX: logP, logY: logQ, budget)
+        }
+    }
+
+    /// Yields p₀, p₁, p₂, … of a distribution.
+    private struct PMFWalk {
+        private var logPMF: Double
+        private var k = 0
+        // log pₖ = log pₖ₋₁ + log(r + k − 1) − log k + log(1 − p); for Poisson log(mean) − log k.
+        private let logStep: Double
+        private let shape: Double?
+
+        init(_ distribution: Distribution) {
+            shape = distribution.shape
+            if let shape = distribution.shape {
+                logPMF = shape * distribution.logP
+                logStep = distribution.logQ
+            } else {
+                let mean = distribution.mean
+                logPMF = -mean
+                logStep = mean > 0 ? planningLog(mean) : -.infinity
+            }
         }
 
         mutating func next() -> Double {
             if k > 0 {
                 let kk = Double(k)
                 if let shape {
-                    logP += planningLog(shape + kk - 1) - planningLog(kk) + logStep
+                    logPMF += planningLog(shape + kk - 1) - planningLog(kk) + logStep
                 } else {
-                    logP += logStep - planningLog(kk)
+                    logPMF += logStep - planningLog(kk)
                 }
             }
             k += 1
-            return planningExp(logP)
+            return planningExp(logPMF)
         }
     }
 }

@@ -77,9 +77,10 @@ public struct ReorderLevels: Sendable, Equatable {
     ///   - leadTime: L and σ_L in periods.
     ///   - serviceLevel: target cycle service level in (0, 1).
     ///   - slowMoverThreshold: mean LTD below which the discrete models are used.
+    ///   - budget: what the discrete quantile's search may spend.
     public init(
         demandPerPeriod: Double, demandStandardDeviation: Double, leadTime: LeadTime,
-        serviceLevel: Double, slowMoverThreshold: Double = 5
+        serviceLevel: Double, slowMoverThreshold: Double = 5, budget: PlanningBudget = PlanningBudget()
     ) throws(PlanningError) {
         try Check.nonNegative(demandPerPeriod, "demandPerPeriod")
         try Check.nonNegative(demandStandardDeviation, "demandStandardDeviation")
@@ -97,10 +98,10 @@ public struct ReorderLevels: Sendable, Equatable {
             let s: Int
             if DiscreteDemand.isOverdispersed(mean: mean, variance: variance) {
                 model = .negativeBinomial
-                s = DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: variance)
+                s = try DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: variance, budget: budget)
             } else {
                 model = .poisson
-                s = DiscreteDemand.poissonQuantile(serviceLevel, mean: mean)
+                s = try DiscreteDemand.poissonQuantile(serviceLevel, mean: mean, budget: budget)
             }
             z = nil
             reorderPoint = Double(s)

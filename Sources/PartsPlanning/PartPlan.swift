@@ -79,6 +79,8 @@ public struct PartPlan: Sendable, Equatable {
     ///   - constraints: supplier minimum and pack multiple.
     ///   - unitCost: with `parameters.orderingCost` and `annualHoldingRate`, enables EOQ
     ///     (h = rate × unit cost).
+    ///   - budget: the work the plan may take; past it the plan throws, and the caller flags
+    ///     the part instead of waiting for it.
     public static func compute(
         series: DemandSeries,
         parameters: PlanningParameters,
@@ -86,7 +88,8 @@ public struct PartPlan: Sendable, Equatable {
         abcClass: ABCClass = .c,
         stock: StockPosition = StockPosition(),
         constraints: OrderConstraints = .units,
-        unitCost: Double? = nil
+        unitCost: Double? = nil,
+        budget: PlanningBudget = PlanningBudget()
     ) throws(PlanningError) -> PartPlan {
         try parameters.validate()
         guard series.period == parameters.period else {
@@ -104,12 +107,14 @@ public struct PartPlan: Sendable, Equatable {
             adiCutoff: parameters.adiCutoff, cv2Cutoff: parameters.cv2Cutoff)
         let choice = MethodChoice(classification: classification, values: values, parameters: parameters)
         let forecast = choice.forecast(values, parameters: parameters)
+        // The forecasts walk the series a few times: its length is their cost.
+        try budget.spend(values.count)
         let sigmaD = forecast.error?.rmse ?? populationStandardDeviation(values)
 
         let levels = try ReorderLevels(
             demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
             serviceLevel: parameters.serviceLevel(for: abcClass),
-            slowMoverThreshold: parameters.slowMoverThreshold)
+            slowMoverThreshold: parameters.slowMoverThreshold, budget: budget)
 
         var holding: Double?
         if let rate = parameters.annualHoldingRate, let unitCost, unitCost > 0 { holding = rate * unitCost }

@@ -8,12 +8,20 @@ public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidParameter(field: String, value: Double, requirement: String)
     /// The series was bucketed by one period and the parameters describe another.
     case periodMismatch(series: PlanningPeriod, parameters: PlanningPeriod)
+    /// The plan took more work than its budget allows (see `PlanningBudget`): the part is
+    /// flagged for a person instead of being waited for.
+    case budgetExceeded(steps: Int)
+    /// The plan ran past its deadline.
+    case deadlinePassed(seconds: Double)
+    /// Nobody waits for the plan any more (its client went away).
+    case cancelled
 
     /// The offending field's name.
     public var field: String {
         switch self {
         case .invalidParameter(let field, _, _): return field
         case .periodMismatch: return "period"
+        case .budgetExceeded, .deadlinePassed, .cancelled: return "budget"
         }
     }
 
@@ -24,6 +32,12 @@ public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(field) \(requirement), got \(shown)"
         case .periodMismatch(let series, let parameters):
             return "period: the series is bucketed by \(series.rawValue) but the parameters say \(parameters.rawValue)"
+        case .budgetExceeded(let steps):
+            return "planning stopped after \(steps) steps: check this part's history and settings by hand"
+        case .deadlinePassed(let seconds):
+            return "planning stopped after \(plainNumber(seconds, places: 3)) s: check this part's history and settings by hand"
+        case .cancelled:
+            return "planning stopped: nobody waits for the plan any more"
         }
     }
 }

@@ -19,3 +19,9 @@ import Darwin
 
 /// Complementary error function, for the normal CDF.
 @inline(__always) func planningErfc(_ x: Double) -> Double { erfc(x) }
+
+/// log Γ(x) for x > 0, from the C library's reentrant variant (the plain one writes a global).
+@inline(__always) func planningLogGamma(_ x: Double) -> Double {
+    var sign: Int32 = 0
+    return lgamma_r(x, &sign)
+}

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import PartsJobs
+import PartsProtocol
 import PartsStore
 import PostgresClient
 import ServiceLifecycle
@@ -23,7 +25,11 @@ public enum Daemon {
         }
         let notifier = SystemdNotifier(environment: environmentVariables)
         let listen = ListenSocket.resolve(path: configuration.socketPath, environment: environmentVariables)
-        let jobs = JobRunner(store: store, configuration: configuration, logger: logger)
+        // A failed run records what a command failing the same way would have answered.
+        let jobs = JobRunner(store: store, settings: configuration.jobSettings, logger: logger) { failure in
+            let (status, message) = FailureReply.status(for: failure)
+            return (status.word, message)
+        }
         let environment = CommandEnvironment(store: store, configuration: configuration, state: ServerState(), jobs: jobs)
         let server = AdminServer(listen: listen, configuration: configuration, environment: environment,
                                  policy: AccessPolicy(grants: configuration.grants, trustRoot: configuration.trustRoot), notifier: notifier, logger: logger)

@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import Logging
 import PartsDomain
+import PartsJobs
 import PartsServer
 import PartsStore
 import PostgresClient

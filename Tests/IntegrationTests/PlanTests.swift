@@ -1,6 +1,7 @@
 import Foundation
 import PartsClient
 import PostgresClient
+import Synchronization
 import Testing
 
 @Suite("planning: history and plan show")
@@ -59,4 +60,36 @@ struct PlanTests {
         try expectOK(client.send("part add P-NONE \"never stocked\""))
         #expect(try client.send("plan show P-NONE").code == 404)
     }
+
+    /// Issue 16: one huge imported demand with α = 0.999 used to keep `plan show` computing
+    /// for minutes, a core busy long after the client gave up. The plan answers well within
+    /// the client's patience, and the daemon answers others meanwhile.
+    @Test func aHugeImportedDemandIsPlannedPromptlyWhileTheDaemonAnswersOthers() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add Z-1 \"one huge history line\""))
+        let day = try #require(try daemon.sql("SELECT (date_trunc('month', current_date) - interval '6 months')::date::text").scalar)
+        try expectOK(client.send("history add MAIN Z-1 \(day):1000000000"))
+        try expectOK(client.send("plan set alpha=0.999 period=month"))
+
+        let socketPath = daemon.socketPath
+        let answered = DispatchSemaphore(value: 0)
+        Thread {
+            defer { answered.signal() }
+            guard let planner = try? AdminConnection(socketPath: socketPath, timeoutSeconds: 20),
+                  (try? planner.send("format json")) != nil,
+                  let reply = try? planner.send("plan show Z-1 location=MAIN") else { return }
+            Self.planReply.withLock { $0 = reply.json }
+        }.start()
+        #expect(try client.send("ping").code == 200)
+        #expect(answered.wait(timeout: .now() + 25) == .success)
+        let json = try #require(Self.planReply.withLock { $0 }, "no reply to plan show within the client's 20 s")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(plan["model"] as? String == "negativeBinomial", "\(plan)")
+        #expect(plan["reorder_point"] as? String == "0.000")
+        #expect(try client.send("ping").code == 200)
+    }
+
+    private static let planReply = Mutex<String?>(nil)
 }

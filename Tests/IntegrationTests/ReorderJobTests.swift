@@ -203,6 +203,49 @@ struct ReorderJobTests {
         #expect(next.lastText.contains("25 part-locations planned"))
     }
 
+    /// The writer's connection dies while the run's transaction is open (here while its
+    /// reader waits for a table another session locked, as a reader may wait for anything):
+    /// the run must fail as a whole. Its last step must not go on in autocommit on a new
+    /// connection, which would supersede the open proposal, lose the new one and still report
+    /// success.
+    @Test func aRunWhoseWriterConnectionIsLostFailsAndLeavesTheOpenProposalOpen() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try smoothPart(daemon, client)
+        try expectOK(client.send("location add BR1 \"Branch 1\" kind=branch"))
+        try expectOK(client.send("job run reorder --wait"))
+        let open = try #require(try daemon.sql("SELECT proposal_no FROM reorder_proposal").scalar)
+        let lines = try daemon.sql("SELECT count(*) FROM reorder_line").scalar
+        daemon.hold("LOCK TABLE turnover_target IN ACCESS EXCLUSIVE MODE", seconds: 3)
+        // A run for BR1 replaces the proposal for every location.
+        let started = try client.send("job run reorder location=BR1")
+        let id = try #require(started.lastText.firstMatch(of: /job=(\d+)/).map { String($0.output.1) })
+        // The run's writer: it made the new proposal, and waits for its reader.
+        var writer: String?
+        let deadline = Date().addingTimeInterval(10)
+        while writer == nil, Date() < deadline {
+            writer = try daemon.sql("""
+                SELECT pid FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = 'partsd job reorder'
+                   AND state = 'idle in transaction' AND backend_xid IS NOT NULL
+                """).scalar
+            if writer == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let pid = try #require(writer, "the run's writer never waited in its transaction")
+        #expect(try daemon.sql("SELECT pg_terminate_backend(\(pid))").scalar == "t")
+
+        let waited = try client.send("job wait \(id)")
+        #expect(waited.code != 200, "\(waited)")
+        #expect(try daemon.sql("SELECT state FROM job_run WHERE id = \(id)").scalar == "failed")
+        let proposals = try daemon.sql("SELECT proposal_no, state FROM reorder_proposal ORDER BY id")
+        #expect(proposals.count == 1)
+        #expect(proposals.value(0, "proposal_no") == open)
+        #expect(proposals.value(0, "state") == "open")
+        #expect(try daemon.sql("SELECT count(*) FROM reorder_line").scalar == lines)
+        // The lost connection took the run's lock with it: the next run goes through.
+        try expectOK(client.send("job run reorder --wait"))
+    }
+
     @Test func aRunningJobOnTheDatabaseMeans409OrAQueue() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

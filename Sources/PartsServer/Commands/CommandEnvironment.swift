@@ -1,3 +1,4 @@
+import PartsJobs
 import PartsStore
 
 /// What command handlers can reach: the store, the settings and the server's own state.

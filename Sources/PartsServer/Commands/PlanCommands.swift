@@ -1,4 +1,5 @@
 import PartsDomain
+import PartsJobs
 import PartsPlanning
 import PartsProtocol
 import PartsStore
@@ -9,57 +10,41 @@ enum PlanCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("history add", "history add <location> <part_no> <date>:<qty> ...",
                     "records past demand that planning reads like goods issues", role: .manager, changesData: true,
-                    positional: 2...2, lines: .required) { invocation, environment throws(CommandFailure) in
+                    positional: 2...2, lines: .required) { invocation, environment in
             let entries = try historyEntries(Array(invocation.arguments.dropFirst(2)))
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.addHistory(location: invocation.argument(0)!, partNo: invocation.argument(1)!,
-                                           entries: entries, invocation.context)
-            }
+            let outcome = try await environment.store.addHistory(location: invocation.argument(0)!, partNo: invocation.argument(1)!,
+                                                                 entries: entries, invocation.context)
             return Reply(outcome)
         },
         CommandSpec("plan show", "plan show <part_no> [location=<code>]",
                     "one part's demand series, class, forecast, reorder point, order-up-to and suggestion, explained",
-                    role: .viewer, positional: 1...1, named: ["location"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, positional: 1...1, named: ["location"]) { invocation, environment in
             let partNo = invocation.argument(0)!
             let location = try await planningLocation(partNo, invocation[named: "location"], environment.store)
             let planner = try await Planner.load(environment.store)
-            let row = try await environment.store.run { store throws(StoreError) in
-                try await store.planningRow(partNo: partNo, location: location, window: planner.window)
+            guard let row = try await environment.store.planningRow(partNo: partNo, location: location, window: planner.window) else {
+                throw CommandFailure.notFound("\(partNo) has no stock and no demand at \(location): nothing to plan")
             }
-            guard let row else { throw .notFound("\(partNo) has no stock and no demand at \(location): nothing to plan") }
-            return try show(row, planner)
+            return try await show(row, planner)
         },
         CommandSpec("plan set", "plan set [location=<code>] <setting>=<value|default> ...",
                     "planning settings for every location, or one: " + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
                     role: .manager, changesData: true,
-                    named: Set(PlanningSettingKey.allCases.map(\.rawValue)).union(["location"])) { invocation, environment throws(CommandFailure) in
+                    named: Set(PlanningSettingKey.allCases.map(\.rawValue)).union(["location"])) { invocation, environment in
             let location = invocation[named: "location"]
-            var changes: [PlanningSettingKey: String?] = [:]
-            for key in PlanningSettingKey.allCases {
-                guard let value = invocation[named: key.rawValue] else { continue }
-                if location != nil, key.isGlobalOnly { throw .invalid("\(key.rawValue) is set for every location at once: leave out location=") }
-                changes[key] = value == "default" ? nil : value
+            let changes = PlanningSettingKey.allCases.compactMap { key in invocation[named: key.rawValue].map { (key: key, value: $0) } }
+            guard !changes.isEmpty else {
+                throw CommandFailure.badRequest("name at least one setting; usage: plan set [location=<code>] <setting>=<value> ...")
             }
-            guard !changes.isEmpty else { throw .badRequest("name at least one setting; usage: plan set [location=<code>] <setting>=<value> ...") }
-            // Check the result, not only each value: a change must leave every location plannable.
-            var rows = try await environment.store.run { store throws(StoreError) in try await store.planningSettingRows() }
-            var row = rows.first { $0.location == location } ?? PlanningSettingRow(location: location, values: [:])
-            for (key, value) in changes { row.values[key] = value }
-            rows.removeAll { $0.location == location }
-            rows.append(row)
-            for scope in [nil] + rows.map(\.location) {
-                try PlanningSettings.effective(rows, location: scope).validate()
-            }
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.setPlanningSettings(location: location, changes, invocation.context)
-            }
-            return Reply(outcome)
+            // The maths' own check, before the change is stored: it must leave every location plannable.
+            try PlanningSettings.check(changes, location: location, against: try await environment.store.planningSettingRows())
+            return Reply(try await environment.store.setPlanningSettings(location: location, changes, invocation.context))
         },
         CommandSpec("plan settings", "plan settings [location=<code>]",
                     "the planning settings in force, and where each comes from", role: .viewer,
-                    named: ["location"]) { invocation, environment throws(CommandFailure) in
+                    named: ["location"]) { invocation, environment in
             let location = invocation[named: "location"]
-            let rows = try await environment.store.run { store throws(StoreError) in try await store.planningSettingRows() }
+            let rows = try await environment.store.planningSettingRows()
             let settings = try PlanningSettings.effective(rows, location: location)
             let own = rows.first { $0.location == location }?.values ?? [:]
             let inherited = location == nil ? [:] : rows.first { $0.location == nil }?.values ?? [:]
@@ -73,19 +58,19 @@ enum PlanCommands {
     ]
 
     /// The location asked for, or the only one the part is at.
-    private static func planningLocation(_ partNo: String, _ asked: String?, _ store: PartsStore) async throws(CommandFailure) -> String {
+    private static func planningLocation(_ partNo: String, _ asked: String?, _ store: PartsStore) async throws -> String {
         if let asked { return asked }
-        let candidates = try await store.run { store throws(StoreError) in try await store.planningLocations(partNo: partNo) }
+        let candidates = try await store.planningLocations(partNo: partNo)
         switch candidates.count {
-        case 0: throw .notFound("\(partNo) has no stock and no demand anywhere: nothing to plan")
+        case 0: throw CommandFailure.notFound("\(partNo) has no stock and no demand anywhere: nothing to plan")
         case 1: return candidates[0]
-        default: throw .badRequest("\(partNo) is planned per location: give location= one of \(candidates.joined(separator: ", "))")
+        default:
+            throw CommandFailure.badRequest("\(partNo) is planned per location: give location= one of \(candidates.joined(separator: ", "))")
         }
     }
 
-    static func show(_ row: PlanningRow, _ planner: Planner) throws(CommandFailure) -> Reply {
-        let plan: PartPlan
-        do { plan = try planner.plan(row) } catch { throw .invalid(error.description) }
+    static func show(_ row: PlanningRow, _ planner: Planner) async throws -> Reply {
+        let plan = try await planner.plan(row)
         let settings = planner.settings(for: row.location)
         var fields = [
             Field("part_no", .text(row.partNo)), Field("location", .text(row.location)), Field("unit", .text(row.unit)),
@@ -118,9 +103,9 @@ enum PlanCommands {
     private static func historyEntries(_ words: [String]) throws(CommandFailure) -> [(date: String, quantity: ExactDecimal)] {
         var entries: [(date: String, quantity: ExactDecimal)] = []
         for word in words {
-            guard let colon = word.firstIndex(of: ":") else { throw .badRequest("'\(word)' is not <date>:<qty>") }
+            guard let colon = word.firstIndex(of: ":") else { throw CommandFailure.badRequest("'\(word)' is not <date>:<qty>") }
             let date = String(word[..<colon])
-            guard IsoDate.isValid(date) else { throw .invalid("'\(date)' is not a date like 2026-11-22") }
+            guard IsoDate.isValid(date) else { throw CommandFailure.invalid("'\(date)' is not a date like 2026-11-22") }
             do {
                 entries.append((date, try ExactDecimal.quantity(word[word.index(after: colon)...])))
             } catch {

@@ -11,18 +11,17 @@ enum ReportCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("report turnover", "report turnover [location=<code>] [days=<n>] [by=category] [limit=<n>]",
                     "turnover and days of supply per warehouse (or category) against target",
-                    role: .viewer, named: ["location", "days", "by", "limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["location", "days", "by", "limit"]) { invocation, environment in
             let days = try days(invocation) ?? defaultDays
             let limit = try invocation.listLimit()
             let byCategory: Bool
             switch invocation[named: "by"] {
             case nil: byCategory = false
             case "category": byCategory = true
-            case let other?: throw .invalid("by takes category, got \(other)")
+            case let other?: throw CommandFailure.invalid("by takes category, got \(other)")
             }
-            let report = try await environment.store.run { store throws(StoreError) in
-                try await store.turnoverReport(location: invocation[named: "location"], days: days, byCategory: byCategory, limit: limit)
-            }
+            let report = try await environment.store.turnoverReport(location: invocation[named: "location"], days: days,
+                                                                    byCategory: byCategory, limit: limit)
             var columns = [Table.Column("location")]
             if byCategory { columns.append(Table.Column("category")) }
             columns += [Table.Column("cogs", "COGS", .right), Table.Column("average_value", "AVG VALUE", .right),
@@ -45,12 +44,10 @@ enum ReportCommands {
         },
         CommandSpec("report dead", "report dead [days=<n>] [location=<code>] [limit=<n>]",
                     "stock with no demand in the last days (default: the location's dead_days setting, else 180), highest value first",
-                    role: .viewer, named: ["days", "location", "limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["days", "location", "limit"]) { invocation, environment in
             let days = try days(invocation)
             let limit = try invocation.listLimit()
-            let report = try await environment.store.run { store throws(StoreError) in
-                try await store.deadStock(location: invocation[named: "location"], days: days, limit: limit)
-            }
+            let report = try await environment.store.deadStock(location: invocation[named: "location"], days: days, limit: limit)
             let windows = Set(report.windows.map(\.days))
             let window: Value = windows.count == 1 ? .integer(windows.first!)
                 : .text(report.windows.map { "\($0.location) \($0.days)" }.joined(separator: ", "))
@@ -69,11 +66,9 @@ enum ReportCommands {
         },
         CommandSpec("report excess", "report excess [location=<code>] [limit=<n>]",
                     "stock above the order-up-to level of the latest reorder proposal, highest value first",
-                    role: .viewer, named: ["location", "limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["location", "limit"]) { invocation, environment in
             let limit = try invocation.listLimit()
-            let report = try await environment.store.run { store throws(StoreError) in
-                try await store.excessStock(location: invocation[named: "location"], limit: limit)
-            }
+            let report = try await environment.store.excessStock(location: invocation[named: "location"], limit: limit)
             let table = Table(
                 columns: [Table.Column("part_no"), Table.Column("location"), Table.Column("on_hand", nil, .right),
                           Table.Column("order_up_to", nil, .right), Table.Column("excess", nil, .right),
@@ -89,12 +84,10 @@ enum ReportCommands {
         },
         CommandSpec("report abc", "report abc [location=<code>] [days=<n>] [limit=<n>]",
                     "ABC classes per location by issue value (A to 80 %, B to 95 %, then C)",
-                    role: .viewer, named: ["location", "days", "limit"]) { invocation, environment throws(CommandFailure) in
+                    role: .viewer, named: ["location", "days", "limit"]) { invocation, environment in
             let days = try days(invocation) ?? defaultDays
             let limit = try invocation.listLimit()
-            let report = try await environment.store.run { store throws(StoreError) in
-                try await store.abcReport(location: invocation[named: "location"], days: days, limit: limit)
-            }
+            let report = try await environment.store.abcReport(location: invocation[named: "location"], days: days, limit: limit)
             let parts = Table(
                 columns: [Table.Column("location"), Table.Column("part_no"), Table.Column("issue_value", nil, .right),
                           Table.Column("share", nil, .right), Table.Column("cumulative_share", "CUMULATIVE", .right),
@@ -119,7 +112,7 @@ enum ReportCommands {
     private static func days(_ invocation: Invocation) throws(CommandFailure) -> Int? {
         guard let text = invocation[named: "days"] else { return nil }
         guard let days = Int(text), daysRange.contains(days) else {
-            throw .invalid("days must be a whole number from \(daysRange.lowerBound) to \(daysRange.upperBound), got \(text)")
+            throw CommandFailure.invalid("days must be a whole number from \(daysRange.lowerBound) to \(daysRange.upperBound), got \(text)")
         }
         return days
     }

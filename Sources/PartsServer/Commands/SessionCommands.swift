@@ -74,7 +74,7 @@ enum SessionCommands {
             Field("connections", .integer(environment.state.openConnections)),
             Field("max_connections", .integer(environment.configuration.maxConnections)),
             Field("last_jobs", jobs.isEmpty ? .text("none") : .list(jobs.map { run in
-                .object([("job", .text(run.job)), ("job_id", .integer(Int(run.id))), ("state", .text(run.state)),
+                .object([("job", .text(run.job)), ("job_id", .integer(Int(run.id))), ("state", .text(run.state.rawValue)),
                          ("started_at", .text(run.startedAt)), ("finished_at", .optional(run.finishedAt))])
             })),
         ])])

@@ -12,28 +12,23 @@ enum TargetCommands {
         CommandSpec("target set", "target set <location> turnover=<per year> max_days=<n> [category=<c>]",
                     "sets the turnover target and maximum days of supply of a warehouse or one part category in it",
                     role: .manager, changesData: true, positional: 1...1,
-                    named: ["turnover", "max_days", "category"]) { invocation, environment throws(CommandFailure) in
+                    named: ["turnover", "max_days", "category"]) { invocation, environment in
             guard let turnoverText = invocation[named: "turnover"], let maxDaysText = invocation[named: "max_days"] else {
-                throw .badRequest("usage: target set <location> turnover=<per year> max_days=<n> [category=<c>]")
+                throw CommandFailure.badRequest("usage: target set <location> turnover=<per year> max_days=<n> [category=<c>]")
             }
             let turnover = try turnover(turnoverText)
             guard let maxDays = Int(maxDaysText), maxDaysRange.contains(maxDays) else {
-                throw .invalid("max_days must be a whole number of days from \(maxDaysRange.lowerBound) to \(maxDaysRange.upperBound), got \(maxDaysText)")
+                throw CommandFailure.invalid("max_days must be a whole number of days from \(maxDaysRange.lowerBound) to "
+                    + "\(maxDaysRange.upperBound), got \(maxDaysText)")
             }
             let category = try invocation.text("category", maxLength: 40) ?? ""
-            // Parts without a category report as "-" and take the warehouse's target.
-            guard category != "-" else { throw .invalid("category - means no category; leave category= out to set the warehouse's target") }
-            let outcome = try await environment.store.run { store throws(StoreError) in
-                try await store.setTurnoverTarget(location: invocation.argument(0)!, category: category, turnover: turnover,
-                                                  maxDays: maxDays, invocation.context)
-            }
+            let outcome = try await environment.store.setTurnoverTarget(location: invocation.argument(0)!, category: category,
+                                                                        turnover: turnover, maxDays: maxDays, invocation.context)
             return Reply(outcome)
         },
         CommandSpec("target list", "target list [location=<code>]", "turnover targets by warehouse and category",
-                    role: .viewer, named: ["location"]) { invocation, environment throws(CommandFailure) in
-            let targets = try await environment.store.run { store throws(StoreError) in
-                try await store.turnoverTargets(location: invocation[named: "location"])
-            }
+                    role: .viewer, named: ["location"]) { invocation, environment in
+            let targets = try await environment.store.turnoverTargets(location: invocation[named: "location"])
             return Reply(.ok, "\(targets.count) targets", blocks: [.table(Table(
                 columns: [Table.Column("location"), Table.Column("category"), Table.Column("turnover", nil, .right),
                           Table.Column("max_days", nil, .right), Table.Column("updated_by"), Table.Column("updated_at", "UPDATED")],

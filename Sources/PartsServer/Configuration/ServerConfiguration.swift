@@ -1,6 +1,7 @@
 import Configuration
 import Logging
 import PartsDomain
+import PartsJobs
 import SystemPackage
 
 /// Everything an operator can set, with the defaults a fresh install runs on.

@@ -12,16 +12,15 @@ enum JobWatch {
 
     /// Progress lines go to `sink` as they change, and again every `heartbeat` while nothing
     /// changes (so the idle timeout does not close a patient client); then the outcome.
-    static func wait(_ id: Int64, store: PartsStore, sink: ProgressSink, heartbeat: Duration) async throws(CommandFailure) -> Reply {
+    static func wait(_ id: Int64, store: PartsStore, sink: ProgressSink, heartbeat: Duration) async throws -> Reply {
         var last: String?
         var lastWritten = ContinuousClock.now
         var collected: [String] = []
         while true {
-            let run = try await store.run { store throws(StoreError) in try await store.jobRun(id: id) }
-            guard let run else { throw .notFound("no job \(id)") }
+            guard let run = try await store.jobRun(id: id) else { throw CommandFailure.notFound("no job \(id)") }
             if run.isFinished { return outcome(run, progress: collected) }
-            let line = "job=\(id) \(run.job) \(run.state) \(run.seconds ?? "0")s: \(run.progress ?? "")"
-            let text = "\(run.state): \(run.progress ?? "")"
+            let line = "job=\(id) \(run.job) \(run.state.rawValue) \(run.seconds ?? "0")s: \(run.progress ?? "")"
+            let text = "\(run.state.rawValue): \(run.progress ?? "")"
             if text != last || ContinuousClock.now - lastWritten >= heartbeat {
                 if sink.streams {
                     await sink.write(line)
@@ -53,7 +52,7 @@ enum JobWatch {
     static func fields(_ run: JobRun) -> [Field] {
         [
             Field("job_id", .integer(Int(run.id))), Field("job", .text(run.job)), Field("scope", .optional(run.scope)),
-            Field("state", .text(run.state)), Field("requested_by", .text(run.requestedBy)),
+            Field("state", .text(run.state.rawValue)), Field("requested_by", .text(run.requestedBy)),
             Field("started_at", .text(run.startedAt)), Field("finished_at", .optional(run.finishedAt)),
             Field("seconds", .optional(run.seconds)), Field("items", .integer(Int(run.items))),
             Field("progress", .optional(run.progress)), Field("result", .optional(run.result)),

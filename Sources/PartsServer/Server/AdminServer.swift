@@ -95,6 +95,17 @@ public struct AdminServer: Service {
             return
         }
         let peer = Peer(uid: identity.uid, gid: identity.gid, pid: identity.pid, userName: identity.userName, role: role)
+        // A client that goes away (closes its socket, not only its sending half) cancels the
+        // request in progress: nobody would read its reply, and a long plan stops computing.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await channel.channel.closeFuture.get() }
+            group.addTask { await converse(channel, peer) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func converse(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ peer: Peer) async {
         var session = Session(peer: peer, table: table, environment: environment, logger: logger)
         do {
             try await channel.executeThenClose { inbound, outbound in

@@ -6,7 +6,7 @@ public struct JobRun: Sendable {
     public var id: Int64
     public var job: String
     public var scope: String?
-    public var state: String
+    public var state: JobRunState
     public var requestedBy: String
     public var startedAt: String
     public var finishedAt: String?
@@ -17,27 +17,33 @@ public struct JobRun: Sendable {
     public var message: String?
 
     public var isFinished: Bool { finishedAt != nil }
-    public var succeeded: Bool { state == "succeeded" }
+    public var succeeded: Bool { state == .succeeded }
 }
 
 enum JobRunRows {
     static let columns = """
-        id, job, scope, state, requested_by, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),
-        to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS'),
-        round(extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)::numeric, 1)::text,
+        id, job, scope, state, requested_by, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') AS started_at,
+        to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS') AS finished_at,
+        round(extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)::numeric, 1)::text AS seconds,
         progress, items, result, message
         """
 
-    static func parse(_ row: [String?]) -> JobRun {
-        JobRun(id: Int64(row[0]!)!, job: row[1]!, scope: row[2], state: row[3]!, requestedBy: row[4]!, startedAt: row[5]!,
-               finishedAt: row[6], seconds: row[7], progress: row[8], items: Int64(row[9]!) ?? 0, result: row[10], message: row[11])
+    static func parse(_ row: Row) throws(PostgresError) -> JobRun {
+        let state = try row.text("state")
+        guard let known = JobRunState(rawValue: state) else { throw .decoding("unknown job run state \(state)") }
+        return JobRun(id: try row.int64("id"), job: try row.text("job"), scope: try row.optionalText("scope"), state: known,
+                      requestedBy: try row.text("requested_by"), startedAt: try row.text("started_at"),
+                      finishedAt: try row.optionalText("finished_at"), seconds: try row.optionalText("seconds"),
+                      progress: try row.optionalText("progress"), items: try row.int64("items"),
+                      result: try row.optionalText("result"), message: try row.optionalText("message"))
     }
 }
 
 extension PartsStore {
     public func jobRun(id: Int64) async throws(StoreError) -> JobRun? {
         try await read { connection throws(PostgresError) in
-            try connection.query("SELECT \(JobRunRows.columns) FROM job_run WHERE id = $1", [String(id)]).rows.first.map(JobRunRows.parse)
+            try connection.query("SELECT \(JobRunRows.columns) FROM job_run WHERE id = $1", [String(id)])
+                .singleRow().map(JobRunRows.parse)
         }
     }
 
@@ -46,7 +52,7 @@ extension PartsStore {
         try await read { connection throws(PostgresError) in
             try connection.query("""
                 SELECT \(JobRunRows.columns) FROM job_run WHERE $1::text IS NULL OR job = $1 ORDER BY id DESC LIMIT $2
-                """, [job, String(limit)]).rows.map(JobRunRows.parse)
+                """, [job, String(limit)]).records.map(JobRunRows.parse)
         }
     }
 
@@ -56,7 +62,7 @@ extension PartsStore {
             try connection.query("""
                 SELECT \(JobRunRows.columns) FROM job_run
                  WHERE id IN (SELECT max(id) FROM job_run GROUP BY job) ORDER BY job
-                """).rows.map(JobRunRows.parse)
+                """).records.map(JobRunRows.parse)
         }
     }
 

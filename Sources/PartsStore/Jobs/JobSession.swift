@@ -17,7 +17,8 @@ public struct JobSession: Sendable {
     public func tryLock() async throws(StoreError) -> Bool {
         let job = job
         return try await run { connection throws(PostgresError) in
-            try connection.query("SELECT pg_try_advisory_lock(hashtextextended('partsd job ' || $1, 0))", [job]).scalar == "t"
+            try connection.query("SELECT pg_try_advisory_lock(hashtextextended('partsd job ' || $1, 0)) AS locked", [job])
+                .records[0].bool("locked")
         }
     }
 
@@ -25,17 +26,20 @@ public struct JobSession: Sendable {
     public func runningID() async throws(StoreError) -> Int64? {
         let job = job
         return try await run { connection throws(PostgresError) in
-            try connection.query("SELECT max(id) FROM job_run WHERE job = $1 AND state = 'running'", [job]).scalar.flatMap { Int64($0) }
+            try connection.query("SELECT max(id) AS id FROM job_run WHERE job = $1 AND state = 'running'", [job])
+                .records[0].optionalText("id").flatMap { Int64($0) }
         }
     }
 
     /// Records a new run, `queued` while it waits for the lock, else `running`.
     public func begin(scope: String?, requestedBy: String, queued: Bool) async throws(StoreError) -> Int64 {
         let job = job
+        let state = queued ? JobRunState.queued : .running
         let id = try await run { connection throws(PostgresError) in
-            Int64(try connection.query("""
+            try connection.query("""
                 INSERT INTO job_run (job, scope, state, requested_by, progress) VALUES ($1, $2, $3, $4, $5) RETURNING id
-                """, [job, scope, queued ? "queued" : "running", requestedBy, queued ? "waiting for the running \(job) job" : "started"]).scalar!)!
+                """, [job, scope, state.rawValue, requestedBy, queued ? "waiting for the running \(job) job" : "started"])
+                .records[0].int64("id")
         }
         if !queued { try await markRunning(id) }
         return id
@@ -59,12 +63,13 @@ public struct JobSession: Sendable {
     /// Closes the run's row. Best effort: when the database is gone the row stays `running`
     /// until the next run of the job finds it without its lock and marks it failed.
     public func finish(_ id: Int64, succeeded: Bool, items: Int64, result: String?, message: String) async {
+        let state = succeeded ? JobRunState.succeeded : .failed
         _ = try? await run { connection throws(PostgresError) in
             try connection.query("""
                 UPDATE job_run SET state = $2, finished_at = clock_timestamp(), items = $3, result = $4,
                        message = left($5, 2000), progress = NULL
                  WHERE id = $1
-                """, [String(id), succeeded ? "succeeded" : "failed", String(items), result, message])
+                """, [String(id), state.rawValue, String(items), result, message])
         }
     }
 

@@ -38,14 +38,17 @@ extension PartsStore {
         return try await read { connection throws(PostgresError) in
             let scope = [location, days.map(String.init), String(Self.defaultDeadDays)]
             let windows = try connection.query(Self.deadScopeSQL + " SELECT code, days FROM scope ORDER BY code", scope)
-                .rows.map { (location: $0[0]!, days: Int($0[1]!) ?? 0) }
+                .records.map { row throws(PostgresError) in (location: try row.text("code"), days: try row.int("days")) }
             let result = try connection.query(Self.deadStockSQL, scope + [String(limit)])
-            let rows = result.rows.map { row in
-                DeadStockRow(partNo: row[0]!, description: row[1]!, location: row[2]!, onHand: decimal(row[3]), unit: row[4]!,
-                             value: decimal(row[5]), lastIssue: row[6], daysIdle: row[7].flatMap { Int($0) })
+            let rows = try result.records.map { row throws(PostgresError) in
+                DeadStockRow(partNo: try row.text("part_no"), description: try row.text("description"),
+                             location: try row.text("location"), onHand: try row.decimal("on_hand"), unit: try row.text("unit"),
+                             value: try row.decimal("value"), lastIssue: try row.optionalText("last_issue"),
+                             daysIdle: try row.optionalInt("days_idle"))
             }
-            return DeadStockReport(rows: rows, count: result.rows.first.flatMap { Int($0[8] ?? "") } ?? 0,
-                                   totalValue: decimal(result.rows.first?[9]), windows: windows)
+            let first = result.records.first
+            return DeadStockReport(rows: rows, count: try first?.int("total_count") ?? 0,
+                                   totalValue: try first?.decimal("total_value") ?? .zero, windows: windows)
         }
     }
 
@@ -87,8 +90,8 @@ extension PartsStore {
              LIMIT $4::integer
         )
         -- Dates only for the rows shown: the ranking needs the value alone.
-        SELECT r.part_no, r.description, r.code, r.on_hand, r.unit, r.value, last.day,
-               current_date - coalesce(last.day, first.day), r.total_count, r.total_value
+        SELECT r.part_no, r.description, r.code AS location, r.on_hand, r.unit, r.value, last.day AS last_issue,
+               current_date - coalesce(last.day, first.day) AS days_idle, r.total_count, r.total_value
           FROM shown r
           LEFT JOIN LATERAL (
               SELECT max(d.demand_date) AS day FROM demand_line d

@@ -2,23 +2,16 @@ import PartsDomain
 import PostgresClient
 
 extension PartsStore {
-    /// Records past demand. All lines or none; dates and quantities were checked by the caller.
+    /// Records past demand, all lines or none (history_add). Dates and quantities have the
+    /// right form; whether they are history the function decides.
     public func addHistory(location: String, partNo: String, entries: [(date: String, quantity: ExactDecimal)],
                            _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
-        let dates = "{" + entries.map(\.date).joined(separator: ",") + "}"
-        let quantities = "{" + entries.map(\.quantity.description).joined(separator: ",") + "}"
-        return try await mutate(context) { connection throws(PostgresError) in
-            let ids = try Self.partAndLocation(partNo, location, connection)
-            let future = try connection.query("SELECT min(d) FROM unnest($1::date[]) AS t(d) WHERE d > current_date", [dates])
-            if let day = future.scalar {
-                throw .server(ServerError(sqlState: "PS422", message: "\(day) is in the future: history records past demand"))
-            }
-            try connection.query("""
-                INSERT INTO demand_history (part_id, location_id, demand_date, quantity, recorded_by)
-                SELECT $1, $2, d, q, $5 FROM unnest($3::date[], $4::numeric[]) AS t(d, q)
-                """, [ids.part, ids.location, dates, quantities, context.peer.userName])
-            return MutationOutcome(code: 200, message: "\(entries.count) history lines added for \(partNo) at \(location)")
-        }
+        var input = WorkflowInput(context)
+        input.set("location", location)
+        input.set("part_no", partNo)
+        input.set("dates", entries.map(\.date))
+        input.set("quantities", entries.map(\.quantity.description))
+        return try await perform(.historyAdd, input).outcome
     }
 
     /// Locations where the part has stock or demand: the places it can be planned for.
@@ -30,17 +23,7 @@ extension PartsStore {
                  WHERE EXISTS (SELECT 1 FROM stock_balance b WHERE b.part_id = p.id AND b.location_id = l.id)
                     OR EXISTS (SELECT 1 FROM demand_line d WHERE d.part_id = p.id AND d.location_id = l.id)
                  ORDER BY l.code
-                """, [partNo]).rows.map { $0[0]! }
+                """, [partNo]).records.map { row throws(PostgresError) in try row.text("code") }
         }
-    }
-
-    private static func partAndLocation(_ partNo: String, _ location: String,
-                                        _ connection: Connection) throws(PostgresError) -> (part: String, location: String) {
-        let row = try connection.query("""
-            SELECT (SELECT id FROM part WHERE part_no = $1), (SELECT id FROM location WHERE code = $2)
-            """, [partNo, location]).rows[0]
-        guard let part = row[0] else { throw .server(ServerError(sqlState: "PS404", message: "unknown part \(partNo)")) }
-        guard let location = row[1] else { throw .server(ServerError(sqlState: "PS404", message: "unknown location \(location)")) }
-        return (part, location)
     }
 }

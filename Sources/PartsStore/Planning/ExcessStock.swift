@@ -42,18 +42,21 @@ extension PartsStore {
                       JOIN location l ON l.id = x.location_id
                      WHERE b.on_hand > x.order_up_to
                 )
-                SELECT part_no, code, on_hand, order_up_to, excess, value, proposal_no,
-                       count(*) OVER (), sum(value) OVER ()
+                SELECT part_no, code AS location, on_hand, order_up_to, excess, value, proposal_no,
+                       count(*) OVER () AS total_count, sum(value) OVER () AS total_value
                   FROM excess
                  ORDER BY value DESC, part_no, code
                  LIMIT $2::integer
                 """, [location, String(limit)])
-            let rows = result.rows.map { row in
-                ExcessStockRow(partNo: row[0]!, location: row[1]!, onHand: decimal(row[2]), orderUpTo: decimal(row[3]),
-                               excess: decimal(row[4]), value: decimal(row[5]), proposalNo: row[6]!)
+            let rows = try result.records.map { row throws(PostgresError) in
+                ExcessStockRow(partNo: try row.text("part_no"), location: try row.text("location"),
+                               onHand: try row.decimal("on_hand"), orderUpTo: try row.decimal("order_up_to"),
+                               excess: try row.decimal("excess"), value: try row.decimal("value"),
+                               proposalNo: try row.text("proposal_no"))
             }
-            return ExcessStockReport(rows: rows, count: result.rows.first.flatMap { Int($0[7] ?? "") } ?? 0,
-                                     totalValue: decimal(result.rows.first?[8]))
+            let first = result.records.first
+            return ExcessStockReport(rows: rows, count: try first?.int("total_count") ?? 0,
+                                     totalValue: try first?.decimal("total_value") ?? .zero)
         }
     }
 }

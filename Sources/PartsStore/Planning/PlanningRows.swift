@@ -17,7 +17,8 @@ public struct PlanningRow: Sendable {
     public var reserved: ExactDecimal
     public var onOrder: ExactDecimal
     public var backOrdered: ExactDecimal
-    /// "A", "B" or "C" by issue value over the last year, ranked within the location.
+    /// "A", "B" or "C" by the value of the last year's demand, ranked within the location
+    /// (abc_ranking).
     public var abcClass: String
     /// Demand lines in the window, in no particular order: day (days since 1970-01-01, as
     /// PlanningDate counts them) and quantity (negative for a return to stock).
@@ -41,91 +42,112 @@ public struct PlanningWindow: Sendable, Equatable {
 }
 
 enum PlanningRows {
-    /// ABC cut-offs on the cumulative share of issue value before a part (as
-    /// `ABCClassification.classify` does it).
-    static let abcCutoffs = (a: "0.80", b: "0.95")
-
     /// Parameters: $1 location codes or NULL for every warehouse and branch, $2 part_no or NULL,
-    /// $3 from, $4 through, $5 and $6 the ABC cut-offs.
+    /// $3 from, $4 through.
     ///
     /// The database gathers each part-location's demand lines into two arrays in one pass over
-    /// the history, with no sorting; the planner buckets them into periods. ABC classes come
-    /// from the last year's issue value ranked within each location: for one part (`plan show`)
-    /// that ranking still reads the whole location, so the part gets the class the nightly run
-    /// gives it. Part-locations with neither demand in the window nor stock are not planned.
-    static func sql(onePart: Bool) -> String {
-        let yearly = onePart ? """
-            yearly AS (
-                SELECT d.part_id, d.location_id, sum(d.quantity) AS year_quantity
-                  FROM demand_line d
-                 WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
-                   AND d.demand_date > $4::date - 365 AND d.demand_date <= $4::date
-                 GROUP BY 1, 2),
-            """ : """
-            yearly AS (SELECT part_id, location_id, year_quantity FROM lines),
-            """
-        return """
-            WITH scope AS (
-                SELECT array_agg(id) AS ids FROM location
-                 WHERE CASE WHEN $1::text[] IS NULL THEN \(PlannedLocations.predicate()) ELSE code = ANY ($1::text[]) END),
-            lines AS (
-                SELECT d.part_id, d.location_id, array_agg(d.demand_date - date '1970-01-01') AS days,
-                       array_agg(d.quantity) AS quantities,
-                       coalesce(sum(d.quantity) FILTER (WHERE d.demand_date > $4::date - 365), 0) AS year_quantity
-                  FROM demand_line d
-                 WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
-                   AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
-                   AND d.demand_date BETWEEN $3::date AND $4::date
-                 GROUP BY 1, 2),
-            \(yearly)
-            ranked AS (
-                SELECT y.part_id, y.location_id, y.year_quantity * p.cost AS issue_value,
-                       sum(greatest(y.year_quantity * p.cost, 0)) OVER (PARTITION BY y.location_id) AS total_value,
-                       coalesce(sum(greatest(y.year_quantity * p.cost, 0)) OVER (
-                           PARTITION BY y.location_id ORDER BY y.year_quantity * p.cost DESC, y.part_id
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS value_before
-                  FROM yearly y JOIN part p ON p.id = y.part_id),
-            stocked AS (
-                SELECT part_id, location_id FROM stock_balance
-                 WHERE on_hand > 0 AND location_id = ANY ((SELECT ids FROM scope)::integer[])
-                   AND ($2::text IS NULL OR part_id = (SELECT id FROM part WHERE part_no = $2::text))),
-            planned AS (
-                SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
-                       s.days, s.quantities
-                  FROM lines s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
-            SELECT p.id, p.part_no, l.id, l.code, p.unit, p.cost, p.pack, coalesce(p.lead_days, sup.lead_days),
-                   coalesce(b.on_hand, 0), coalesce(b.reserved, 0), coalesce(oo.quantity, 0), coalesce(bo.quantity, 0),
-                   CASE WHEN r.issue_value IS NULL OR r.issue_value <= 0 OR r.total_value = 0 THEN 'C'
-                        WHEN r.value_before / r.total_value < $5::numeric THEN 'A'
-                        WHEN r.value_before / r.total_value < $6::numeric THEN 'B'
-                        ELSE 'C' END,
-                   x.days, x.quantities, t.max_days
-              FROM planned x
-              JOIN part p ON p.id = x.part_id
-              JOIN location l ON l.id = x.location_id
-              LEFT JOIN ranked r ON r.part_id = x.part_id AND r.location_id = x.location_id
-              LEFT JOIN stock_balance b ON b.part_id = x.part_id AND b.location_id = x.location_id
-              LEFT JOIN open_order_quantity oo ON oo.part_id = x.part_id AND oo.location_id = x.location_id
-              LEFT JOIN back_order_quantity bo ON bo.part_id = x.part_id AND bo.location_id = x.location_id
-              LEFT JOIN supplier sup ON sup.code = p.supplier
-              LEFT JOIN LATERAL (
-                  SELECT max_days FROM turnover_target t
-                   WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
-                   ORDER BY t.category DESC LIMIT 1) t ON true
-            """
-    }
+    /// the history, with no sorting; the planner buckets them into periods. ABC classes are
+    /// abc_ranking's over the year up to `through`, ranked within each location: for one part
+    /// (`plan show`) that ranking still reads the whole location, so the part gets the class the
+    /// nightly run gives it and `report abc` shows. Part-locations with neither demand in the
+    /// window nor stock are not planned.
+    static let sql = """
+        WITH scope AS (
+            SELECT array_agg(id) AS ids FROM location
+             WHERE CASE WHEN $1::text[] IS NULL THEN \(PlannedLocations.predicate()) ELSE code = ANY ($1::text[]) END),
+        lines AS (
+            SELECT d.part_id, d.location_id, array_agg(d.demand_date - date '1970-01-01') AS days,
+                   array_agg(d.quantity) AS quantities
+              FROM demand_line d
+             WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
+               AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
+               AND d.demand_date BETWEEN $3::date AND $4::date
+             GROUP BY 1, 2),
+        ranked AS (
+            SELECT location_id, part_id, abc_class FROM abc_ranking((SELECT ids FROM scope), $4::date - 364, $4::date)),
+        stocked AS (
+            SELECT part_id, location_id FROM stock_balance
+             WHERE on_hand > 0 AND location_id = ANY ((SELECT ids FROM scope)::integer[])
+               AND ($2::text IS NULL OR part_id = (SELECT id FROM part WHERE part_no = $2::text))),
+        planned AS (
+            SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
+                   s.days, s.quantities
+              FROM lines s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
+        SELECT p.id AS part_id, p.part_no, l.id AS location_id, l.code AS location, p.unit, p.cost, p.pack,
+               coalesce(p.lead_days, sup.lead_days) AS lead_days,
+               coalesce(b.on_hand, 0) AS on_hand, coalesce(b.reserved, 0) AS reserved,
+               coalesce(oo.quantity, 0) AS on_order, coalesce(bo.quantity, 0) AS back_ordered,
+               coalesce(r.abc_class, 'C') AS abc_class, x.days, x.quantities, t.max_days
+          FROM planned x
+          JOIN part p ON p.id = x.part_id
+          JOIN location l ON l.id = x.location_id
+          LEFT JOIN ranked r ON r.part_id = x.part_id AND r.location_id = x.location_id
+          LEFT JOIN stock_balance b ON b.part_id = x.part_id AND b.location_id = x.location_id
+          LEFT JOIN open_order_quantity oo ON oo.part_id = x.part_id AND oo.location_id = x.location_id
+          LEFT JOIN back_order_quantity bo ON bo.part_id = x.part_id AND bo.location_id = x.location_id
+          LEFT JOIN supplier sup ON sup.code = p.supplier
+          LEFT JOIN LATERAL (
+              SELECT max_days FROM turnover_target t
+               WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
+               ORDER BY t.category DESC LIMIT 1) t ON true
+        """
 
     static func parameters(locations: [String]?, partNo: String?, window: PlanningWindow) -> [String?] {
-        [locations.map(ArrayLiteral.quoted), partNo, window.from, window.through, abcCutoffs.a, abcCutoffs.b]
+        [locations.map(ArrayLiteral.quoted), partNo, window.from, window.through]
     }
 
-    static func parse(_ row: [String?]) -> PlanningRow {
-        PlanningRow(
-            partID: Int(row[0]!)!, partNo: row[1]!, locationID: Int(row[2]!)!, location: row[3]!, unit: row[4]!,
-            cost: number(row[5]), pack: number(row[6]), leadDays: row[7].flatMap { Int($0) },
-            onHand: number(row[8]), reserved: number(row[9]), onOrder: number(row[10]), backOrdered: number(row[11]),
-            abcClass: row[12]!, demand: demandLines(days: row[13], quantities: row[14]),
-            maxDaysOfSupply: row[15].flatMap { Int($0) })
+    /// Where each column is, resolved once per result: a run parses hundreds of thousands of
+    /// rows, and looking every name up again for each would cost as much as the parsing.
+    struct Columns {
+        let partID, partNo, locationID, location, unit, cost, pack, leadDays: Int
+        let onHand, reserved, onOrder, backOrdered, abcClass, days, quantities, maxDays: Int
+
+        init(_ names: ColumnNames) throws(PostgresError) {
+            partID = try names.position("part_id")
+            partNo = try names.position("part_no")
+            locationID = try names.position("location_id")
+            location = try names.position("location")
+            unit = try names.position("unit")
+            cost = try names.position("cost")
+            pack = try names.position("pack")
+            leadDays = try names.position("lead_days")
+            onHand = try names.position("on_hand")
+            reserved = try names.position("reserved")
+            onOrder = try names.position("on_order")
+            backOrdered = try names.position("back_ordered")
+            abcClass = try names.position("abc_class")
+            days = try names.position("days")
+            quantities = try names.position("quantities")
+            maxDays = try names.position("max_days")
+        }
+    }
+
+    /// Every row of a result, parsed.
+    static func parse(_ result: QueryResult) throws(PostgresError) -> [PlanningRow] {
+        guard let first = result.records.first else { return [] }
+        let columns = try Columns(first.names)
+        return try result.records.map { row throws(PostgresError) in try parse(row.values, columns) }
+    }
+
+    static func parse(_ values: [String?], _ at: Columns) throws(PostgresError) -> PlanningRow {
+        func text(_ position: Int, _ name: String) throws(PostgresError) -> String {
+            guard let value = values[position] else { throw .decoding("column \(name) is NULL") }
+            return value
+        }
+        func whole(_ position: Int, _ name: String) throws(PostgresError) -> Int {
+            let value = try text(position, name)
+            guard let number = Int(value) else { throw .decoding("column \(name) is not a whole number: \(value)") }
+            return number
+        }
+        return PlanningRow(
+            partID: try whole(at.partID, "part_id"), partNo: try text(at.partNo, "part_no"),
+            locationID: try whole(at.locationID, "location_id"), location: try text(at.location, "location"),
+            unit: try text(at.unit, "unit"), cost: number(values[at.cost]), pack: number(values[at.pack]),
+            leadDays: values[at.leadDays].flatMap { Int($0) },
+            onHand: number(values[at.onHand]), reserved: number(values[at.reserved]), onOrder: number(values[at.onOrder]),
+            backOrdered: number(values[at.backOrdered]), abcClass: try text(at.abcClass, "abc_class"),
+            demand: demandLines(days: values[at.days], quantities: values[at.quantities]),
+            maxDaysOfSupply: values[at.maxDays].flatMap { Int($0) })
     }
 
     /// Zips the two arrays of a row. A run reads millions of these elements, so they are
@@ -177,19 +199,18 @@ extension PartsStore {
     /// The locations a run over every location plans: warehouses and branches.
     public func planningLocationCodes() async throws(StoreError) -> [String] {
         try await read { connection throws(PostgresError) in
-            try connection.query("SELECT code FROM location WHERE \(PlannedLocations.predicate()) ORDER BY id").rows.map { $0[0]! }
+            try connection.query("SELECT code FROM location WHERE \(PlannedLocations.predicate()) ORDER BY id")
+                .records.map { row throws(PostgresError) in try row.text("code") }
         }
     }
 
     /// One part at one location, for `plan show`; nil when it has neither stock nor demand there.
     public func planningRow(partNo: String, location: String, window: PlanningWindow) async throws(StoreError) -> PlanningRow? {
         try await requirePart(partNo)
+        try await requireLocation(location)
         return try await read { connection throws(PostgresError) in
-            guard try connection.query("SELECT 1 FROM location WHERE code = $1", [location]).count == 1 else {
-                throw .server(ServerError(sqlState: "PS404", message: "unknown location \(location)"))
-            }
-            return try connection.query(PlanningRows.sql(onePart: true), PlanningRows.parameters(locations: [location], partNo: partNo, window: window))
-                .rows.first.map(PlanningRows.parse)
+            try PlanningRows.parse(connection.query(PlanningRows.sql,
+                                                    PlanningRows.parameters(locations: [location], partNo: partNo, window: window))).first
         }
     }
 }

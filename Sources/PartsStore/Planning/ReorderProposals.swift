@@ -4,7 +4,7 @@ import PostgresClient
 /// A reorder proposal's header with its totals.
 public struct ReorderProposal: Sendable {
     public var number: String
-    public var state: String
+    public var state: ReorderProposalState
     public var scope: String?
     public var period: String
     public var createdAt: String
@@ -73,18 +73,24 @@ public struct ReorderQuantityChange: Sendable {
 
 extension PartsStore {
     private static let proposalColumns = """
-        p.proposal_no, p.state, p.scope, p.period, to_char(p.created_at, 'YYYY-MM-DD HH24:MI:SS'), p.job_id,
-        p.approved_by, to_char(p.approved_at, 'YYYY-MM-DD HH24:MI:SS'),
-        (SELECT count(*) FROM reorder_line l WHERE l.proposal_id = p.id),
-        (SELECT count(*) FROM reorder_line l WHERE l.proposal_id = p.id AND l.quantity > 0),
-        (SELECT count(*) FROM reorder_line l WHERE l.proposal_id = p.id AND l.flagged),
+        p.proposal_no, p.state, p.scope, p.period, to_char(p.created_at, 'YYYY-MM-DD HH24:MI:SS') AS created_at, p.job_id,
+        p.approved_by, to_char(p.approved_at, 'YYYY-MM-DD HH24:MI:SS') AS approved_at,
+        (SELECT count(*) FROM reorder_line l WHERE l.proposal_id = p.id) AS planned,
+        (SELECT count(*) FROM reorder_line l WHERE l.proposal_id = p.id AND l.quantity > 0) AS to_order,
+        (SELECT count(*) FROM reorder_line l WHERE l.proposal_id = p.id AND l.flagged) AS flagged,
         (SELECT coalesce(sum(l.quantity * l.unit_cost), 0)::numeric(18,2) FROM reorder_line l WHERE l.proposal_id = p.id)
+            AS order_value
         """
 
-    private static func proposal(_ row: [String?]) -> ReorderProposal {
-        ReorderProposal(number: row[0]!, state: row[1]!, scope: row[2], period: row[3]!, createdAt: row[4]!,
-                        jobID: Int64(row[5]!)!, approvedBy: row[6], approvedAt: row[7], planned: Int(row[8]!)!,
-                        toOrder: Int(row[9]!)!, flagged: Int(row[10]!)!, orderValue: decimal(row[11]))
+    private static func proposal(_ row: Row) throws(PostgresError) -> ReorderProposal {
+        let state = try row.text("state")
+        guard let known = ReorderProposalState(rawValue: state) else { throw .decoding("unknown proposal state \(state)") }
+        return ReorderProposal(number: try row.text("proposal_no"), state: known, scope: try row.optionalText("scope"),
+                               period: try row.text("period"), createdAt: try row.text("created_at"),
+                               jobID: try row.int64("job_id"), approvedBy: try row.optionalText("approved_by"),
+                               approvedAt: try row.optionalText("approved_at"), planned: try row.int("planned"),
+                               toOrder: try row.int("to_order"), flagged: try row.int("flagged"),
+                               orderValue: try row.decimal("order_value"))
     }
 
     /// The proposal named, or the newest one.
@@ -93,7 +99,7 @@ extension PartsStore {
             try connection.query("""
                 SELECT \(Self.proposalColumns) FROM reorder_proposal p
                  WHERE $1::text IS NULL OR p.proposal_no = $1 ORDER BY p.id DESC LIMIT 1
-                """, [number]).rows.first.map(Self.proposal)
+                """, [number]).singleRow().map(Self.proposal)
         }
         guard let found else { throw .notFound(number.map { "no reorder proposal \($0)" } ?? "no reorder proposal yet: job run reorder makes one") }
         return found
@@ -102,11 +108,12 @@ extension PartsStore {
     public func reorderProposals(limit: Int) async throws(StoreError) -> [ReorderProposal] {
         try await read { connection throws(PostgresError) in
             try connection.query("SELECT \(Self.proposalColumns) FROM reorder_proposal p ORDER BY p.id DESC LIMIT $1",
-                                 [String(limit)]).rows.map(Self.proposal)
+                                 [String(limit)]).records.map(Self.proposal)
         }
     }
 
-    /// Per warehouse in the proposal: what it orders and the turnover that would follow.
+    /// Per warehouse in the proposal: what it orders and the turnover that would follow, by
+    /// the turnover report's formula (turnover_figures) over a year of forecast issues.
     public func reorderSummary(_ number: String) async throws(StoreError) -> [ReorderLocationSummary] {
         try await read { connection throws(PostgresError) in
             try connection.query("""
@@ -122,20 +129,23 @@ extension PartsStore {
                 stock AS (
                     SELECT location_id, sum(on_hand * avg_cost) AS value FROM stock_balance
                      WHERE location_id IN (SELECT location_id FROM lines) GROUP BY location_id)
-                SELECT loc.code, x.to_order, x.flagged, x.order_value::numeric(18,2),
-                       coalesce(s.value, 0)::numeric(18,2), x.annual_issue_value::numeric(18,2),
-                       CASE WHEN coalesce(s.value, 0) + x.order_value > 0
-                            THEN (x.annual_issue_value / (coalesce(s.value, 0) + x.order_value))::numeric(12,2) END,
-                       t.turnover, t.max_days
+                SELECT loc.code AS location, x.to_order, x.flagged, x.order_value::numeric(18,2) AS order_value,
+                       coalesce(s.value, 0)::numeric(18,2) AS stock_value,
+                       x.annual_issue_value::numeric(18,2) AS annual_issue_value,
+                       round(f.turnover, 2) AS projected_turnover, t.turnover AS target_turnover, t.max_days
                   FROM lines x JOIN location loc ON loc.id = x.location_id
                   LEFT JOIN stock s ON s.location_id = x.location_id
+                 CROSS JOIN LATERAL turnover_figures(x.annual_issue_value, coalesce(s.value, 0) + x.order_value, 365) f
                   LEFT JOIN turnover_target t ON t.location_id = x.location_id AND t.category = ''
                  ORDER BY loc.code
-                """, [number]).rows.map { row in
-                ReorderLocationSummary(location: row[0]!, toOrder: Int(row[1]!)!, flagged: Int(row[2]!)!,
-                                       orderValue: decimal(row[3]), stockValue: decimal(row[4]), annualIssueValue: decimal(row[5]),
-                                       projectedTurnover: row[6].flatMap { ExactDecimal($0) },
-                                       targetTurnover: row[7].flatMap { ExactDecimal($0) }, maxDays: row[8].flatMap { Int($0) })
+                """, [number]).records.map { row throws(PostgresError) in
+                ReorderLocationSummary(location: try row.text("location"), toOrder: try row.int("to_order"),
+                                       flagged: try row.int("flagged"), orderValue: try row.decimal("order_value"),
+                                       stockValue: try row.decimal("stock_value"),
+                                       annualIssueValue: try row.decimal("annual_issue_value"),
+                                       projectedTurnover: try row.optionalDecimal("projected_turnover"),
+                                       targetTurnover: try row.optionalDecimal("target_turnover"),
+                                       maxDays: try row.optionalInt("max_days"))
             }
         }
     }
@@ -145,10 +155,10 @@ extension PartsStore {
                              limit: Int) async throws(StoreError) -> [ReorderProposalLine] {
         try await read { connection throws(PostgresError) in
             try connection.query("""
-                SELECT pt.part_no, pt.description, loc.code, pt.unit, l.demand_class, l.abc_class, l.method, l.forecast,
-                       l.safety_stock, l.reorder_point, l.order_up_to, l.position, l.suggested, l.quantity, l.unit_cost,
-                       (l.quantity * l.unit_cost)::numeric(18,2), l.days_of_supply, l.flagged, l.why, pt.supplier,
-                       (SELECT po_no FROM purchase_order po WHERE po.id = l.po_id)
+                SELECT pt.part_no, pt.description, loc.code AS location, pt.unit, l.demand_class, l.abc_class, l.method,
+                       l.forecast, l.safety_stock, l.reorder_point, l.order_up_to, l.position, l.suggested, l.quantity,
+                       l.unit_cost, (l.quantity * l.unit_cost)::numeric(18,2) AS value, l.days_of_supply, l.flagged, l.why,
+                       pt.supplier, (SELECT po_no FROM purchase_order po WHERE po.id = l.po_id) AS po_no
                   FROM reorder_line l
                   JOIN reorder_proposal p ON p.id = l.proposal_id
                   JOIN part pt ON pt.id = l.part_id
@@ -157,108 +167,37 @@ extension PartsStore {
                    AND ($3 OR l.quantity > 0 OR (l.flagged AND NOT $4))
                  ORDER BY pt.supplier NULLS LAST, loc.code, pt.part_no
                  LIMIT $5
-                """, [number, location, all ? "t" : "f", orderedOnly ? "t" : "f", String(limit)]).rows.map { row in
+                """, [number, location, all ? "t" : "f", orderedOnly ? "t" : "f", String(limit)]).records.map { row throws(PostgresError) in
                 ReorderProposalLine(
-                    partNo: row[0]!, description: row[1]!, location: row[2]!, unit: row[3]!, demandClass: row[4]!,
-                    abcClass: row[5]!, method: row[6]!, forecast: decimal(row[7]), safetyStock: decimal(row[8]),
-                    reorderPoint: decimal(row[9]), orderUpTo: decimal(row[10]), position: decimal(row[11]),
-                    suggested: decimal(row[12]), quantity: decimal(row[13]), unitCost: decimal(row[14]), value: decimal(row[15]),
-                    daysOfSupply: row[16].flatMap { ExactDecimal($0) }, flagged: row[17] == "t", why: row[18]!, supplier: row[19],
-                    purchaseOrder: row[20])
+                    partNo: try row.text("part_no"), description: try row.text("description"), location: try row.text("location"),
+                    unit: try row.text("unit"), demandClass: try row.text("demand_class"), abcClass: try row.text("abc_class"),
+                    method: try row.text("method"), forecast: try row.decimal("forecast"),
+                    safetyStock: try row.decimal("safety_stock"), reorderPoint: try row.decimal("reorder_point"),
+                    orderUpTo: try row.decimal("order_up_to"), position: try row.decimal("position"),
+                    suggested: try row.decimal("suggested"), quantity: try row.decimal("quantity"),
+                    unitCost: try row.decimal("unit_cost"), value: try row.decimal("value"),
+                    daysOfSupply: try row.optionalDecimal("days_of_supply"), flagged: try row.bool("flagged"),
+                    why: try row.text("why"), supplier: try row.optionalText("supplier"), purchaseOrder: try row.optionalText("po_no"))
             }
         }
     }
 
-    /// The manager's quantities, all or none. Only an open proposal can change.
+    /// The manager's quantities, all or none; only an open proposal changes (reorder_set).
     public func setReorderQuantities(_ number: String, _ changes: [ReorderQuantityChange],
                                      _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
-        try await mutate(context) { connection throws(PostgresError) in
-            let proposalID = try Self.openProposal(number, connection)
-            for change in changes {
-                let updated = try connection.query("""
-                    UPDATE reorder_line l SET quantity = $4, changed_by = $5
-                      FROM part pt, location loc
-                     WHERE l.proposal_id = $1 AND pt.id = l.part_id AND loc.id = l.location_id
-                       AND pt.part_no = $2 AND ($3::text IS NULL OR loc.code = $3)
-                    RETURNING loc.code
-                    """, [proposalID, change.partNo, change.location, change.quantity.description, context.peer.userName]).rows
-                let place = change.location.map { "\(change.partNo)@\($0)" } ?? change.partNo
-                if updated.isEmpty { throw .server(ServerError(sqlState: "PS404", message: "\(number) has no line for \(place)")) }
-                if updated.count > 1 {
-                    throw .server(ServerError(sqlState: "PS422", message: "\(change.partNo) is in \(number) at "
-                        + updated.map { $0[0]! }.sorted().joined(separator: ", ") + ": write \(change.partNo)@<location>:<qty>"))
-                }
-            }
-            return MutationOutcome(code: 200, message: "\(number): \(changes.count) line\(changes.count == 1 ? "" : "s") changed")
-        }
+        var input = WorkflowInput(context)
+        input.set("proposal_no", number)
+        input.set("part_nos", changes.map(\.partNo))
+        // "" for a change that names no location: a location code is never empty.
+        input.set("locations", changes.map { $0.location ?? "" })
+        input.set("quantities", changes.map(\.quantity.description))
+        return try await perform(.reorderSet, input).outcome
     }
 
-    /// Approves an open proposal. Its lines become purchase orders, one per supplier, in the
-    /// same transaction; lines whose part names no known supplier stay on the order list that
-    /// `reorder export` prints.
+    /// Approves an open proposal, whose lines become purchase orders (reorder_approve).
     public func approveReorder(_ number: String, _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
-        try await mutate(context) { connection throws(PostgresError) in
-            let proposalID = try Self.openProposal(number, connection)
-            try connection.query("""
-                UPDATE reorder_proposal SET state = 'approved', approved_by = $2, approved_at = now() WHERE id = $1
-                """, [proposalID, context.peer.userName])
-            let orders = try connection.query("""
-                WITH lines AS (
-                    SELECT s.id AS supplier_id, s.lead_days, l.part_id, l.location_id, l.quantity, l.unit_cost
-                      FROM reorder_line l JOIN part p ON p.id = l.part_id JOIN supplier s ON s.code = p.supplier
-                     WHERE l.proposal_id = $1 AND l.quantity > 0),
-                orders AS (
-                    INSERT INTO purchase_order (po_no, supplier_id, expected, created_by)
-                    SELECT next_doc_no('PO', current_date), supplier_id, current_date + lead_days, $2
-                      FROM (SELECT DISTINCT supplier_id, lead_days FROM lines) x
-                    RETURNING id, supplier_id, po_no),
-                placed AS (
-                    INSERT INTO po_line (po_id, line_no, part_id, location_id, quantity, price, expected)
-                    SELECT o.id, row_number() OVER (PARTITION BY o.id ORDER BY l.location_id, l.part_id),
-                           l.part_id, l.location_id, l.quantity, l.unit_cost, current_date + l.lead_days
-                      FROM lines l JOIN orders o ON o.supplier_id = l.supplier_id
-                    RETURNING po_id, part_id, location_id)
-                UPDATE reorder_line r SET po_id = placed.po_id
-                  FROM placed WHERE r.proposal_id = $1 AND r.part_id = placed.part_id AND r.location_id = placed.location_id
-                RETURNING (SELECT po_no FROM orders WHERE orders.id = placed.po_id)
-                """, [proposalID, context.peer.userName]).rows.map { $0[0]! }
-            let totals = try connection.query("""
-                SELECT count(*), coalesce(sum(quantity * unit_cost), 0)::numeric(18,2)::text, count(*) FILTER (WHERE po_id IS NULL)
-                  FROM reorder_line WHERE proposal_id = $1 AND quantity > 0
-                """, [proposalID]).rows[0]
-            let numbers = Set(orders).sorted()
-            // Placed all the same: the parts are needed, and the buyer tops the order up or
-            // agrees the small order with the supplier (po new refuses one typed by hand).
-            let belowMinimum = try connection.query("""
-                SELECT o.po_no || ' (' || s.code || ' ' || sum(l.quantity * l.price)::numeric(18,2) || ' < ' || s.min_order || ')'
-                  FROM purchase_order o JOIN supplier s ON s.id = o.supplier_id JOIN po_line l ON l.po_id = o.id
-                 WHERE o.po_no = ANY ($1::text[]) AND s.min_order IS NOT NULL
-                 GROUP BY o.po_no, s.code, s.min_order
-                HAVING sum(l.quantity * l.price) < s.min_order
-                 ORDER BY o.po_no
-                """, [ArrayLiteral.quoted(numbers)]).rows.map { $0[0]! }
-            var message = "\(number) approved: \(totals[0]!) lines to order, value \(totals[1]!)"
-            if !numbers.isEmpty { message += "; purchase orders \(numbers.joined(separator: ", ")) (\(orders.count) lines)" }
-            if !belowMinimum.isEmpty { message += "; below the supplier's minimum order: \(belowMinimum.joined(separator: ", "))" }
-            if totals[2]! != "0" { message += "; \(totals[2]!) lines have no known supplier: reorder export \(number) lists them" }
-            return MutationOutcome(code: 200, message: message)
-        }
-    }
-
-    /// Locks an open proposal's row for the change; why not, when it is not open.
-    private static func openProposal(_ number: String, _ connection: Connection) throws(PostgresError) -> String {
-        guard let row = try connection.query("""
-            SELECT id, state, approved_by, to_char(approved_at, 'YYYY-MM-DD HH24:MI') FROM reorder_proposal
-             WHERE proposal_no = $1 FOR UPDATE
-            """, [number]).rows.first else {
-            throw .server(ServerError(sqlState: "PS404", message: "no reorder proposal \(number)"))
-        }
-        switch row[1]! {
-        case "open": return row[0]!
-        case "approved":
-            throw .server(ServerError(sqlState: "PS409", message: "\(number) was already approved by \(row[2]!) at \(row[3]!)"))
-        default:
-            throw .server(ServerError(sqlState: "PS409", message: "\(number) was superseded by a newer reorder run: review that one"))
-        }
+        var input = WorkflowInput(context)
+        input.set("proposal_no", number)
+        return try await perform(.reorderApprove, input).outcome
     }
 }

@@ -22,9 +22,10 @@ extension JobSession {
                                         WHERE b.part_id = s.part_id AND b.location_id = s.location_id AND b.on_hand > 0)
                     """)
                 let total = try connection.query("""
-                    SELECT current_date::text, coalesce(sum(value), 0)::numeric(18,2)::text FROM stock_snapshot WHERE snapshot_date = current_date
-                    """).rows[0]
-                return (total[0]!, rows, total[1]!)
+                    SELECT current_date::text AS day, coalesce(sum(value), 0)::numeric(18,2)::text AS value
+                      FROM stock_snapshot WHERE snapshot_date = current_date
+                    """).records[0]
+                return (try total.text("day"), rows, try total.text("value"))
             }
         }
     }

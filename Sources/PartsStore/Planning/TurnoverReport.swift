@@ -34,23 +34,26 @@ extension PartsStore {
     /// lines'; the average stock value is the mean of the location's daily snapshot totals over
     /// the days that have a snapshot, or today's stock value when the window has none.
     ///
-    /// Status compares the rounded figures the report prints, so a row never reads
-    /// "4.00 below target 4". Stock that was not issued at all has no days of supply and is
-    /// over any maximum.
+    /// Turnover and days of supply are turnover_figures', the formula a reorder proposal's
+    /// projected turnover uses too. Status compares the rounded figures the report prints, so
+    /// a row never reads "4.00 below target 4". Stock that was not issued at all has no days
+    /// of supply and is over any maximum.
     public func turnoverReport(location: String?, days: Int, byCategory: Bool, limit: Int) async throws(StoreError) -> TurnoverReport {
         if let location { try await requireLocation(location) }
         return try await read { connection throws(PostgresError) in
-            let window = try connection.query("SELECT current_date - $1::integer + 1, current_date", [String(days)]).rows[0]
+            let window = try connection.query("SELECT current_date - $1::integer + 1 AS since, current_date AS through",
+                                              [String(days)]).records[0]
             let result = try connection.query(Self.turnoverSQL(byCategory: byCategory), [location, String(days), String(limit)])
-            let rows = result.rows.map { row in
-                TurnoverRow(location: row[0]!, category: byCategory ? row[1] : nil,
-                            costOfGoodsIssued: decimal(row[2]), averageValue: decimal(row[3]), basis: row[4]!,
-                            turnover: row[5].flatMap { ExactDecimal($0) }, daysOfSupply: row[6].flatMap { ExactDecimal($0) },
-                            targetTurnover: row[7].flatMap { ExactDecimal($0) }, maxDays: row[8].flatMap { Int($0) },
-                            status: row[9]!)
+            let rows = try result.records.map { row throws(PostgresError) in
+                TurnoverRow(location: try row.text("location"), category: byCategory ? try row.optionalText("category") : nil,
+                            costOfGoodsIssued: try row.decimal("cogs"), averageValue: try row.decimal("average_value"),
+                            basis: try row.text("basis"), turnover: try row.optionalDecimal("turnover"),
+                            daysOfSupply: try row.optionalDecimal("days_of_supply"),
+                            targetTurnover: try row.optionalDecimal("target_turnover"), maxDays: try row.optionalInt("max_days"),
+                            status: try row.text("status"))
             }
-            return TurnoverReport(from: window[0]!, through: window[1]!, rows: rows,
-                                  total: result.rows.first.flatMap { Int($0[10] ?? "") } ?? 0)
+            return TurnoverReport(from: try window.text("since"), through: try window.text("through"), rows: rows,
+                                  total: try result.records.first?.int("total") ?? 0)
         }
     }
 
@@ -115,22 +118,20 @@ extension PartsStore {
               LEFT JOIN snapshot_value sv ON sv.location_id = k.location_id AND sv.category = k.category
               LEFT JOIN stocked st ON st.location_id = k.location_id AND st.category = k.category
         ), rated AS (
-            SELECT m.*,
-                   CASE WHEN m.average_value > 0 THEN round(m.cogs / m.average_value * 365 / $2::integer, 2) END AS turnover,
-                   -- 365 / turnover, from the unrounded turnover.
-                   CASE WHEN m.average_value > 0 AND m.cogs > 0 THEN round(m.average_value * $2::integer / m.cogs, 1) END AS days_of_supply
+            SELECT m.*, round(f.turnover, 2) AS turnover, round(f.days_of_supply, 1) AS days_of_supply
               FROM measured m
+             CROSS JOIN LATERAL turnover_figures(m.cogs, m.average_value, $2::integer) f
         )
-        SELECT l.code, r.category, round(r.cogs, 2), round(r.average_value, 2),
-               CASE WHEN r.dates IS NOT NULL THEN 'snapshots ' || r.dates ELSE 'current stock' END,
-               r.turnover, r.days_of_supply, t.turnover, t.max_days,
+        SELECT l.code AS location, r.category, round(r.cogs, 2) AS cogs, round(r.average_value, 2) AS average_value,
+               CASE WHEN r.dates IS NOT NULL THEN 'snapshots ' || r.dates ELSE 'current stock' END AS basis,
+               r.turnover, r.days_of_supply, t.turnover AS target_turnover, t.max_days,
                CASE WHEN t.turnover IS NULL THEN 'no target'
                     ELSE coalesce(nullif(concat_ws(', ',
                              CASE WHEN r.turnover < t.turnover THEN 'below target' END,
                              CASE WHEN r.days_of_supply > t.max_days
                                     OR (r.average_value > 0 AND r.cogs <= 0) THEN 'over max days' END), ''), 'ok')
-               END,
-               count(*) OVER ()
+               END AS status,
+               count(*) OVER () AS total
           FROM rated r
           JOIN location l ON l.id = r.location_id
           -- A category's own target, else the warehouse's.

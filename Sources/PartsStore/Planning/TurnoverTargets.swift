@@ -15,23 +15,15 @@ public struct TurnoverTargetRow: Sendable, Equatable {
 
 extension PartsStore {
     /// Sets (or replaces) the target of a warehouse, or of one category in it when
-    /// `category` is not empty. Values were checked by the caller.
+    /// `category` is not empty (target_set). The numbers have the right form and range.
     public func setTurnoverTarget(location: String, category: String, turnover: ExactDecimal, maxDays: Int,
                                   _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
-        try await mutate(context) { connection throws(PostgresError) in
-            guard let locationID = try connection.query("SELECT id FROM location WHERE code = $1", [location]).scalar else {
-                throw .server(ServerError(sqlState: "PS404", message: "unknown location \(location)"))
-            }
-            try connection.query("""
-                INSERT INTO turnover_target (location_id, category, turnover, max_days, updated_by)
-                VALUES ($1::integer, $2, $3::numeric, $4::integer, $5)
-                ON CONFLICT (location_id, category) DO UPDATE
-                   SET turnover = excluded.turnover, max_days = excluded.max_days,
-                       updated_by = excluded.updated_by, updated_at = now()
-                """, [locationID, category, turnover.description, String(maxDays), context.peer.userName])
-            let scope = category.isEmpty ? location : "\(location) category \(category)"
-            return MutationOutcome(code: 200, message: "target for \(scope) set: turnover \(turnover.trimmed) per year, at most \(maxDays) days of supply")
-        }
+        var input = WorkflowInput(context)
+        input.set("location", location)
+        input.set("category", category.isEmpty ? nil : category)
+        input.set("turnover", turnover)
+        input.set("max_days", maxDays)
+        return try await perform(.targetSet, input).outcome
     }
 
     /// Targets by location, the whole-warehouse target before the categories.
@@ -39,13 +31,14 @@ extension PartsStore {
         if let location { try await requireLocation(location) }
         return try await read { connection throws(PostgresError) in
             try connection.query("""
-                SELECT l.code, t.category, t.turnover, t.max_days, t.updated_by, t.updated_at
+                SELECT l.code AS location, t.category, t.turnover, t.max_days, t.updated_by, t.updated_at
                   FROM turnover_target t JOIN location l ON l.id = t.location_id
                  WHERE ($1::text IS NULL OR l.code = $1::text)
                  ORDER BY l.code, t.category
-                """, [location]).rows.map { row in
-                TurnoverTargetRow(location: row[0]!, category: row[1]!, turnover: decimal(row[2]), maxDays: Int(row[3]!) ?? 0,
-                                  updatedBy: row[4]!, updatedAt: row[5]!)
+                """, [location]).records.map { row throws(PostgresError) in
+                TurnoverTargetRow(location: try row.text("location"), category: try row.text("category"),
+                                  turnover: try row.decimal("turnover"), maxDays: try row.int("max_days"),
+                                  updatedBy: try row.text("updated_by"), updatedAt: try row.text("updated_at"))
             }
         }
     }

@@ -1,22 +1,22 @@
 import PartsDomain
 import PartsPlanning
-import PartsProtocol
 import PartsStore
 
 /// Turns what the store reads about a part-location into its plan. `plan show` and the
 /// reorder run both plan through here, so the numbers a manager checks one part by are the
 /// numbers the nightly run used.
-struct Planner: Sendable {
+public struct Planner: Sendable {
     /// Settings per location code; `fallback` for a location without its own row.
     let settings: [String: PlanningSettings]
     let fallback: PlanningSettings
-    let window: PlanningWindow
+    /// The history every plan reads.
+    public let window: PlanningWindow
     let period: PlanningPeriod
     private let through: PlanningDate
 
     /// The window of whole periods before `today`, as long as the history setting says.
-    init(rows: [PlanningSettingRow], today: String) throws(CommandFailure) {
-        guard let day = PlanningDate(today) else { throw .init(.internalError, "unreadable date \(today)") }
+    public init(rows: [PlanningSettingRow], today: String) throws(PlanningSettingsError) {
+        guard let day = PlanningDate(today) else { throw .unreadableDate(today) }
         fallback = try PlanningSettings.effective(rows, location: nil)
         var settings: [String: PlanningSettings] = [:]
         for case let location? in rows.map(\.location) {
@@ -32,12 +32,13 @@ struct Planner: Sendable {
 
     /// The planner for today's run, from the stored settings: `plan show` and the reorder job
     /// both start here.
-    static func load(_ store: PartsStore) async throws(CommandFailure) -> Planner {
-        let stored = try await store.run { store throws(StoreError) in try await store.planningSettingRowsAndToday() }
+    /// Throws the store's error, or the settings' when the stored ones cannot be used.
+    public static func load(_ store: PartsStore) async throws -> Planner {
+        let stored = try await store.planningSettingRowsAndToday()
         return try Planner(rows: stored.rows, today: stored.today)
     }
 
-    func settings(for location: String) -> PlanningSettings { settings[location] ?? fallback }
+    public func settings(for location: String) -> PlanningSettings { settings[location] ?? fallback }
 
     /// The series starts at the period of the first demand: a part new to the catalogue is not
     /// charged with years of zeros it never had the chance to sell in.
@@ -50,7 +51,13 @@ struct Planner: Sendable {
         return builder.build()
     }
 
-    func plan(_ row: PlanningRow) throws(PlanningError) -> PartPlan {
+    /// The time one part's plan may take. A sound plan takes a millisecond; one that takes
+    /// this long is flagged for a person, not waited for.
+    public static let partSeconds = 2.0
+
+    /// One part's plan, in the calling thread; past `budget` it throws and the part is
+    /// flagged.
+    public func plan(_ row: PlanningRow, budget: PlanningBudget) throws(PlanningError) -> PartPlan {
         let settings = settings(for: row.location)
         return try PartPlan.compute(
             series: series(row), parameters: settings.parameters,
@@ -60,11 +67,24 @@ struct Planner: Sendable {
             stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
                                  reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
             constraints: try OrderConstraints(packMultiple: number(row.pack)),
-            unitCost: number(row.cost))
+            unitCost: number(row.cost), budget: budget)
+    }
+
+    /// One part's plan for a request (`plan show`): off the cooperative pool that serves the
+    /// clients, within `partSeconds`, and stopped as soon as the request is cancelled (its
+    /// client went away).
+    public func plan(_ row: PlanningRow) async throws(PlanningError) -> PartPlan {
+        let budget = PlanningBudget(seconds: Self.partSeconds)
+        let outcome = await withTaskCancellationHandler {
+            await OffPool.run { Result { () throws(PlanningError) in try self.plan(row, budget: budget) } }
+        } onCancel: {
+            budget.cancel()
+        }
+        return try outcome.get()
     }
 
     /// Days the stock would last after the suggested order arrives, at the forecast rate.
-    func daysOfSupply(_ plan: PartPlan) -> Double? {
+    public func daysOfSupply(_ plan: PartPlan) -> Double? {
         let perDay = plan.forecastPerPeriod / period.averageDays
         guard perDay > 0 else { return nil }
         return max(0, plan.inventoryPosition + plan.suggestedOrder) / perDay
@@ -72,10 +92,10 @@ struct Planner: Sendable {
 
     /// The proposal line for a part-location. A part whose order would push its days of supply
     /// past the warehouse's maximum is flagged for the manager, never silently cut.
-    func line(_ row: PlanningRow) -> ReorderLine {
+    public func line(_ row: PlanningRow) -> ReorderLine {
         let plan: PartPlan
         do {
-            plan = try self.plan(row)
+            plan = try self.plan(row, budget: PlanningBudget(seconds: Self.partSeconds))
         } catch {
             return ReorderLine(partID: row.partID, locationID: row.locationID, demandClass: "error", abcClass: row.abcClass,
                                method: "-", forecast: "0", safetyStock: "0", reorderPoint: "0", orderUpTo: "0",

@@ -1,4 +1,4 @@
-@testable import PartsServer
+@testable import PartsJobs
 import Testing
 
 /// `jobs.snapshot_at`: when the daemon's own snapshot next runs, from a given local time.

@@ -1,40 +1,39 @@
 import Logging
 import PartsDomain
-import PartsPlanning
-import PartsProtocol
 import PartsStore
 import PostgresClient
 import ServiceLifecycle
 
-/// The jobs a daemon runs on request (`job run`) or on its own schedule.
-enum JobName: String, Sendable, CaseIterable {
-    case reorder, snapshot
-}
-
 /// Starts job runs in the background, each on a database session of its own that holds the
 /// job's advisory lock, and stops them when the daemon stops. As a service it also takes the
 /// daily stock snapshot itself when `jobs.snapshot_at` is set, for hosts without systemd timers.
-actor JobRunner: Service {
+public actor JobRunner: Service {
+    /// What a failed run records as its result and message: the daemon's reply code word
+    /// and text for the error, so `job wait` later answers as the run would have.
+    public typealias FailureRecord = @Sendable (JobError) -> (result: String, message: String)
+
     private let store: PartsStore
-    private let configuration: ServerConfiguration
+    private let settings: JobSettings
     private let logger: Logger
+    private let record: FailureRecord
     /// Runs in progress (and ones still waiting for their lock), by start order.
     private var tasks: [UInt64: Task<Void, Never>] = [:]
     private var nextToken: UInt64 = 0
     private var stopping = false
 
-    init(store: PartsStore, configuration: ServerConfiguration, logger: Logger) {
+    public init(store: PartsStore, settings: JobSettings, logger: Logger, recordFailure: @escaping FailureRecord) {
         self.store = store
-        self.configuration = configuration
+        self.settings = settings
         self.logger = logger
+        record = recordFailure
     }
 
     /// Starts `job` and returns its run's id once the run holds its lock (or, with `queue`,
     /// once it is recorded as waiting for it). A run of the same job in progress anywhere on
-    /// this database makes it `409` unless `queue` is set.
-    func start(_ job: JobName, location: String?, requestedBy: String, queue: Bool) async throws(CommandFailure) -> Int64 {
-        guard !stopping else { throw CommandFailure(.unavailable, "the daemon is stopping; no new job runs") }
-        let (outcomes, continuation) = AsyncStream.makeStream(of: Result<Int64, CommandFailure>.self)
+    /// this database refuses it unless `queue` is set.
+    public func start(_ job: JobName, location: String?, requestedBy: String, queue: Bool) async throws(JobError) -> Int64 {
+        guard !stopping else { throw .stopping }
+        let (outcomes, continuation) = AsyncStream.makeStream(of: Result<Int64, JobError>.self)
         let token = nextToken
         nextToken += 1
         tasks[token] = Task {
@@ -45,7 +44,7 @@ actor JobRunner: Service {
             self.forget(token)
         }
         for await outcome in outcomes { return try outcome.get() }
-        throw CommandFailure(.internalError, "the \(job.rawValue) run ended before it started")
+        throw .endedBeforeStart(job: job.rawValue)
     }
 
     private func forget(_ token: UInt64) {
@@ -55,23 +54,21 @@ actor JobRunner: Service {
     /// One run, start to end. `started` is called exactly once: with the run's id, or with why
     /// it did not start.
     private nonisolated func execute(_ job: JobName, location: String?, requestedBy: String, queue: Bool,
-                                     started: @Sendable (Result<Int64, CommandFailure>) -> Void) async {
+                                     started: @Sendable (Result<Int64, JobError>) -> Void) async {
         do {
-            try await DatabaseSession.withDedicated(conninfo: configuration.database, settings: sessionSettings(job)) { sessions in
-                let session = sessions[0]
-                let jobSession = JobSession(session: session, job: job.rawValue)
+            try await DatabaseSession.withDedicated(conninfo: settings.database, settings: sessionSettings(job)) { sessions in
+                let jobSession = JobSession(session: sessions[0], job: job.rawValue)
                 let id: Int64
                 let locked: Bool
-                do {
+                do throws(StoreError) {
                     locked = try await jobSession.tryLock()
                     if !locked && !queue {
-                        let other = try await jobSession.runningID().map { " (job \($0))" } ?? ""
-                        started(.failure(CommandFailure(.conflict, "\(job.rawValue) is already running\(other); try again later or add --queue")))
+                        started(.failure(.alreadyRunning(job: job.rawValue, runID: try await jobSession.runningID())))
                         return
                     }
                     id = try await jobSession.begin(scope: location, requestedBy: requestedBy, queued: !locked)
                 } catch {
-                    started(.failure(CommandFailure(StoreError(error))))
+                    started(.failure(.store(error)))
                     return
                 }
                 started(.success(id))
@@ -79,8 +76,8 @@ actor JobRunner: Service {
                     do {
                         try await self.waitForLock(jobSession, id)
                     } catch {
-                        let failure = error as? CommandFailure ?? CommandFailure(.unavailable, "the daemon stopped while the run waited for its lock")
-                        await jobSession.finish(id, succeeded: false, items: 0, result: failure.status.word, message: failure.message)
+                        let failure = error is CancellationError ? JobError.stoppedWhileQueued : JobError(error)
+                        await self.finish(jobSession, id, failure)
                         return
                     }
                 }
@@ -89,27 +86,25 @@ actor JobRunner: Service {
             }
         } catch {
             // Only reached when the session could not even be set up.
-            started(.failure(CommandFailure(StoreError(error))))
+            started(.failure(JobError(error)))
         }
     }
 
     /// Settings for a job's own sessions: the job's timeout instead of the commands' one.
     private nonisolated func sessionSettings(_ job: JobName) -> [(name: String, value: String)] {
-        [("statement_timeout", String(configuration.jobTimeoutSeconds * 1000)), ("application_name", "partsd job \(job.rawValue)")]
+        [("statement_timeout", String(settings.timeoutSeconds * 1000)), ("application_name", "partsd job \(job.rawValue)")]
     }
 
     /// A queued run polls for the lock; it gives up when the daemon stops or the job timeout passes.
     private nonisolated func waitForLock(_ jobSession: JobSession, _ id: Int64) async throws {
-        let deadline = ContinuousClock.now + .seconds(configuration.jobTimeoutSeconds)
+        let deadline = ContinuousClock.now + .seconds(settings.timeoutSeconds)
         while true {
             try await Task.sleep(for: .milliseconds(500))
             if try await jobSession.tryLock() {
                 try await jobSession.markRunning(id)
                 return
             }
-            if ContinuousClock.now > deadline {
-                throw CommandFailure(.busy, "gave up waiting for the running \(jobSession.job) job after jobs.timeout_s")
-            }
+            if ContinuousClock.now > deadline { throw JobError.timedOut(job: jobSession.job) }
         }
     }
 
@@ -128,23 +123,28 @@ actor JobRunner: Service {
             logger.info("job succeeded", metadata: ["job": "\(job.rawValue)", "id": "\(id)", "message": "\(summary.message)",
                                                     "seconds": "\((ContinuousClock.now - started).components.seconds)"])
         } catch {
-            let failure = error as? CommandFailure ?? CommandFailure(StoreError(error))
-            await jobSession.finish(id, succeeded: false, items: 0, result: failure.status.word, message: failure.message)
-            logger.error("job failed", metadata: ["job": "\(job.rawValue)", "id": "\(id)", "error": "\(failure.message)"])
+            await finish(jobSession, id, JobError(error))
         }
     }
 
+    private nonisolated func finish(_ jobSession: JobSession, _ id: Int64, _ failure: JobError) async {
+        let recorded = record(failure)
+        await jobSession.finish(id, succeeded: false, items: 0, result: recorded.result, message: recorded.message)
+        logger.error("job failed", metadata: ["job": "\(jobSession.job)", "id": "\(id)", "error": "\(recorded.message)"])
+    }
+
+    /// The run's writer is the job's own session, the one holding its lock; the readers get
+    /// sessions of their own.
     private nonisolated func reorder(id: Int64, location: String?, _ jobSession: JobSession) async throws -> (items: Int64, result: String, message: String) {
         let planner = try await Planner.load(store)
         let store = store
         let groups = try await readerGroups(location)
-        let outcome = try await DatabaseSession.withDedicated(count: groups.count, conninfo: configuration.database,
+        let run = ReorderRun(store: store, planner: planner, jobID: id, location: location, chunkSize: settings.reorderChunk)
+        let outcome = try await DatabaseSession.withDedicated(count: groups.count, conninfo: settings.database,
                                                               settings: sessionSettings(.reorder)) { sessions in
-            try await jobSession.reorder(
-                jobID: id, location: location, window: planner.window, chunkSize: configuration.reorderChunk,
-                readers: zip(sessions, groups).map { (session: $0.0, locations: $0.1) },
-                plan: { row in planner.line(row) },
-                progress: { planned in await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned)) })
+            try await run.run(writer: jobSession.session, readers: zip(sessions, groups).map { (session: $0.0, locations: $0.1) }) { planned in
+                await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned))
+            }
         }
         var message = "\(outcome.proposalNo): \(outcome.planned) part-locations planned, \(outcome.toOrder) to order, "
             + "value \(outcome.orderValue), \(outcome.flagged) flagged"
@@ -157,14 +157,14 @@ actor JobRunner: Service {
     private nonisolated func readerGroups(_ location: String?) async throws -> [[String]?] {
         if let location { return [[location]] }
         let codes = try await store.planningLocationCodes()
-        let count = max(1, min(configuration.reorderReaders, codes.count))
+        let count = max(1, min(settings.reorderReaders, codes.count))
         guard count > 1 else { return [nil] }
         return (0..<count).map { reader in codes.enumerated().filter { $0.offset % count == reader }.map(\.element) }
     }
 
     // MARK: Service
 
-    func run() async throws {
+    public func run() async throws {
         await withGracefulShutdownHandler {
             await scheduleSnapshots()
         } onGracefulShutdown: {
@@ -183,7 +183,7 @@ actor JobRunner: Service {
 
     /// Takes the snapshot at `jobs.snapshot_at` every day until the daemon stops.
     private func scheduleSnapshots() async {
-        guard let time = configuration.snapshotAt else {
+        guard let time = settings.snapshotAt else {
             try? await gracefulShutdown()
             return
         }

@@ -4,21 +4,21 @@ import PartsStore
 
 /// The settings one location plans with: built-in defaults, overridden by the row for every
 /// location, overridden by the location's own row.
-struct PlanningSettings: Sendable, Equatable {
-    var parameters = PlanningParameters()
+public struct PlanningSettings: Sendable, Equatable {
+    public var parameters = PlanningParameters()
     /// Days of history a run reads.
-    var historyDays = 728
+    public var historyDays = 728
     /// Lead time for parts whose master data names none.
-    var defaultLeadDays = 14
+    public var defaultLeadDays = 14
     /// Spread of the lead time in days (0: deliveries keep their date).
-    var leadDaysSD = 0.0
+    public var leadDaysSD = 0.0
     /// Days without an issue after which stock counts as dead.
-    var deadDays = 180
+    public var deadDays = 180
 
-    var period: PlanningPeriod { parameters.period }
+    public var period: PlanningPeriod { parameters.period }
 
     /// The effective settings of `location` (nil: what every location inherits).
-    static func effective(_ rows: [PlanningSettingRow], location: String?) throws(CommandFailure) -> PlanningSettings {
+    public static func effective(_ rows: [PlanningSettingRow], location: String?) throws(PlanningSettingsError) -> PlanningSettings {
         var settings = PlanningSettings()
         for row in rows where row.location == nil || row.location == location {
             for (key, value) in row.values { try settings.apply(key, value) }
@@ -27,7 +27,7 @@ struct PlanningSettings: Sendable, Equatable {
     }
 
     /// Sets one value from its text, checking its form; `validate()` checks the whole.
-    mutating func apply(_ key: PlanningSettingKey, _ text: String) throws(CommandFailure) {
+    mutating func apply(_ key: PlanningSettingKey, _ text: String) throws(PlanningSettingsError) {
         switch key {
         case .period:
             guard let period = PlanningPeriod(rawValue: text) else { throw .invalid("period must be day, week or month, got \(text)") }
@@ -53,7 +53,7 @@ struct PlanningSettings: Sendable, Equatable {
     }
 
     /// Refuses what the maths cannot work with (a service level of 1.5, a negative spread).
-    func validate() throws(CommandFailure) {
+    public func validate() throws(PlanningSettingsError) {
         do {
             try parameters.validate()
             _ = try LeadTime(days: Double(defaultLeadDays), standardDeviationDays: leadDaysSD, period: period)
@@ -62,8 +62,23 @@ struct PlanningSettings: Sendable, Equatable {
         }
     }
 
+    /// Refuses a change (`default` clears a value) that would leave any location with
+    /// settings the maths cannot work with: the changed row is checked with every row that
+    /// inherits from it, not only value by value.
+    public static func check(_ changes: [(key: PlanningSettingKey, value: String)], location: String?,
+                             against stored: [PlanningSettingRow]) throws(PlanningSettingsError) {
+        var rows = stored
+        var row = rows.first { $0.location == location } ?? PlanningSettingRow(location: location, values: [:])
+        for (key, value) in changes { row.values[key] = value == "default" ? nil : value }
+        rows.removeAll { $0.location == location }
+        rows.append(row)
+        for scope in [nil] + rows.map(\.location) {
+            try effective(rows, location: scope).validate()
+        }
+    }
+
     /// The value each key has here, as `plan settings` shows it.
-    func value(of key: PlanningSettingKey) -> String {
+    public func value(of key: PlanningSettingKey) -> String {
         func number(_ x: Double?) -> String { x.map { plainNumber($0, places: 6) } ?? "-" }
         switch key {
         case .period: return period.rawValue
@@ -83,7 +98,7 @@ struct PlanningSettings: Sendable, Equatable {
         }
     }
 
-    private static func integer(_ key: PlanningSettingKey, _ text: String, _ range: ClosedRange<Int>) throws(CommandFailure) -> Int {
+    private static func integer(_ key: PlanningSettingKey, _ text: String, _ range: ClosedRange<Int>) throws(PlanningSettingsError) -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw .invalid("\(key.rawValue) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(text)")
         }
@@ -91,7 +106,7 @@ struct PlanningSettings: Sendable, Equatable {
     }
 
     /// Plain decimals only: no exponents, no nan or inf sneaking in through Double's parser.
-    private static func number(_ key: PlanningSettingKey, _ text: String) throws(CommandFailure) -> Double {
+    private static func number(_ key: PlanningSettingKey, _ text: String) throws(PlanningSettingsError) -> Double {
         guard let exact = ExactDecimal(text), exact.scale <= 6, let value = Double(exact.description) else {
             throw .invalid("\(key.rawValue) must be a decimal number with at most 6 places, got \(text)")
         }

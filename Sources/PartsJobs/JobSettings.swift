@@ -1,0 +1,23 @@
+/// What the job runner needs of the daemon's configuration.
+public struct JobSettings: Sendable {
+    /// The libpq connection string of the database the jobs' own sessions open.
+    public var database: String
+    /// The longest a run may take: its statements' timeout, and a queued run's wait.
+    public var timeoutSeconds: Int
+    /// Part-locations a reorder run plans per round trip: its memory is bounded by this, not
+    /// by the catalogue.
+    public var reorderChunk: Int
+    /// Sessions a reorder run reads the history with, each for its share of the locations.
+    public var reorderReaders: Int
+    /// Local time of day the runner takes the stock snapshot itself; nil leaves it to the
+    /// systemd timer.
+    public var snapshotAt: TimeOfDay?
+
+    public init(database: String, timeoutSeconds: Int, reorderChunk: Int, reorderReaders: Int, snapshotAt: TimeOfDay?) {
+        self.database = database
+        self.timeoutSeconds = timeoutSeconds
+        self.reorderChunk = reorderChunk
+        self.reorderReaders = reorderReaders
+        self.snapshotAt = snapshotAt
+    }
+}

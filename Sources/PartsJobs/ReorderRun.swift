@@ -1,0 +1,118 @@
+import AsyncAlgorithms
+import Dispatch
+import Foundation
+import PartsStore
+import PostgresClient
+import Synchronization
+
+/// One reorder run: every part-location in scope is read, planned and written into one new
+/// proposal, which supersedes the open ones it replaces, all in the writer's transaction: a
+/// run that fails part-way, or loses its connection, leaves no half proposal and changes no
+/// other.
+///
+/// Each reader streams the history of its group of locations through a cursor `chunkSize`
+/// part-locations at a time, in a read-only transaction that shares one snapshot with the
+/// others, while the writer plans the chunks as they come and writes their lines. So
+/// PostgreSQL groups the locations' histories on as many cores as there are readers, and
+/// reading, planning and writing overlap; each reader holds at most one chunk waiting, so
+/// memory stays bounded however large the catalogue. ABC classes rank parts within a
+/// location, so splitting by location changes no number.
+struct ReorderRun: Sendable {
+    /// A reader's session and its locations; nil: every warehouse and branch.
+    typealias Reader = (session: DatabaseSession, locations: [String]?)
+
+    let store: PartsStore
+    let planner: Planner
+    let jobID: Int64
+    /// nil: every warehouse and branch.
+    let location: String?
+    let chunkSize: Int
+
+    func run(writer: DatabaseSession, readers: [Reader],
+             progress: @escaping @Sendable (Int) async -> Void) async throws -> ReorderRunOutcome {
+        try await writer.transaction { writing in
+            let draft = try await store.startProposal(in: writing, jobID: jobID, location: location,
+                                                      period: planner.window.period)
+            try await withCursors(readers[...], sharing: nil, opened: []) { cursors in
+                try await stream(cursors, into: draft, progress: progress)
+            }
+            return try await store.finish(draft)
+        }
+    }
+
+    /// Opens every reader's transaction and cursor, one inside the other, so that the first
+    /// one's snapshot stays alive while the others import it; they commit (read-only) when
+    /// `body` is done.
+    private func withCursors(_ readers: ArraySlice<Reader>, sharing snapshot: String?, opened: [PlanningCursor],
+                             _ body: ([PlanningCursor]) async throws -> Void) async throws {
+        guard let reader = readers.first else { return try await body(opened) }
+        try await reader.session.transaction { reading in
+            let cursor = try await store.openPlanningCursor(in: reading, locations: reader.locations,
+                                                            window: planner.window, sharing: snapshot)
+            try await withCursors(readers.dropFirst(), sharing: cursor.snapshot, opened: opened + [cursor], body)
+        }
+    }
+
+    private func stream(_ cursors: [PlanningCursor], into draft: ProposalDraft,
+                        progress: @escaping @Sendable (Int) async -> Void) async throws {
+        let chunks = AsyncThrowingChannel<[PlanningRow], any Error>()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await withThrowingTaskGroup(of: Void.self) { reading in
+                        for cursor in cursors {
+                            reading.addTask { try await read(cursor, into: chunks) }
+                        }
+                        try await Self.untilFirstFailure(&reading)
+                    }
+                    chunks.finish()
+                } catch {
+                    chunks.fail(error)
+                    throw error
+                }
+            }
+            group.addTask {
+                var planned = 0
+                for try await rows in chunks {
+                    let lines = await OffPool.run { [planner] in Self.plan(rows, planner) }
+                    try await store.insert(lines, into: draft)
+                    planned += rows.count
+                    await progress(planned)
+                }
+            }
+            try await Self.untilFirstFailure(&group)
+        }
+    }
+
+    /// Waits for a group's tasks, throwing the first failure at once: leaving the group then
+    /// cancels the others, where `waitForAll` would wait for a reader that waits for a writer
+    /// that failed.
+    private static func untilFirstFailure(_ group: inout ThrowingTaskGroup<Void, any Error>) async throws {
+        while try await group.next() != nil {}
+    }
+
+    private func read(_ cursor: PlanningCursor, into chunks: AsyncThrowingChannel<[PlanningRow], any Error>) async throws {
+        while true {
+            if Task.isCancelled { throw JobError.stoppedWhileRunning }
+            let rows = try await store.fetch(chunkSize, from: cursor)
+            // Waits until the writer took it: memory stays bounded.
+            if !rows.isEmpty { await chunks.send(rows) }
+            if rows.count < chunkSize { return }
+        }
+    }
+
+    /// Plans a chunk on every core: the database waits meanwhile, and one thread would leave
+    /// the other cores idle.
+    private static func plan(_ rows: [PlanningRow], _ planner: Planner) -> [ReorderLine] {
+        let slices = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 64)
+        guard slices > 1 else { return rows.map(planner.line) }
+        let results = Mutex<[[ReorderLine]]>(Array(repeating: [], count: slices))
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let lower = rows.count * slice / slices
+            let upper = rows.count * (slice + 1) / slices
+            let lines = rows[lower..<upper].map(planner.line)
+            results.withLock { $0[slice] = lines }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+}

@@ -1,0 +1,9 @@
+import PartsJobs
+
+extension ServerConfiguration {
+    /// The job runner's share of the configuration.
+    var jobSettings: JobSettings {
+        JobSettings(database: database, timeoutSeconds: jobTimeoutSeconds, reorderChunk: reorderChunk,
+                    reorderReaders: reorderReaders, snapshotAt: snapshotAt)
+    }
+}

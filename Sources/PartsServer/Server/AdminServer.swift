@@ -111,18 +111,14 @@ public struct AdminServer: Service {
             try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(string: session.greeting))
                 var lines = LineBuffer(maxLineBytes: configuration.maxLineBytes)
-                let hangUp = HangUpSignal(channel.channel)
                 try await withGracefulShutdownHandler {
                     for try await chunk in inbound {
                         for event in lines.append(chunk.readableBytesView) {
                             switch event {
                             case .line(let line):
-                                let serving = session
-                                let response = await hangUp.unlessHungUp {
-                                    await serving.respond(to: line) { text in try? await outbound.write(ByteBuffer(string: text)) }
+                                let response = await session.respond(to: line) { text in
+                                    try? await outbound.write(ByteBuffer(string: text))
                                 }
-                                // The client went away: its command was cancelled, and nobody reads a reply.
-                                guard let response else { return }
                                 session.adopt(response)
                                 if !response.output.isEmpty { try await outbound.write(ByteBuffer(string: response.output)) }
                                 if response.effect == .close { return }

@@ -33,8 +33,9 @@ struct Session {
         var format: ReplyFormat
     }
 
-    /// Serves one request line. Does not change the session, so the server can run it in a
-    /// task of its own and cancel it when the client goes away; `adopt` applies what it did.
+    /// Serves one request line; `adopt` applies what it did to the session (its reply format).
+    /// The server cancels the connection's task when the client hangs up, which cancels the
+    /// command in progress too.
     ///
     /// `write` sends text to the client at once: long commands stream progress through it.
     func respond(to line: String, write: @escaping @Sendable (String) async -> Void = { _ in }) async -> Response {

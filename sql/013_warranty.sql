@@ -78,7 +78,7 @@ CREATE TABLE warranty_claim (
     claim_no     text NOT NULL UNIQUE CHECK (claim_no ~ '^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$' AND claim_no !~ '^TG-'),
     oem_id       integer NOT NULL REFERENCES oem,
     rule_id      integer NOT NULL REFERENCES oem_rule,
-    vin          text NOT NULL CHECK (vin ~ '^[A-Za-z0-9][A-Za-z0-9./-]{0,39}$'),
+    vin          text NOT NULL CHECK (vin ~ '^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$'),
     failure      text NOT NULL CHECK (failure ~ '^[A-Za-z0-9][A-Za-z0-9_./-]{0,19}$'),
     -- Local dates in the site's time zone.
     claimed      date NOT NULL,

@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore"],
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore", "PartsProtocol"],
             resources: [.copy("Transcripts"), .copy("Fixtures")],
             swiftSettings: settings
         ),

@@ -24,6 +24,10 @@ BEGIN
     RETURN v_location;
 END $$;
 
+-- The article a location kind takes in a message: an oldparts location, a quarantine location.
+CREATE FUNCTION a_or_an(p_word text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN p_word ~ '^[aeiou]' THEN 'an' ELSE 'a' END $$;
+
 -- The location of a special kind a request may name (quarantine=, location=): the one named,
 -- which must be of that kind, else the only one of that kind there is, else a new one made
 -- as p_default_code. With several and none named the clerk must choose.
@@ -37,7 +41,8 @@ BEGIN
     IF p_code IS NOT NULL THEN
         v_location := location_named(p_code);
         IF v_location.kind <> p_kind THEN
-            RAISE EXCEPTION '% is a % location, not a % location', p_code, v_location.kind, p_kind USING ERRCODE = 'PS422';
+            RAISE EXCEPTION '% is % % location, not % % location', p_code, a_or_an(v_location.kind), v_location.kind,
+                a_or_an(p_kind), p_kind USING ERRCODE = 'PS422';
         END IF;
         RETURN v_location;
     END IF;
@@ -53,8 +58,8 @@ BEGIN
     END IF;
     SELECT * INTO v_location FROM location WHERE code = p_code;
     IF v_location.kind <> p_kind THEN
-        RAISE EXCEPTION 'location % is a % location: add a % location or name one with %=<code>',
-            p_code, v_location.kind, p_kind, p_argument USING ERRCODE = 'PS409';
+        RAISE EXCEPTION 'location % is % % location: add % % location or name one with %=<code>',
+            p_code, a_or_an(v_location.kind), v_location.kind, a_or_an(p_kind), p_kind, p_argument USING ERRCODE = 'PS409';
     END IF;
     RETURN v_location;
 END $$;

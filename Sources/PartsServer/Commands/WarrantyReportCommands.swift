@@ -18,14 +18,13 @@ enum WarrantyReportCommands {
                                                 .init("amount", nil, .right, width: 14)],
                             rows: rows.map { [.text($0.name), .integer($0.parts), .money($0.amount)] }).block
             }
-            let rate = { (value: ExactDecimal?) -> Value in value.map { .text($0.description + " %") } ?? .null }
             return Reply(.ok, "\(report.claims) claims, \(report.parts) old parts, \(report.atRiskAmount.formatted(minimumScale: 2)) at risk",
                          blocks: [
                 .record([Field("claims", .integer(report.claims)), Field("parts", .integer(report.parts)),
                          Field("at_risk", .money(report.atRiskAmount)), Field("wanted", .integer(report.wanted)),
-                         Field("shipped", .integer(report.shipped)), Field("return_rate", rate(report.returnRate)),
+                         Field("shipped", .integer(report.shipped)), Field("return_rate_pct", report.returnRate.map(Value.decimal) ?? .null),
                          Field("decided", .integer(report.decided)), Field("accepted", .integer(report.accepted)),
-                         Field("acceptance_rate", rate(report.acceptanceRate)), Field("credited", .money(report.credited)),
+                         Field("acceptance_rate_pct", report.acceptanceRate.map(Value.decimal) ?? .null), Field("credited", .money(report.credited)),
                          Field("charged_back", .money(report.chargedBack))]),
                 counts("states", "state", report.states),
                 counts("at_risk_by_days_left", "days_left", report.atRisk),

@@ -7,8 +7,9 @@ import PartsStore
 enum VerdictCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("verdict",
-                    "verdict <claim_no>|<tag> accepted [credit=<amount>] | rejected reason=<code> | missing [note=...] [decided=<date>] [ref=...]",
-                    "the factory's verdict on an old part (a claim: each part waiting for one); once per part, a second is 409; "
+                    "verdict <claim_no>|<tag> accepted|rejected|missing [credit=<amount>] [reason=<code>] [note=...] [decided=<date>] [ref=...]",
+                    "the factory's verdict on an old part (a claim: each part waiting for one): accepted with its credit, rejected with "
+                        + "a reason, missing; once per part, a second is 409; "
                         + "reasons: wrong_part no_fault_found part_missing not_genuine not_quality_failure not_primary_part "
                         + "transit_damage no_tag fault_mismatch late",
                     role: .manager, changesData: true, positional: 2...2, named: ["credit", "reason", "note", "decided"]) {

@@ -194,6 +194,7 @@ CREATE TABLE old_part (
     batch_id             integer REFERENCES return_batch,
     box_no               integer CHECK (box_no BETWEEN 1 AND 9999),
     packed_by            text,
+    packed_at            timestamptz,
     shipped_on           date,
     received_on          date,
     -- What the deadlines run marked: the smallest reminder bucket reached, the day it found
@@ -213,7 +214,7 @@ CREATE TABLE old_part (
     CONSTRAINT old_part_in_batch CHECK (state NOT IN ('packed', 'shipped', 'received', 'accepted', 'rejected') OR batch_id IS NOT NULL),
     CONSTRAINT old_part_not_in_batch CHECK (state NOT IN ('tagged', 'due', 'called', 'expired', 'scrapped') OR batch_id IS NULL),
     CHECK (box_no IS NULL OR batch_id IS NOT NULL),
-    CHECK ((packed_by IS NULL) = (batch_id IS NULL)),
+    CHECK ((packed_by IS NULL) = (batch_id IS NULL) AND (packed_by IS NULL) = (packed_at IS NULL)),
     CONSTRAINT old_part_shipped CHECK (state NOT IN ('shipped', 'received', 'accepted', 'rejected') OR shipped_on IS NOT NULL),
     CONSTRAINT old_part_not_shipped CHECK (state NOT IN ('tagged', 'due', 'called', 'packed', 'expired', 'scrapped') OR shipped_on IS NULL),
     CHECK (shipped_on IS NULL OR batch_id IS NOT NULL),

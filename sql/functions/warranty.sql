@@ -267,7 +267,8 @@ LANGUAGE sql STABLE AS $$
         'request_by', c.request_by, 'retain_until', c.retain_until, 'ship_by', o.ship_by, 'ship_from', o.ship_from,
         'days_left', CASE WHEN old_part_open(o.state, o.ship_by) THEN o.ship_by - p_today END,
         'called_on', o.called_on, 'called_by', o.called_by, 'batch', b.rb_no, 'box', o.box_no,
-        'shipped_on', o.shipped_on, 'received_on', o.received_on, 'overdue_on', o.overdue_on,
+        'packed_by', o.packed_by, 'packed_at', to_char(o.packed_at, 'YYYY-MM-DD HH24:MI:SS'),
+        'shipped_on', o.shipped_on, 'shipped_by', b.shipped_by, 'received_on', o.received_on, 'overdue_on', o.overdue_on,
         'expired_on', o.expired_on, 'reminded_days', o.reminded_days,
         'verdict', v.outcome, 'reason', v.reason, 'reason_title', rr.title,
         'credit', v.credit::text, 'charge_back', v.charge_back::text, 'decided', v.decided,
@@ -909,7 +910,7 @@ BEGIN
                 p_batch.rb_no, to_char(p_batch.claim_month, 'YYYY-MM') USING ERRCODE = 'PS409';
         END IF;
     END LOOP;
-    UPDATE old_part SET batch_id = p_batch.id, state = 'packed', packed_by = p_who WHERE id = ANY (p_parts);
+    UPDATE old_part SET batch_id = p_batch.id, state = 'packed', packed_by = p_who, packed_at = now() WHERE id = ANY (p_parts);
 END $$;
 
 -- batch new: a return batch of a maker. With tags: those parts. Without: the parts due for
@@ -1024,7 +1025,7 @@ BEGIN
             RAISE EXCEPTION '% is not in %', v_part.tag_no, v_batch.rb_no USING ERRCODE = 'PS409';
         END IF;
         UPDATE old_part
-           SET batch_id = NULL, box_no = NULL, packed_by = NULL,
+           SET batch_id = NULL, box_no = NULL, packed_by = NULL, packed_at = NULL,
                state = CASE WHEN must_return THEN 'due' WHEN called_on IS NOT NULL THEN 'called' ELSE 'tagged' END
          WHERE id = v_part.id;
         v_n := v_n + 1;

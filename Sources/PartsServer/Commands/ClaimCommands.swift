@@ -126,12 +126,19 @@ enum ClaimCommands {
             .init("state", width: 8), .init("ship_by", width: 10), .init("days_left", width: nil),
             .init("batch", width: 14), .init("box", nil, .right, width: 3), .init("verdict", width: nil),
             .init("reason", width: nil), .init("credit", width: nil), .init("charge_back", width: nil),
-            .init("appeal_by", width: nil),
+            .init("appeal_by", width: nil), .init("called_on", width: nil), .init("called_by", width: nil),
+            .init("packed_by", width: nil), .init("packed_at", width: nil), .init("shipped_on", width: nil),
+            .init("shipped_by", width: nil), .init("received_on", width: nil), .init("decided", width: nil),
+            .init("verdict_by", width: nil), .init("appealed_on", width: nil), .init("expired_on", width: nil),
+            .init("scrap_doc", width: nil),
         ], rows: parts.map { part in
             [.text(part.tagNo), .text(part.claimNo), .text(part.partNo), .optional(part.serial), .decimal(part.quantity),
              .money(part.amount), .text(part.state.rawValue), .optional(part.shipBy), part.daysLeft.map(Value.integer) ?? .null,
              .optional(part.batch), part.box.map(Value.integer) ?? .null, .optional(part.verdict), .optional(part.reason),
-             part.credit.map(Value.money) ?? .null, part.chargeBack.map(Value.money) ?? .null, .optional(part.appealBy)]
+             part.credit.map(Value.money) ?? .null, part.chargeBack.map(Value.money) ?? .null, .optional(part.appealBy),
+             .optional(part.calledOn), .optional(part.calledBy), .optional(part.packedBy), .optional(part.packedAt),
+             .optional(part.shippedOn), .optional(part.shippedBy), .optional(part.receivedOn), .optional(part.decided),
+             .optional(part.verdictBy), .optional(part.appealedOn), .optional(part.expiredOn), .optional(part.scrapDocument)]
         }).block
     }
 

@@ -32,7 +32,10 @@ public struct OldPart: Sendable {
     public var calledBy: String?
     public var batch: String?
     public var box: Int?
+    public var packedBy: String?
+    public var packedAt: String?
     public var shippedOn: String?
+    public var shippedBy: String?
     public var receivedOn: String?
     public var overdueOn: String?
     public var expiredOn: String?
@@ -68,7 +71,9 @@ extension OldPart {
             requestBy: json.optionalText("request_by"), retainUntil: try json.text("retain_until"),
             shipBy: json.optionalText("ship_by"), shipFrom: json.optionalText("ship_from"), daysLeft: json.optionalInt("days_left"),
             calledOn: json.optionalText("called_on"), calledBy: json.optionalText("called_by"), batch: json.optionalText("batch"),
-            box: json.optionalInt("box"), shippedOn: json.optionalText("shipped_on"), receivedOn: json.optionalText("received_on"),
+            box: json.optionalInt("box"), packedBy: json.optionalText("packed_by"), packedAt: json.optionalText("packed_at"),
+            shippedOn: json.optionalText("shipped_on"), shippedBy: json.optionalText("shipped_by"),
+            receivedOn: json.optionalText("received_on"),
             overdueOn: json.optionalText("overdue_on"), expiredOn: json.optionalText("expired_on"),
             remindedDays: json.optionalInt("reminded_days"), verdict: json.optionalText("verdict"),
             reason: json.optionalText("reason"), reasonTitle: json.optionalText("reason_title"),

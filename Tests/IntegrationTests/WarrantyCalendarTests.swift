@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import PartsClient
+import PartsStore
 import PostgresClient
 import Testing
 
@@ -131,6 +133,28 @@ struct WarrantyCalendarTests {
         #expect(try run("2024-03-02").expired == [kept])
         #expect(try calendar.part(kept, "state") == "expired")
         #expect(try calendar.part(kept, "expired_on") == "2024-03-02")
+    }
+
+    /// The store method the deadlines job calls: the same run, read into Swift, with its
+    /// findings as the database wrote them for the job's row.
+    @Test func theStoreRunsTheDeadlinesForTheJob() async throws {
+        let calendar = try Calendar()
+        try calendar.call("oem_add", #"{"code": "ALL", "name": "All back", "return": "all", "ship_days": "29", "cycle": "weekly"}"#)
+        let due = try calendar.claim("ALL", "A-1", claimed: "2024-01-31")
+        let pool = ConnectionPool(.init(conninfo: try TestCluster.conninfo(database: calendar.database), size: 1))
+        let store = PartsStore(pool: pool, logger: Logger(label: "test"))
+        let site = SiteCalendar(timeZone: "Asia/Shanghai", reminderDays: [7, 3])
+        let reminded = try await store.warrantyDeadlines(on: "2024-02-22", site)
+        #expect(reminded.date == "2024-02-22" && reminded.reminderDays == [7, 3])
+        #expect(reminded.reminders.map(\.tagNo) == [due] && reminded.reminders.first?.daysLeft == 7)
+        #expect(reminded.dueSoon == 1 && reminded.overdue.isEmpty && reminded.expired.isEmpty)
+        let overdue = try await store.warrantyDeadlines(on: "2024-03-05", site)
+        #expect(overdue.overdue.map(\.tagNo) == [due] && overdue.overdueTotal == 1)
+        #expect(overdue.json.contains(#""overdue_total": 1"#))
+        // Today, in the site's zone: long past 2024, the part is still overdue, but marked already.
+        let today = try await store.warrantyDeadlines(on: nil, site)
+        #expect(today.overdue.isEmpty && today.overdueTotal == 1)
+        await pool.close()
     }
 
     /// Today is the site's date, not the server's: the same moment is two different days at

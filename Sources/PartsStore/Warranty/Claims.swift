@@ -32,21 +32,22 @@ extension PartsStore {
     /// ship-by dates follow from its rules on `called` (default today) (warranty_claim_call).
     public func callBack(_ targets: [String], called: String?, _ calendar: SiteCalendar,
                          _ context: CommandContext) async throws(StoreError) -> OldPartsOutcome {
-        var input = WorkflowInput(context)
-        input.set(calendar)
-        input.set("targets", targets)
-        input.set("called", called)
-        return try OldPartsOutcome(try await perform(.claimCall, input))
+        try await onOldParts(.claimCall, targets, ("called", called), calendar, context)
     }
 
     /// Contests the first verdict of parts rejected or charged back, within their appeal
     /// window (warranty_claim_appeal).
     public func appeal(_ targets: [String], note: String?, _ calendar: SiteCalendar,
                        _ context: CommandContext) async throws(StoreError) -> OldPartsOutcome {
+        try await onOldParts(.claimAppeal, targets, ("note", note), calendar, context)
+    }
+
+    private func onOldParts(_ workflow: Workflow, _ targets: [String], _ field: (String, String?), _ calendar: SiteCalendar,
+                            _ context: CommandContext) async throws(StoreError) -> OldPartsOutcome {
         var input = WorkflowInput(context)
         input.set(calendar)
         input.set("targets", targets)
-        input.set("note", note)
-        return try OldPartsOutcome(try await perform(.claimAppeal, input))
+        input.set(field.0, field.1)
+        return try OldPartsOutcome(try await perform(workflow, input))
     }
 }

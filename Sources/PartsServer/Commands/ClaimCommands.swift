@@ -43,7 +43,7 @@ enum ClaimCommands {
             let tags = claim.parts.enumerated().flatMap { index, part in
                 (index == 0 ? [] : [""]) + TagLabel(claim: claim, part: part).lines
             }
-            return Reply(.created, posting.outcome.message, blocks: [.form(tags, fields(claim) + [Field("parts", partsJSON(claim.parts))])])
+            return Reply(.created, posting.outcome.message, blocks: [.form(tags, fields(claim) + [Field("parts", partsList(claim.parts).json)])])
         },
         CommandSpec("claim call", "claim call <claim_no>|<tag> ... [called=<date>] [ref=...]",
                     "the maker calls old parts back (a claim: all its parts waiting for it); the ship-by date follows from its rules",
@@ -119,7 +119,9 @@ enum ClaimCommands {
     }
 
     /// The parts of a claim or a reply: in text the columns that fit 80, in JSON all of them.
-    static func partsTable(_ parts: [OldPart], key: String = "parts") -> Block {
+    static func partsTable(_ parts: [OldPart], key: String = "parts") -> Block { partsList(parts, key: key).block }
+
+    private static func partsList(_ parts: [OldPart], key: String = "parts") -> NarrowTable {
         NarrowTable(key: key, columns: [
             .init("tag_no", "TAG", width: 14), .init("claim_no", width: nil), .init("part_no", width: 12),
             .init("serial", width: nil), .init("quantity", "QTY", .right, width: 5), .init("amount", width: nil),
@@ -139,12 +141,7 @@ enum ClaimCommands {
              .optional(part.calledOn), .optional(part.calledBy), .optional(part.packedBy), .optional(part.packedAt),
              .optional(part.shippedOn), .optional(part.shippedBy), .optional(part.receivedOn), .optional(part.decided),
              .optional(part.verdictBy), .optional(part.appealedOn), .optional(part.expiredOn), .optional(part.scrapDocument)]
-        }).block
-    }
-
-    private static func partsJSON(_ parts: [OldPart]) -> Value {
-        guard case .form(_, let fields) = partsTable(parts), let value = fields.first?.value else { return .list([]) }
-        return value
+        })
     }
 
     /// The reply of claim call, claim appeal and verdict: the message and the parts.

@@ -31,7 +31,9 @@ struct NarrowTable {
                                   Value.text(DisplayWidth.truncate(TextRenderer.text(row[index]), to: columns[index].width!))
                               }
                           })
-        let json = Value.list(rows.map { row in .object(zip(columns, row).map { ($0.key, $1) }) })
         return .form(TextRenderer.render(table), [Field(key, json)])
     }
+
+    /// The rows as JSON, every column.
+    var json: Value { .list(rows.map { row in .object(zip(columns, row).map { ($0.key, $1) }) }) }
 }

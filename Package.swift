@@ -16,6 +16,7 @@ let migrationFiles = [
     "010_issue_batches.sql",
     "011_one_write_path.sql",
     "012_record_documents.sql",
+    "013_warranty.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see
@@ -30,6 +31,7 @@ let scriptFiles = [
     "functions/transfer_orders.sql",
     "functions/exceptions.sql",
     "functions/planning.sql",
+    "functions/warranty.sql",
 ]
 
 let settings: [SwiftSetting] = [
@@ -60,6 +62,8 @@ let package = Package(
     targets: [
         // The system library and nothing else.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // QR codes for the warranty tags: Debian's libqrencode, a real encoder.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // A small Swift face of libpq: connections on threads of their own, a pool, typed errors.
         .target(
@@ -116,7 +120,7 @@ let package = Package(
         .target(
             name: "PartsServer",
             dependencies: [
-                "PartsJobs", "PartsStore", "PartsProtocol", "PartsDomain", "PartsPlanning", "PostgresClient",
+                "PartsJobs", "PartsStore", "PartsProtocol", "PartsDomain", "PartsPlanning", "PostgresClient", "CQREncode",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,7 +180,7 @@ let package = Package(
         .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore"],
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore", "PartsProtocol"],
             resources: [.copy("Transcripts"), .copy("Fixtures")],
             swiftSettings: settings
         ),

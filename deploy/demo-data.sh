@@ -163,3 +163,40 @@ for ((i = 0; i < 60; i++)); do
     [[ -n $entries ]] && printf 'history add MAIN P-%d%s ref=demo-hist-%d-%s\n' "$((1001 + i))" "$entries" "$((1001 + i))" "$today"
 done
 
+
+# Warranty old parts (三包旧件返厂): two makers and their rules, claims in every state (shipped
+# and decided, called and packed, waiting for a call-back, due, destroyed after retention), an
+# approved and shipped return batch and an open one. Dates are local (the daemon's default
+# site time zone) and counted back from today; claim numbers carry today's date. The batch and
+# tag numbers are those a fresh database gives, as deploy/setup.sh loads it.
+local_today=$(date +%F)
+year=${local_today:0:4}
+stamp=$(date +%y%m%d)
+ago() { date -d "$local_today - $1 days" +%F; }
+tag() { printf 'TG-%s-%06d' "$year" "$1"; }
+batch() { printf 'RB-%s-%06d' "$year" "$1"; }
+echo 'oem add SAIC "SAIC Motor 上汽" ship_days=21 earliest_days=5 ref=demo-oem-SAIC'
+echo 'oem add FAW "FAW 一汽" return=all cycle=weekly ship_days=30 ref=demo-oem-FAW'
+echo 'part set P-1009 warranty_return=yes ref=demo-warranty-return-P-1009'
+printf 'claim new SAIC W%s-01 P-1001:2@48.50 P-1009#IC778812@56.00 vin=LSVAU2180N2183456 failure=F-0231 claimed=%s repaired=%s mileage=23410 wo=WO-24017 technician=Wang note="pads worn through at 23k km" ref=demo-claim-1-%s\n' \
+    "$stamp" "$(ago 20)" "$(ago 21)" "$local_today"
+printf 'claim call W%s-01 called=%s ref=demo-call-1-%s\n' "$stamp" "$(ago 18)" "$local_today"
+printf 'batch new SAIC W%s-01 mode=truck ref=demo-batch-1-%s\n' "$stamp" "$local_today"
+printf 'batch box %s W%s-01 box=1 ref=demo-box-1-%s\n' "$(batch 1)" "$stamp" "$local_today"
+printf 'batch approve %s ref=demo-approve-1-%s\n' "$(batch 1)" "$local_today"
+printf 'batch ship %s carrier=SF tracking=SF1234567890 ref=demo-ship-1-%s\n' "$(batch 1)" "$local_today"
+printf 'batch receive %s ref=demo-receive-1-%s\n' "$(batch 1)" "$local_today"
+printf 'verdict %s accepted ref=demo-verdict-1-%s\n' "$(tag 1)" "$local_today"
+printf 'verdict %s rejected reason=no_fault_found ref=demo-verdict-2-%s\n' "$(tag 2)" "$local_today"
+printf 'verdict %s accepted credit=50.00 ref=demo-verdict-3-%s\n' "$(tag 3)" "$local_today"
+printf 'claim new SAIC W%s-02 P-1004:1@6.50 vin=LFV3A23C7H3012345 failure=F-1107 claimed=%s mileage=8800 wo=WO-24031 ref=demo-claim-2-%s\n' \
+    "$stamp" "$(ago 10)" "$local_today"
+printf 'claim call W%s-02 called=%s ref=demo-call-2-%s\n' "$stamp" "$(ago 9)" "$local_today"
+printf 'batch new SAIC W%s-02 ref=demo-batch-2-%s\n' "$stamp" "$local_today"
+printf 'claim new SAIC W%s-03 P-1003:1@62.00 vin=LSVAU2180N2199999 failure=F-0412 claimed=%s mileage=41200 ref=demo-claim-3-%s\n' \
+    "$stamp" "$(ago 3)" "$local_today"
+printf 'claim new FAW W%s-04 P-1010:1@19.90 vin=LFV2A21K6D3123456 failure=W-77 claimed=%s mileage=15020 ref=demo-claim-4-%s\n' \
+    "$stamp" "$(ago 5)" "$local_today"
+printf 'claim new SAIC W%s-05 P-1008:4@7.20 vin=LSVAU2180N2100001 failure=F-0099 claimed=%s ref=demo-claim-5-%s\n' \
+    "$stamp" "$(ago 120)" "$local_today"
+printf 'oldparts scrap oem=SAIC --expired ref=demo-scrap-%s\n' "$local_today"

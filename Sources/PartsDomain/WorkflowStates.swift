@@ -30,6 +30,16 @@ public enum JobRunState: String, Sendable, CaseIterable {
     case queued, running, succeeded, failed
 }
 
+/// A warranty old part (旧件), from its tag to the factory's verdict or its destruction.
+public enum OldPartState: String, Sendable, CaseIterable {
+    case tagged, due, called, packed, shipped, received, accepted, rejected, missing, appealed, expired, scrapped
+}
+
+/// A return batch (回运单) of old parts to their maker.
+public enum ReturnBatchState: String, Sendable, CaseIterable {
+    case open, approved, shipped, received
+}
+
 extension CaseIterable where Self: RawRepresentable, RawValue == String {
     /// The state names, for a `state=` argument's choices.
     public static var names: [String] { allCases.map(\.rawValue) }

@@ -24,6 +24,8 @@ public enum JSONRenderer {
                 fields.append(("document", value(of: document)))
             case .lines(let key, let lines):
                 fields.append((key, .list(lines.map(Value.text))))
+            case .form(_, let record):
+                fields += record.map { ($0.key, $0.value) }
             }
         }
         return fields

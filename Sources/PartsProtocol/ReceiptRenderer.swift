@@ -3,20 +3,14 @@ import PartsDomain
 /// The printed receipt of a posted document: 80 columns, for the clerk to print and the
 /// receiver to sign. Wide (CJK) characters count as two columns so columns stay aligned.
 public enum ReceiptRenderer {
-    public static let width = 80
-
-    private struct Column {
-        let title: String
-        let width: Int
-        let right: Bool
-    }
+    public static let width = FormLayout.width
 
     public static func render(_ document: PostedDocument) -> [String] {
         let isCount = document.type == "AD"
         var lines: [String] = []
         let heading = "\(document.title) \(document.titleZh)"
-        lines.append(spread(heading, document.docNo))
-        lines.append(String(repeating: "=", count: width))
+        lines.append(FormLayout.spread(heading, document.docNo))
+        lines.append(FormLayout.rule("="))
 
         var header: [(String, String)] = [("Date 日期", dateTime(document.postedAt)), ("Clerk 经办", document.clerk)]
         header.append((fromLabel(document.type), "\(document.location)  \(document.locationName)"))
@@ -28,32 +22,17 @@ public enum ReceiptRenderer {
         }
         if let reason = document.reason { header.append(("Reason 原因", reason)) }
         if let ref = document.ref { header.append(("Ref 参考", ref)) }
-        let labelWidth = header.map { DisplayWidth.of($0.0) }.max() ?? 0
-        for (label, value) in header {
-            lines.append(DisplayWidth.truncate(DisplayWidth.pad(label, to: labelWidth) + "  " + value, to: width))
-        }
-        lines.append(String(repeating: "-", count: width))
+        lines += FormLayout.labelled(header)
+        lines.append(FormLayout.rule("-"))
 
-        let columns: [Column] = isCount
-            ? [Column(title: "No", width: 3, right: true), Column(title: "Part no", width: 14, right: false),
-               Column(title: "Description", width: 0, right: false), Column(title: "Counted", width: 9, right: true),
-               Column(title: "Diff", width: 9, right: true), Column(title: "Unit", width: 4, right: false),
-               Column(title: "Value", width: 11, right: true)]
-            : [Column(title: "No", width: 3, right: true), Column(title: "Part no", width: 14, right: false),
-               Column(title: "Description", width: 0, right: false), Column(title: "Qty", width: 9, right: true),
-               Column(title: "Unit", width: 4, right: false), Column(title: "Unit cost", width: 10, right: true),
-               Column(title: "Value", width: 11, right: true)]
         // The description takes whatever the fixed columns leave of the 80.
-        let fixed = columns.reduce(0) { $0 + $1.width } + columns.count - 1
-        let descriptionWidth = width - fixed
-        func row(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for (column, cell) in zip(columns, cells) {
-                let columnWidth = column.width == 0 ? descriptionWidth : column.width
-                parts.append(DisplayWidth.pad(DisplayWidth.truncate(cell, to: columnWidth), to: columnWidth, right: column.right))
-            }
-            return TextRenderer.trimTrailingSpaces(parts.joined(separator: " "))
-        }
+        var columns: [FormLayout.Column] = isCount
+            ? [.init("No", 3, right: true), .init("Part no", 14), .init("Description", 0), .init("Counted", 9, right: true),
+               .init("Diff", 9, right: true), .init("Unit", 4), .init("Value", 11, right: true)]
+            : [.init("No", 3, right: true), .init("Part no", 14), .init("Description", 0), .init("Qty", 9, right: true),
+               .init("Unit", 4), .init("Unit cost", 10, right: true), .init("Value", 11, right: true)]
+        columns[2].width = width - columns.reduce(0) { $0 + $1.width } - (columns.count - 1)
+        func row(_ cells: [String]) -> String { FormLayout.row(cells, columns) }
         lines.append(row(columns.map(\.title)))
         for line in document.lines {
             if isCount {
@@ -67,15 +46,15 @@ public enum ReceiptRenderer {
                                   line.unit, line.unitCost.formatted(minimumScale: 2), line.value.formatted(minimumScale: 2)]))
             }
         }
-        lines.append(String(repeating: "-", count: width))
+        lines.append(FormLayout.rule("-"))
         let count = "\(document.lines.count) line\(document.lines.count == 1 ? "" : "s")"
-        lines.append(spread(count, "Total 合计  " + document.total.formatted(minimumScale: 2)))
+        lines.append(FormLayout.spread(count, "Total 合计  " + document.total.formatted(minimumScale: 2)))
         if let note = document.note {
             lines.append(DisplayWidth.truncate("Note 备注  " + note, to: width))
         }
         lines.append("")
         let (left, right) = signatures(document.type)
-        lines.append(spread("\(left) ____________________", "\(right) ____________________"))
+        lines.append(FormLayout.spread("\(left) ____________________", "\(right) ____________________"))
         return lines
     }
 
@@ -95,6 +74,9 @@ public enum ReceiptRenderer {
         // which they name; any other TR with a counterparty ships or receives a transfer order.
         case "SC", "RS": "Exception 异常"
         case "TR": counterparty.hasPrefix("EX-") ? "Exception 异常" : "Order 调拨单"
+        // Warranty old parts: a return batch to its maker, or the makers whose parts were destroyed.
+        case "WS": "Batch 回运单"
+        case "WD": "Maker 厂家"
         default: "For 领用"
         }
     }
@@ -108,6 +90,8 @@ public enum ReceiptRenderer {
         case "AD": ("Counted by 盘点人", "Approved by 审核人")
         case "SC": ("Scrapped by 报废人", "Approved by 审核人")
         case "RS": ("Shipped by 发货人", "Supplier 供方签收")
+        case "WS": ("Shipped by 发货人", "Carrier 承运人")
+        case "WD": ("Destroyed by 销毁人", "Witness 监销人")
         default: ("Issued by", "Received by")
         }
     }
@@ -115,11 +99,5 @@ public enum ReceiptRenderer {
     /// "2026-11-23T14:31:05.123+00:00" → "2026-11-23 14:31".
     private static func dateTime(_ iso: String) -> String {
         String(iso.prefix(16).map { $0 == "T" ? " " : $0 })
-    }
-
-    /// Left text at the left margin and right text at the right margin of one line.
-    private static func spread(_ left: String, _ right: String) -> String {
-        let gap = max(1, width - DisplayWidth.of(left) - DisplayWidth.of(right))
-        return left + String(repeating: " ", count: gap) + right
     }
 }

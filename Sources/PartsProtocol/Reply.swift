@@ -69,6 +69,9 @@ public enum Block: Sendable {
     case document(PostedDocument)
     /// Free text lines for people; `"<key>": [lines]` in JSON.
     case lines(key: String, [String])
+    /// A printed form (a tag, a return list, a list cut to 80 columns): its lines in text, its
+    /// data as top-level fields in JSON.
+    case form([String], [Field])
 }
 
 /// A complete reply: a status, data blocks, and the text of the last line.

@@ -24,7 +24,7 @@ public enum TextRenderer {
             return render(table)
         case .document(let document):
             return ReceiptRenderer.render(document)
-        case .lines(_, let lines):
+        case .lines(_, let lines), .form(let lines, _):
             return lines.map(singleLine)
         }
     }

@@ -61,6 +61,26 @@ public struct WorkflowInput: Sendable {
         json += "]"
     }
 
+    /// An array of flat objects of strings, [{key: value, ...}]; a nil value leaves its key out.
+    public mutating func set(_ key: String, objects: [[(String, String?)]]) {
+        self.key(key)
+        json += "["
+        for (index, object) in objects.enumerated() {
+            json += index == 0 ? "{" : ",{"
+            var first = true
+            for (name, value) in object {
+                guard let value else { continue }
+                if !first { json += "," }
+                first = false
+                JSONString.append(name, to: &json)
+                json += ":"
+                JSONString.append(value, to: &json)
+            }
+            json += "}"
+        }
+        json += "]"
+    }
+
     /// Document lines: [{part_no, quantity, unit_cost?}].
     public mutating func set(_ key: String, lines: [StockDocumentDraft.Line]) {
         self.key(key)

@@ -21,7 +21,12 @@ struct PartsCtl: ParsableCommand {
             Output: the data lines of a reply without their "NNN-" prefixes, then the reply's \
             last line as it came ("201 CREATED GI-2026-000042", "409 CONFLICT ..."). --raw \
             prints every line exactly as received; --json prints only the JSON object of each \
-            reply (the line after "NNN ").
+            reply (the line after "NNN "). --body prints only the data lines, without their codes, \
+            and the last line only when it is an error (on stderr): what a file should hold, such \
+            as a tag's SVG label or a CSV export.
+
+              partsctl --body claim tag TG-2026-000001 --svg > TG-2026-000001.svg
+              partsctl --body batch export RB-2026-000001 > RB-2026-000001.csv
 
             With no command words and a terminal on stdin: an interactive session with line \
             editing and history (~/.partsctl_history, the last 1000 lines); quit or Ctrl-D \
@@ -50,6 +55,11 @@ struct PartsCtl: ParsableCommand {
 
     @Flag(name: .long, help: "Print reply lines exactly as received, codes and all.")
     var raw = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Print only each reply's data lines, without codes (an error's last line goes to stderr), "
+            + "e.g. partsctl --body claim tag TG-2026-000001 --svg > tag.svg"))
+    var body = false
 
     @Option(name: .long, help: ArgumentHelp(
         "Seconds to wait for the daemon at any one time; 0 waits forever (default 30, or 0 with --wait).",
@@ -105,7 +115,7 @@ struct PartsCtl: ParsableCommand {
             socketPath: socketPath,
             timeoutSeconds: timeout ?? (waits ? 0 : 30),
             json: json,
-            printer: ReplyPrinter(mode: json ? .json : raw ? .raw : .pretty)
+            printer: ReplyPrinter(mode: json ? .json : raw ? .raw : body ? .body : .pretty)
         )
         let status: Int32
         if let importHistory {
@@ -133,17 +143,18 @@ func exitStatus(forCode code: Int) -> Int32 {
 }
 
 struct ReplyPrinter {
-    enum Mode { case pretty, raw, json }
+    enum Mode { case pretty, raw, json, body }
     let mode: Mode
 
     /// One reply line as this mode shows it: `pretty` drops the `NNN-` of data lines and keeps
-    /// the last line whole, `raw` keeps everything, `json` shows a JSON reply's object only.
+    /// the last line whole, `raw` keeps everything, `json` shows a JSON reply's object only,
+    /// `body` is `pretty` for the data lines (its last lines are routed by `streaming`).
     func render(line: String) -> String {
         let separator = Reply.separator(of: line)
         switch mode {
         case .raw:
             return line
-        case .pretty, .json:
+        case .pretty, .json, .body:
             if separator == "-" { return String(line.dropFirst(4)) }
             if mode == .json, line.utf8.count > 4, line.dropFirst(4).first == "{" { return String(line.dropFirst(4)) }
             return line
@@ -159,8 +170,16 @@ struct ReplyPrinter {
     }
 
     /// A line handler for `AdminConnection.send(_:eachLine:)`: prints each line as it arrives.
+    /// In `body` mode a reply's last line is left out, so that the output is a file's content,
+    /// but for an error's, which goes to stderr (the exit status says how it went).
     func streaming(to fd: Int32 = 1) -> (String) -> Void {
-        { line in Output.write(render(line: line) + "\n", to: fd) }
+        { line in
+            if mode == .body, Reply.separator(of: line) != "-" {
+                if !line.hasPrefix("2") { Output.write(line + "\n", to: 2) }
+                return
+            }
+            Output.write(render(line: line) + "\n", to: fd)
+        }
     }
 }
 

@@ -138,6 +138,8 @@ struct CheckConfig: AsyncParsableCommand {
             print("jobs.snapshot_at = \(configuration.snapshotAt.map { String(format: "%02d:%02d", $0.hour, $0.minute) } ?? "none (the systemd timer takes it)")")
             print("purchasing.over_receipt_pct = \(configuration.overReceiptPercent)")
             print("requisitions.manager_limit = \(configuration.requisitionManagerLimit.map { $0.formatted(minimumScale: 2) } ?? "none")")
+            print("site.time_zone = \(configuration.siteTimeZone)")
+            print("warranty.reminder_days = \(configuration.warrantyReminderDays.map(String.init).joined(separator: ","))")
             print("access.grants = \(configuration.grants.map(\.description).joined(separator: ", "))")
             print("access.trust_root = \(configuration.trustRoot)")
             print("log.level = \(configuration.logLevel)")

@@ -44,5 +44,7 @@ struct SchemaContractTests {
         #expect(try states("stock_exception_state") == Set(StockExceptionState.names))
         #expect(try states("reorder_proposal_state") == Set(ReorderProposalState.names))
         #expect(try states("job_run_state") == Set(JobRunState.names))
+        #expect(try states("old_part_state") == Set(OldPartState.names))
+        #expect(try states("return_batch_state") == Set(ReturnBatchState.names))
     }
 }

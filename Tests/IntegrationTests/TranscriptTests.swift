@@ -3,8 +3,8 @@ import PartsClient
 import Testing
 
 /// Replays each file in Transcripts/ against a fresh daemon: `> line` is sent, the lines
-/// after it are the expected reply. In expected lines `{*}` matches any text and `{year}` the
-/// current year; `#` lines are comments.
+/// after it are the expected reply. In expected lines `{*}` matches any text; `{year}` is the
+/// current year there and in requests (which name documents by number); `#` lines are comments.
 @Suite("protocol transcripts")
 struct TranscriptTests {
     static let files: [URL] = {
@@ -20,7 +20,7 @@ struct TranscriptTests {
         let client = try daemon.connect()
         let year = String(Calendar(identifier: .gregorian).component(.year, from: Date()))
         for step in steps {
-            let reply = try client.send(step.request)
+            let reply = try client.send(step.request.replacingOccurrences(of: "{year}", with: year))
             let matches = reply.lines.count == step.expected.count
                 && zip(reply.lines, step.expected).allSatisfy { Self.matches($0, pattern: $1, year: year) }
             #expect(matches, "\(file.lastPathComponent): > \(step.request)\nexpected:\n\(step.expected.joined(separator: "\n"))\ngot:\n\(reply.lines.joined(separator: "\n"))")

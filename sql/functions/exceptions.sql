@@ -44,35 +44,7 @@ $$;
 -- The quarantine location to use: the one named, else the only one there is, else a new one
 -- called QUARANTINE. With several and none named the clerk must choose.
 CREATE FUNCTION quarantine_location(p_code text) RETURNS location
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_location location;
-    v_count integer;
-BEGIN
-    IF p_code IS NOT NULL THEN
-        v_location := location_named(p_code);
-        IF v_location.kind <> 'quarantine' THEN
-            RAISE EXCEPTION '% is a % location, not a quarantine location', p_code, v_location.kind USING ERRCODE = 'PS422';
-        END IF;
-        RETURN v_location;
-    END IF;
-    SELECT count(*), min(code) INTO v_count, p_code FROM location WHERE kind = 'quarantine';
-    IF v_count > 1 THEN
-        RAISE EXCEPTION 'there are % quarantine locations: name one with quarantine=<code>', v_count USING ERRCODE = 'PS422';
-    END IF;
-    IF v_count = 0 THEN
-        -- Two first exceptions at once both get here; the loser's insert does nothing.
-        INSERT INTO location (code, name, kind) VALUES ('QUARANTINE', 'Quarantine 隔离区', 'quarantine')
-        ON CONFLICT (code) DO NOTHING;
-        p_code := 'QUARANTINE';
-    END IF;
-    SELECT * INTO v_location FROM location WHERE code = p_code;
-    IF v_location.kind <> 'quarantine' THEN
-        RAISE EXCEPTION 'location QUARANTINE is a % location: add a quarantine location or name one with quarantine=<code>',
-            v_location.kind USING ERRCODE = 'PS409';
-    END IF;
-    RETURN v_location;
-END $$;
+LANGUAGE sql AS $$ SELECT location_of_kind('quarantine', p_code, 'quarantine', 'QUARANTINE', 'Quarantine 隔离区') $$;
 
 -- exception new: an exception against document p.doc_no and, but for a short delivery, the
 -- quantity moved into quarantine with a TR.

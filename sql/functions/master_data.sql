@@ -24,8 +24,49 @@ BEGIN
     RETURN v_location;
 END $$;
 
+-- The article a location kind takes in a message: an oldparts location, a quarantine location.
+CREATE FUNCTION a_or_an(p_word text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN p_word ~ '^[aeiou]' THEN 'an' ELSE 'a' END $$;
+
+-- The location of a special kind a request may name (quarantine=, location=): the one named,
+-- which must be of that kind, else the only one of that kind there is, else a new one made
+-- as p_default_code. With several and none named the clerk must choose.
+CREATE FUNCTION location_of_kind(p_kind text, p_code text, p_argument text, p_default_code text,
+                                 p_default_name text) RETURNS location
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_location location;
+    v_count integer;
+BEGIN
+    IF p_code IS NOT NULL THEN
+        v_location := location_named(p_code);
+        IF v_location.kind <> p_kind THEN
+            RAISE EXCEPTION '% is % % location, not % % location', p_code, a_or_an(v_location.kind), v_location.kind,
+                a_or_an(p_kind), p_kind USING ERRCODE = 'PS422';
+        END IF;
+        RETURN v_location;
+    END IF;
+    SELECT count(*), min(code) INTO v_count, p_code FROM location WHERE kind = p_kind;
+    IF v_count > 1 THEN
+        RAISE EXCEPTION 'there are % % locations: name one with %=<code>', v_count, p_kind, p_argument USING ERRCODE = 'PS422';
+    END IF;
+    IF v_count = 0 THEN
+        -- Two first uses at once both get here; the loser's insert does nothing.
+        INSERT INTO location (code, name, kind) VALUES (p_default_code, p_default_name, p_kind)
+        ON CONFLICT (code) DO NOTHING;
+        p_code := p_default_code;
+    END IF;
+    SELECT * INTO v_location FROM location WHERE code = p_code;
+    IF v_location.kind <> p_kind THEN
+        RAISE EXCEPTION 'location % is % % location: add % % location or name one with %=<code>',
+            p_code, a_or_an(v_location.kind), v_location.kind, a_or_an(p_kind), p_kind, p_argument USING ERRCODE = 'PS409';
+    END IF;
+    RETURN v_location;
+END $$;
+
 -- part add: a new part. An existing part number is a conflict.
--- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, actor, command, ref?, fingerprint?}
+-- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, warranty_return?, actor, command,
+--     ref?, fingerprint?}
 CREATE FUNCTION part_add(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -37,9 +78,10 @@ BEGIN
     PERFORM check_unit_known(p->>'unit');
     -- ON CONFLICT rather than a look first: of two adds of one part at once, the second
     -- waits for the first and then finds it.
-    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier)
+    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return)
     VALUES (p->>'part_no', p->>'description', coalesce(p->>'unit', 'PCS'), coalesce((p->>'cost')::numeric, 0),
-            p->>'category', coalesce((p->>'pack')::numeric, 1), (p->>'lead_days')::integer, p->>'supplier')
+            p->>'category', coalesce((p->>'pack')::numeric, 1), (p->>'lead_days')::integer, p->>'supplier',
+            coalesce((p->>'warranty_return')::boolean, false))
     ON CONFLICT (part_no) DO NOTHING;
     IF NOT FOUND THEN
         RAISE EXCEPTION '% already exists', p->>'part_no' USING ERRCODE = 'PS409';
@@ -73,7 +115,8 @@ BEGIN
        SET description = coalesce(p->>'description', description), unit = coalesce(p->>'unit', unit),
            cost = coalesce((p->>'cost')::numeric, cost), category = coalesce(p->>'category', category),
            pack = coalesce((p->>'pack')::numeric, pack), lead_days = coalesce((p->>'lead_days')::integer, lead_days),
-           supplier = coalesce(p->>'supplier', supplier), updated_at = now()
+           supplier = coalesce(p->>'supplier', supplier),
+           warranty_return = coalesce((p->>'warranty_return')::boolean, warranty_return), updated_at = now()
      WHERE id = v_part.id;
     RETURN request_end(p, outcome(200, format('part %s changed', v_part.part_no)));
 END $$;

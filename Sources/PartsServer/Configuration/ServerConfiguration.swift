@@ -1,7 +1,9 @@
 import Configuration
+import Foundation
 import Logging
 import PartsDomain
 import PartsJobs
+import PartsStore
 import SystemPackage
 
 /// Everything an operator can set, with the defaults a fresh install runs on.
@@ -47,6 +49,11 @@ public struct ServerConfiguration: Sendable {
     /// The most a manager may approve on one requisition (quantity × average cost); above it an
     /// admin must approve (高额备件). nil: managers approve any value.
     public var requisitionManagerLimit: ExactDecimal?
+    // Warranty old-part return (三包旧件返厂).
+    /// The site's time zone, an IANA name: warranty deadlines are counted in its local dates.
+    public var siteTimeZone = TimeZone.current.identifier
+    /// Days before an old part's ship-by date when the deadlines run reminds, once each.
+    public var warrantyReminderDays = [7, 3]
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -96,6 +103,12 @@ public struct ServerConfiguration: Sendable {
             }
             requisitionManagerLimit = limit
         }
+        siteTimeZone = reader.string(forKey: "site.time_zone", default: siteTimeZone)
+        if let days = reader.intArray(forKey: "warranty.reminder_days") {
+            warrantyReminderDays = days
+        } else if let text = reader.string(forKey: "warranty.reminder_days") {
+            throw ConfigurationProblem("warranty.reminder_days must be whole numbers of days like 7,3; got \(text)")
+        }
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
         trustRoot = reader.bool(forKey: "access.trust_root", default: trustRoot)
         let level = reader.string(forKey: "log.level", default: "info")
@@ -107,6 +120,9 @@ public struct ServerConfiguration: Sendable {
     }
 
     static let maximumOverReceiptPercent = ExactDecimal(units: 100, scale: 0)
+
+    /// The time zone and reminder buckets the warranty workflows and the deadlines run take.
+    public var siteCalendar: SiteCalendar { SiteCalendar(timeZone: siteTimeZone, reminderDays: warrantyReminderDays) }
 
     /// Refuses settings that would make the daemon misbehave later rather than now.
     public func validate() throws {
@@ -141,6 +157,13 @@ public struct ServerConfiguration: Sendable {
         }
         guard !overReceiptPercent.isNegative, overReceiptPercent <= Self.maximumOverReceiptPercent else {
             throw ConfigurationProblem("purchasing.over_receipt_pct must be 0...100, got \(overReceiptPercent)")
+        }
+        guard TimeZone(identifier: siteTimeZone) != nil else {
+            throw ConfigurationProblem("site.time_zone must be an IANA time zone name like Asia/Shanghai, got \(siteTimeZone)")
+        }
+        guard (1...8).contains(warrantyReminderDays.count), warrantyReminderDays.allSatisfy({ (1...365).contains($0) }),
+              Set(warrantyReminderDays).count == warrantyReminderDays.count else {
+            throw ConfigurationProblem("warranty.reminder_days must be 1 to 8 different numbers of days from 1 to 365, got \(warrantyReminderDays)")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count <= 107 else {
             throw ConfigurationProblem("socket.path must be 1 to 107 bytes (the Unix socket limit)")

@@ -12,6 +12,8 @@ public struct PartRecord: Sendable, Equatable {
     public var supplier: String?
     public var onHand: ExactDecimal
     public var available: ExactDecimal
+    /// Its makers always want it back from a warranty claim, whatever their rule says.
+    public var warrantyReturn: Bool
 }
 
 /// Master data a manager may set on a part; nil leaves a field as it is.
@@ -23,9 +25,10 @@ public struct PartChanges: Sendable, Equatable {
     public var pack: ExactDecimal?
     public var leadDays: Int?
     public var supplier: String?
+    public var warrantyReturn: Bool?
 
     public init(description: String? = nil, unit: String? = nil, cost: ExactDecimal? = nil, category: String? = nil,
-                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil) {
+                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil, warrantyReturn: Bool? = nil) {
         self.description = description
         self.unit = unit
         self.cost = cost
@@ -33,6 +36,7 @@ public struct PartChanges: Sendable, Equatable {
         self.pack = pack
         self.leadDays = leadDays
         self.supplier = supplier
+        self.warrantyReturn = warrantyReturn
     }
 }
 
@@ -46,5 +50,6 @@ extension WorkflowInput {
         set("pack", changes.pack)
         set("lead_days", changes.leadDays)
         set("supplier", changes.supplier)
+        if let flag = changes.warrantyReturn { set("warranty_return", flag) }
     }
 }

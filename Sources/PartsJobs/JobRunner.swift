@@ -114,6 +114,8 @@ public actor JobRunner: Service {
             let summary: (items: Int64, result: String, message: String)
             switch job {
             case .snapshot:
+                // Daily, so next year's number sequences exist long before the year turns.
+                try? await store.prepareDocumentNumbers()
                 let taken = try await jobSession.snapshot()
                 summary = (Int64(taken.rows), taken.date, "snapshot of \(taken.date): \(taken.rows) part-locations, value \(taken.value)")
             case .reorder:

@@ -59,6 +59,7 @@ public enum Daemon {
         if migrate {
             let applied = try await store.migrate()
             logger.info("schema up to date", metadata: ["applied": "\(applied.count)"])
+            try? await store.prepareDocumentNumbers()
             return
         }
         do {
@@ -66,6 +67,8 @@ public enum Daemon {
             if !pending.isEmpty {
                 logger.error("the database lacks migrations; run `partsd migrate`", metadata: ["pending": "\(pending)"])
             }
+            // Best effort: without them a year's first postings make their sequences themselves.
+            try? await store.prepareDocumentNumbers()
         } catch let failure as Migrator.Failure {
             throw failure
         } catch {

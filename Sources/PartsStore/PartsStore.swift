@@ -90,6 +90,17 @@ public struct PartsStore: Sendable {
         }
     }
 
+    /// Makes this year's and next year's document number sequences, in a transaction of their
+    /// own (see ensure_document_sequences): at start-up and with every daily snapshot.
+    public func prepareDocumentNumbers() async throws(StoreError) {
+        _ = try await write { connection throws(PostgresError) in
+            try connection.query("""
+                SELECT ensure_document_sequences(extract(year FROM current_date)::integer)
+                     + ensure_document_sequences(extract(year FROM current_date)::integer + 1) AS made
+                """)
+        }
+    }
+
     /// Whether the database answers, for `status`.
     public func ping() async -> Bool {
         (try? await read { connection throws(PostgresError) in try connection.query("SELECT 1").scalar }) == "1"

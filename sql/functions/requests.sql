@@ -118,6 +118,32 @@ BEGIN
     RETURN format('%s-%s-%s', p_type, year, lpad(n::text, greatest(6, length(n::text)), '0'));
 END $$;
 
+-- Makes the year's number sequences before any posting needs them: every document type's,
+-- every prefix a sequence exists for already (so every number ever drawn), and the headers'.
+-- next_doc_no can make a missing one itself, but inside a posting's transaction that is DDL
+-- whose uncommitted catalog row a concurrent first posting of the same type must wait for,
+-- while holding balance rows: a deadlock. The daemon runs this at start-up and with every
+-- daily snapshot, for this year and the next.
+CREATE FUNCTION ensure_document_sequences(p_year integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_prefix text;
+    v_made integer := 0;
+BEGIN
+    FOR v_prefix IN
+        SELECT lower(code) FROM document_type
+        UNION SELECT unnest(ARRAY['po', 'rq', 'to', 'ex'])
+        UNION SELECT substring(relname FROM '^doc_seq_([a-z]+)_[0-9]+$') FROM pg_class
+               WHERE relkind = 'S' AND relname ~ '^doc_seq_[a-z]+_[0-9]+$'
+    LOOP
+        IF to_regclass(format('doc_seq_%s_%s', v_prefix, p_year)) IS NULL THEN
+            EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', format('doc_seq_%s_%s', v_prefix, p_year));
+            v_made := v_made + 1;
+        END IF;
+    END LOOP;
+    RETURN v_made;
+END $$;
+
 -- Numbers in messages as a clerk typed them: 2.500 is 2.5, 3.000 is 3.
 CREATE FUNCTION qty_text(p numeric) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT trim_scale(p)::text $$;

@@ -83,7 +83,8 @@ struct RetryRaceTests {
             try expectOK(reply)
             // The number a command made is the last word of its reply (or of a job's outcome).
             let words = reply.lastText.split(separator: " ")
-            results.append(String(words.first { $0.hasPrefix("RP-") } ?? words.last ?? ""))
+            let word = words.first { $0.hasPrefix("RP-") } ?? words.last ?? ""
+            results.append(word.hasSuffix(":") ? String(word.dropLast()) : String(word))
         }
         let line = resolve(testCase.line) + " ref=race-\(testCase.name.replacingOccurrences(of: " ", with: "-"))"
         let replies = Mutex([[String]]())
@@ -93,7 +94,7 @@ struct RetryRaceTests {
         let seen = replies.withLock { $0 }
         #expect(seen.count == 2)
         #expect(seen.first == seen.last, "\(line): \(seen)")
-        #expect(seen.first?.last.map { $0.hasPrefix("20") } == true, "\(line): \(seen)")
+        #expect(seen.first?.last.map { $0.hasPrefix("20") } == true, "\(line): \(seen) after \(results)")
         let ref = String(line.split(separator: " ").last!.dropFirst(4))
         #expect(try daemon.sql("SELECT count(*) FROM client_request WHERE ref = '\(ref)'").scalar == "1")
         #expect(try daemon.sql("SELECT count(*) FROM audit_log WHERE ref = '\(ref)'").scalar == "1")

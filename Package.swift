@@ -16,6 +16,7 @@ let migrationFiles = [
     "010_issue_batches.sql",
     "011_one_write_path.sql",
     "012_record_documents.sql",
+    "014_serials_repairs.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see
@@ -30,6 +31,10 @@ let scriptFiles = [
     "functions/transfer_orders.sql",
     "functions/exceptions.sql",
     "functions/planning.sql",
+    "functions/serials.sql",
+    "functions/repairs.sql",
+    "functions/exchanges.sql",
+    "functions/deadlines.sql",
 ]
 
 let settings: [SwiftSetting] = [
@@ -163,7 +168,7 @@ let package = Package(
         .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore"],
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore", "PartsProtocol"],
             resources: [.copy("Transcripts"), .copy("Fixtures")],
             swiftSettings: settings
         ),

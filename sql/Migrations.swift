@@ -36,6 +36,7 @@ public enum BundledSQL {
         (10, "010_issue_batches.sql", PackageResources._10_issue_batches_sql, "4d7f16bc87c84a8d2888f78a74c572df"),
         (11, "011_one_write_path.sql", PackageResources._11_one_write_path_sql, nil),
         (12, "012_record_documents.sql", PackageResources._12_record_documents_sql, nil),
+        (14, "014_serials_repairs.sql", PackageResources._14_serials_repairs_sql, nil),
     ].map { Migration(version: $0.0, name: $0.1, text: String(decoding: $0.2, as: UTF8.self), formerChecksums: Set([$0.3].compactMap { $0 })) }
 
     /// In dependency order: a script may use what the scripts before it define.
@@ -49,5 +50,9 @@ public enum BundledSQL {
         ("functions/transfer_orders.sql", PackageResources.transfer_orders_sql),
         ("functions/exceptions.sql", PackageResources.exceptions_sql),
         ("functions/planning.sql", PackageResources.planning_sql),
+        ("functions/serials.sql", PackageResources.serials_sql),
+        ("functions/repairs.sql", PackageResources.repairs_sql),
+        ("functions/exchanges.sql", PackageResources.exchanges_sql),
+        ("functions/deadlines.sql", PackageResources.deadlines_sql),
     ].map { Script(name: $0.0, text: String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -66,6 +66,10 @@ public enum ReceiptRenderer {
                 lines.append(row([String(line.lineNo), line.partNo, line.description, line.quantity.trimmed.description,
                                   line.unit, line.unitCost.formatted(minimumScale: 2), line.value.formatted(minimumScale: 2)]))
             }
+            // A unit's serial on a line of its own under the part, which its column has no room for.
+            if let serial = line.serial {
+                lines.append(DisplayWidth.truncate("    S/N 序列号  \(serial)", to: width))
+            }
         }
         lines.append(String(repeating: "-", count: width))
         let count = "\(document.lines.count) line\(document.lines.count == 1 ? "" : "s")"
@@ -81,8 +85,8 @@ public enum ReceiptRenderer {
 
     private static func fromLabel(_ type: String) -> String {
         switch type {
-        case "GR", "RT": "Into 入库"
-        case "AD": "At 库位"
+        case "GR", "RT", "RR", "VR", "CR": "Into 入库"
+        case "AD", "SX": "At 库位"
         default: "From 发出"
         }
     }
@@ -95,6 +99,9 @@ public enum ReceiptRenderer {
         // which they name; any other TR with a counterparty ships or receives a transfer order.
         case "SC", "RS": "Exception 异常"
         case "TR": counterparty.hasPrefix("EX-") ? "Exception 异常" : "Order 调拨单"
+        case "RV", "VD", "RR", "VR", "SX": "Repair 返修单"
+        case "XO", "CR": "Exchange 周转单"
+        case "CH": "Customer 客户"
         default: "For 领用"
         }
     }
@@ -108,6 +115,12 @@ public enum ReceiptRenderer {
         case "AD": ("Counted by 盘点人", "Approved by 审核人")
         case "SC": ("Scrapped by 报废人", "Approved by 审核人")
         case "RS": ("Shipped by 发货人", "Supplier 供方签收")
+        case "RV", "VD": ("Shipped by 发货人", "Vendor 返修厂签收")
+        case "RR", "VR": ("Received by 收货人", "Checked by 检验人")
+        case "SX": ("Recorded by 登记人", "Approved by 审核人")
+        case "XO": ("Issued by 发货人", "Customer 客户签收")
+        case "CR": ("Received by 收货人", "Customer 客户")
+        case "CH": ("Handed over by 交付人", "Customer 客户签收")
         default: ("Issued by", "Received by")
         }
     }
@@ -118,7 +131,7 @@ public enum ReceiptRenderer {
     }
 
     /// Left text at the left margin and right text at the right margin of one line.
-    private static func spread(_ left: String, _ right: String) -> String {
+    static func spread(_ left: String, _ right: String) -> String {
         let gap = max(1, width - DisplayWidth.of(left) - DisplayWidth.of(right))
         return left + String(repeating: " ", count: gap) + right
     }

@@ -22,6 +22,8 @@ struct CommandTable: Sendable {
             + PlanCommands.specs + JobCommands.specs + ReorderCommands.specs + TargetCommands.specs
             + ReportCommands.specs + SupplierCommands.specs + PurchaseOrderCommands.specs + ReturnCommands.specs
             + RequisitionCommands.specs + TransferOrderCommands.specs + ExceptionCommands.specs
+            + UnitCommands.specs + RepairCommands.specs + RepairReportCommands.specs + ExchangeCommands.specs
+            + PoolCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

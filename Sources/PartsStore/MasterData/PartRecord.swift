@@ -12,6 +12,8 @@ public struct PartRecord: Sendable, Equatable {
     public var supplier: String?
     public var onHand: ExactDecimal
     public var available: ExactDecimal
+    /// Each unit has a serial and is named on every document (`<part_no>#<serial>`).
+    public var serialized: Bool
 }
 
 /// Master data a manager may set on a part; nil leaves a field as it is.
@@ -23,9 +25,11 @@ public struct PartChanges: Sendable, Equatable {
     public var pack: ExactDecimal?
     public var leadDays: Int?
     public var supplier: String?
+    /// May change only while the part has no stock.
+    public var serialized: Bool?
 
     public init(description: String? = nil, unit: String? = nil, cost: ExactDecimal? = nil, category: String? = nil,
-                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil) {
+                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil, serialized: Bool? = nil) {
         self.description = description
         self.unit = unit
         self.cost = cost
@@ -33,6 +37,7 @@ public struct PartChanges: Sendable, Equatable {
         self.pack = pack
         self.leadDays = leadDays
         self.supplier = supplier
+        self.serialized = serialized
     }
 }
 
@@ -46,5 +51,6 @@ extension WorkflowInput {
         set("pack", changes.pack)
         set("lead_days", changes.leadDays)
         set("supplier", changes.supplier)
+        if let serialized = changes.serialized { set("serialized", serialized) }
     }
 }

@@ -3,7 +3,7 @@ import PostgresClient
 
 extension PartsStore {
     static let partSelect = """
-        SELECT p.part_no, p.description, p.unit, p.cost, p.category, p.pack, p.lead_days, p.supplier,
+        SELECT p.part_no, p.description, p.unit, p.cost, p.category, p.pack, p.lead_days, p.supplier, p.serialized,
                coalesce(sum(b.on_hand), 0) AS on_hand, coalesce(sum(b.on_hand - b.reserved), 0) AS available
           FROM part p LEFT JOIN stock_balance b ON b.part_id = p.id
         """
@@ -48,6 +48,7 @@ extension PartsStore {
         PartRecord(partNo: try row.text("part_no"), description: try row.text("description"), unit: try row.text("unit"),
                    cost: try row.decimal("cost"), category: try row.optionalText("category"), pack: try row.decimal("pack"),
                    leadDays: try row.optionalInt("lead_days"), supplier: try row.optionalText("supplier"),
-                   onHand: try row.decimal("on_hand"), available: try row.decimal("available"))
+                   onHand: try row.decimal("on_hand"), available: try row.decimal("available"),
+                   serialized: try row.bool("serialized"))
     }
 }

@@ -44,5 +44,9 @@ struct SchemaContractTests {
         #expect(try states("stock_exception_state") == Set(StockExceptionState.names))
         #expect(try states("reorder_proposal_state") == Set(ReorderProposalState.names))
         #expect(try states("job_run_state") == Set(JobRunState.names))
+        #expect(try states("repair_state") == Set(RepairOrderState.names))
+        #expect(try states("exchange_state") == Set(ExchangeState.names))
+        #expect(try states("unit_place") == Set(UnitPlace.names))
+        #expect(try states("unit_condition") == Set(UnitCondition.names))
     }
 }

@@ -93,10 +93,10 @@ extension PartsStore {
             }
             let atVendors = try connection.query("""
                 SELECT s.code AS vendor, p.part_no, count(*) AS orders,
-                       coalesce(sum(a.value) FILTER (WHERE a.age <= 30), 0) AS days_0_30,
-                       coalesce(sum(a.value) FILTER (WHERE a.age BETWEEN 31 AND 60), 0) AS days_31_60,
-                       coalesce(sum(a.value) FILTER (WHERE a.age BETWEEN 61 AND 90), 0) AS days_61_90,
-                       coalesce(sum(a.value) FILTER (WHERE a.age > 90), 0) AS over_90, sum(a.value) AS total
+                       coalesce(sum(a.value) FILTER (WHERE a.age <= 30), 0)::numeric(18,2) AS days_0_30,
+                       coalesce(sum(a.value) FILTER (WHERE a.age BETWEEN 31 AND 60), 0)::numeric(18,2) AS days_31_60,
+                       coalesce(sum(a.value) FILTER (WHERE a.age BETWEEN 61 AND 90), 0)::numeric(18,2) AS days_61_90,
+                       coalesce(sum(a.value) FILTER (WHERE a.age > 90), 0)::numeric(18,2) AS over_90, sum(a.value)::numeric(18,2) AS total
                   FROM repair_order r
                   JOIN supplier s ON s.id = r.vendor_id
                   JOIN part p ON p.id = r.part_id

@@ -33,9 +33,7 @@ $$;
 -- The reply of exchange out and core: the exchange, and the document posted, if any.
 CREATE FUNCTION exchange_reply(p_exchange_id bigint, p_message text, p_document jsonb DEFAULT NULL) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT outcome(CASE WHEN p_document IS NULL THEN 200 ELSE 201 END, p_message, x.xc_no)
-           || jsonb_build_object('exchange', exchange_json(x.id))
-           || CASE WHEN p_document IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('document', p_document) END
+    SELECT record_reply(x.xc_no, p_message, 'exchange', exchange_json(x.id), p_document)
       FROM exchange x WHERE x.id = p_exchange_id
 $$;
 
@@ -62,9 +60,8 @@ LANGUAGE sql STABLE AS $$
            FROM repair_order r JOIN supplier s ON s.id = r.vendor_id
           WHERE r.part_id = p_part.id AND r.state <> 'returned' AND r.origin <> 'customer'),
         (SELECT 'serviceable elsewhere: ' || string_agg(format('%s at %s', n, l.code), ', ' ORDER BY l.code)
-           FROM (SELECT location_id, count(*) AS n FROM unit
-                  WHERE part_id = p_part.id AND place = 'location' AND condition = 'serviceable' AND owner = 'site'
-                    AND location_id <> p_pool.id GROUP BY location_id) c JOIN location l ON l.id = c.location_id),
+           FROM (SELECT location_id, count(*) AS n FROM stock_unit
+                  WHERE part_id = p_part.id AND location_id <> p_pool.id GROUP BY location_id) c JOIN location l ON l.id = c.location_id),
         (SELECT format('cores waiting for repair at %s: %s', p_pool.code, count(*)) FROM unit
           WHERE part_id = p_part.id AND place = 'location' AND location_id = p_pool.id AND condition = 'unserviceable'
          HAVING count(*) > 0)), ''), 'none in repair and none elsewhere')
@@ -106,11 +103,9 @@ BEGIN
         IF NOT FOUND THEN
             RAISE EXCEPTION 'unknown unit %#%', v_part.part_no, p->>'serial' USING ERRCODE = 'PS404';
         END IF;
-        IF v_unit.place <> 'location' OR v_unit.location_id <> v_pool.id OR v_unit.condition <> 'serviceable'
-           OR v_unit.owner <> 'site' THEN
-            SELECT string_agg(serial, ', ' ORDER BY moved_at, serial) INTO v_available FROM unit
-             WHERE part_id = v_part.id AND place = 'location' AND location_id = v_pool.id AND condition = 'serviceable'
-               AND owner = 'site';
+        IF NOT EXISTS (SELECT 1 FROM stock_unit WHERE id = v_unit.id AND location_id = v_pool.id) THEN
+            SELECT string_agg(serial, ', ' ORDER BY moved_at, serial) INTO v_available FROM stock_unit
+             WHERE part_id = v_part.id AND location_id = v_pool.id;
             IF v_available IS NOT NULL THEN
                 RAISE EXCEPTION '%#% is not a serviceable unit in pool %: it is %; serviceable there: %', v_part.part_no,
                     v_unit.serial, v_pool.code, unit_where(v_unit), v_available USING ERRCODE = 'PS409';
@@ -118,9 +113,7 @@ BEGIN
             v_unit := NULL;
         END IF;
     ELSE
-        SELECT * INTO v_unit FROM unit
-         WHERE part_id = v_part.id AND place = 'location' AND location_id = v_pool.id AND condition = 'serviceable'
-           AND owner = 'site'
+        SELECT * INTO v_unit FROM stock_unit WHERE part_id = v_part.id AND location_id = v_pool.id
          ORDER BY moved_at, serial LIMIT 1 FOR UPDATE;
     END IF;
     IF v_unit.id IS NULL THEN
@@ -247,8 +240,7 @@ BEGIN
                                                      updated_at = now();
     RETURN request_end(p, outcome(200, format('pool %s target for %s: %s (%s serviceable there now)', v_pool.code,
         v_part.part_no, p->>'target',
-        (SELECT count(*) FROM unit WHERE part_id = v_part.id AND place = 'location' AND location_id = v_pool.id
-                                     AND condition = 'serviceable' AND owner = 'site'))));
+        (SELECT count(*) FROM stock_unit WHERE part_id = v_part.id AND location_id = v_pool.id))));
 END $$;
 
 -- The deadlines job's core half: marks open exchanges whose core is past its due date on

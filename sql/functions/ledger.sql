@@ -141,6 +141,15 @@ LANGUAGE sql IMMUTABLE AS $$
                               'document', p_document)
 $$;
 
+-- The reply of a workflow on a record of its own (a repair order, an exchange): 201 with the
+-- document it posted, else 200; the record after it under p_field.
+CREATE FUNCTION record_reply(p_key text, p_message text, p_field text, p_record jsonb, p_document jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT outcome(CASE WHEN p_document IS NULL THEN 200 ELSE 201 END, p_message, p_key)
+           || jsonb_build_object(p_field, p_record)
+           || CASE WHEN p_document IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('document', p_document) END
+$$;
+
 -- Stock into a location at a unit cost, re-averaging the location's cost. Returns the new
 -- on-hand quantity.
 CREATE FUNCTION stock_in(p_part integer, p_location integer, p_qty numeric, p_cost numeric, p_at timestamptz)

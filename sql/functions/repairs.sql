@@ -96,9 +96,7 @@ $$;
 -- The reply of a step: 201 with the document it posted, else 200; the order after it.
 CREATE FUNCTION repair_reply(p_order_id bigint, p_message text, p_document jsonb DEFAULT NULL) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT outcome(CASE WHEN p_document IS NULL THEN 200 ELSE 201 END, p_message, r.ro_no)
-           || jsonb_build_object('repair_order', repair_order_json(r.id))
-           || CASE WHEN p_document IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('document', p_document) END
+    SELECT record_reply(r.ro_no, p_message, 'repair_order', repair_order_json(r.id), p_document)
       FROM repair_order r WHERE r.id = p_order_id
 $$;
 
@@ -308,6 +306,15 @@ BEGIN
         ELSE format('%s quoted %s, %s%% of the price %s', v_order.ro_no, money_text(v_amount), v_share, money_text(v_price)) END));
 END $$;
 
+-- The decision on a quote, authorized or declined: the step, and who decided when.
+CREATE FUNCTION repair_decide(p_order repair_order, p_decision text, p jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM repair_step(p_order, p_decision, left(p_decision, -1), p, p->>'note');
+    UPDATE repair_order SET state = p_decision, decision = p_decision, decided_at = now(), decided_by = p->'actor'->>'user'
+     WHERE id = p_order.id;
+END $$;
+
 -- repair authorize: the repair may go ahead at the quoted price (a manager's decision).
 -- p: {ro_no, over_ber, note?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION repair_authorize(p jsonb) RETURNS jsonb
@@ -324,8 +331,7 @@ BEGIN
         RAISE EXCEPTION '%''s quote of % is beyond economic repair: decline it, or authorize it with --ber',
             v_order.ro_no, money_text(v_order.quote) USING ERRCODE = 'PS409';
     END IF;
-    PERFORM repair_step(v_order, 'authorized', 'authorize', p, p->>'note');
-    UPDATE repair_order SET state = 'authorized', decision = 'authorized', decided_at = now(), decided_by = p->'actor'->>'user' WHERE id = v_order.id;
+    PERFORM repair_decide(v_order, 'authorized', p);
     RETURN request_end(p, repair_reply(v_order.id, format('%s authorized at %s%s', v_order.ro_no, money_text(v_order.quote),
                                                           CASE WHEN v_order.beyond_repair THEN ', beyond economic repair' ELSE '' END)));
 END $$;
@@ -343,8 +349,7 @@ BEGIN
         RETURN v_reply;
     END IF;
     v_order := repair_order_lock(p->>'ro_no');
-    PERFORM repair_step(v_order, 'declined', 'decline', p, p->>'note');
-    UPDATE repair_order SET state = 'declined', decision = 'declined', decided_at = now(), decided_by = p->'actor'->>'user' WHERE id = v_order.id;
+    PERFORM repair_decide(v_order, 'declined', p);
     RETURN request_end(p, repair_reply(v_order.id, format(
         '%s declined: it comes back unrepaired (repair return %s outcome=unrepaired) or is scrapped (outcome=scrapped)',
         v_order.ro_no, v_order.ro_no)));

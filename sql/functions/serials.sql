@@ -24,6 +24,11 @@ END $$;
 CREATE TRIGGER unit_part_serialised BEFORE INSERT OR UPDATE OF part_id ON unit
     FOR EACH ROW EXECUTE FUNCTION unit_part_serialised();
 
+-- The units that are stock: serviceable, the site's own, at a location. Every count of
+-- serialised stock reads this one definition.
+CREATE VIEW stock_unit AS
+SELECT u.* FROM unit u WHERE u.place = 'location' AND u.condition = 'serviceable' AND u.owner = 'site';
+
 -- The rule of serialised stock: a serialised part's balance at a location is the number of
 -- its serviceable units there that are the site's own. Raised as a bug (PS500): no workflow
 -- may leave it broken.
@@ -31,9 +36,7 @@ CREATE FUNCTION unit_balance_check(p_part integer, p_location integer) RETURNS v
 LANGUAGE plpgsql AS $$
 DECLARE
     v_on_hand numeric := coalesce((SELECT on_hand FROM stock_balance WHERE part_id = p_part AND location_id = p_location), 0);
-    v_units bigint := (SELECT count(*) FROM unit
-                        WHERE part_id = p_part AND place = 'location' AND location_id = p_location
-                          AND condition = 'serviceable' AND owner = 'site');
+    v_units bigint := (SELECT count(*) FROM stock_unit WHERE part_id = p_part AND location_id = p_location);
 BEGIN
     IF v_on_hand <> v_units THEN
         RAISE EXCEPTION 'the balance of serialised part % at % is % but % of its serviceable units are there',
@@ -68,9 +71,7 @@ SELECT k.part_id, k.location_id, coalesce(b.on_hand, 0) AS on_hand, coalesce(u.u
         UNION
         SELECT part_id, location_id FROM unit WHERE place = 'location') k
   LEFT JOIN stock_balance b ON b.part_id = k.part_id AND b.location_id = k.location_id
-  LEFT JOIN (SELECT part_id, location_id, count(*) AS units FROM unit
-              WHERE place = 'location' AND condition = 'serviceable' AND owner = 'site'
-              GROUP BY part_id, location_id) u ON u.part_id = k.part_id AND u.location_id = k.location_id
+  LEFT JOIN (SELECT part_id, location_id, count(*) AS units FROM stock_unit GROUP BY part_id, location_id) u ON u.part_id = k.part_id AND u.location_id = k.location_id
  WHERE coalesce(b.on_hand, 0) <> coalesce(u.units, 0);
 
 -- The part a request names, which must be serialised.
@@ -100,6 +101,20 @@ BEGIN
     SELECT * INTO v_unit FROM unit WHERE part_id = p_part.id AND serial = p_serial FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown unit %#%', p_part.part_no, p_serial USING ERRCODE = 'PS404';
+    END IF;
+    RETURN v_unit;
+END $$;
+
+-- The unit <part>#<serial> at p_location, locked; elsewhere it is a conflict saying where it is.
+CREATE FUNCTION unit_at_location(p_location location, p_part part, p_serial text) RETURNS unit
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_unit unit := unit_named(p_part, p_serial);
+BEGIN
+    IF v_unit.place <> 'location' OR v_unit.location_id <> p_location.id THEN
+        RAISE EXCEPTION '%#% is not at %: it is %', p_part.part_no, v_unit.serial, p_location.code, unit_where(v_unit)
+            || CASE WHEN v_unit.place = 'vendor' THEN ' (it comes back with repair return <RO>)' ELSE '' END
+            USING ERRCODE = 'PS409';
     END IF;
     RETURN v_unit;
 END $$;
@@ -291,12 +306,7 @@ BEGIN
     v_location := location_named(p->>'location');
     v_part := serialised_part(p->>'part_no');
     PERFORM lock_balances(ARRAY[v_part.id], ARRAY[v_location.id]);
-    v_unit := unit_named(v_part, p->>'serial');
-    IF v_unit.place <> 'location' OR v_unit.location_id <> v_location.id THEN
-        RAISE EXCEPTION '%#% is not at %: it is %', v_part.part_no, v_unit.serial, v_location.code, unit_where(v_unit)
-            || CASE WHEN v_unit.place = 'vendor' THEN ' (a vendor scraps it with repair return <RO> outcome=scrapped)' ELSE '' END
-            USING ERRCODE = 'PS409';
-    END IF;
+    v_unit := unit_at_location(v_location, v_part, p->>'serial');
     IF v_unit.owner <> 'site' THEN
         RAISE EXCEPTION '%#% is customer %''s unit: it is not ours to scrap; hand it back with unit release',
             v_part.part_no, v_unit.serial, v_unit.owner_name USING ERRCODE = 'PS409';
@@ -326,11 +336,7 @@ BEGIN
     END IF;
     v_location := location_named(p->>'location');
     v_part := serialised_part(p->>'part_no');
-    v_unit := unit_named(v_part, p->>'serial');
-    IF v_unit.place <> 'location' OR v_unit.location_id <> v_location.id THEN
-        RAISE EXCEPTION '%#% is not at %: it is %', v_part.part_no, v_unit.serial, v_location.code, unit_where(v_unit)
-            USING ERRCODE = 'PS409';
-    END IF;
+    v_unit := unit_at_location(v_location, v_part, p->>'serial');
     IF v_unit.owner <> 'customer' THEN
         RAISE EXCEPTION '%#% is the site''s own unit: it leaves stock with issue % %#%', v_part.part_no, v_unit.serial,
             v_location.code, v_part.part_no, v_unit.serial USING ERRCODE = 'PS409';

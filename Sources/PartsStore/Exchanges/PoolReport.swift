@@ -38,8 +38,7 @@ extension PartsStore {
                             OR EXISTS (SELECT 1 FROM unit u WHERE u.part_id = p.id AND u.location_id = l.id)
                             OR EXISTS (SELECT 1 FROM exchange x WHERE x.part_id = p.id AND x.location_id = l.id)))
                 SELECT k.code AS location, k.part_no, t.target,
-                       (SELECT count(*) FROM unit u WHERE u.part_id = k.part_id AND u.place = 'location' AND u.location_id = k.location_id
-                           AND u.condition = 'serviceable' AND u.owner = 'site') AS serviceable,
+                       (SELECT count(*) FROM stock_unit u WHERE u.part_id = k.part_id AND u.location_id = k.location_id) AS serviceable,
                        (SELECT count(*) FROM unit u WHERE u.part_id = k.part_id AND u.place = 'location' AND u.location_id = k.location_id
                            AND u.condition = 'unserviceable' AND u.owner = 'site') AS cores_in,
                        (SELECT count(*) FROM repair_order r WHERE r.part_id = k.part_id AND r.location_id = k.location_id

@@ -144,6 +144,19 @@ struct SerialTests {
         try daemon.expectConsistent()
     }
 
+    @Test func aPurchaseOrderIsReceivedUnitByUnit() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seedSerials(client, units: 0)
+        let po = try client.send("po new BOSCH ALT-100:2@200 location=MAIN").lastText
+        #expect(try client.send("receive MAIN ALT-100#P1 ALT-100#P2 ALT-100#P3 po=\(po)").code == 409)
+        let received = try client.send("receive MAIN ALT-100#P1 ALT-100#P2 po=\(po)")
+        #expect(received.code == 201, "\(received)")
+        #expect(try daemon.value("SELECT state FROM purchase_order") == "received")
+        #expect(try daemon.balance("MAIN", "ALT-100") == "2 @ 200.0000")
+        try daemon.expectConsistent()
+    }
+
     @Test func unitsAreScrappedOrHandedBackAndTheDatabaseRefusesADriftingBalance() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

@@ -17,6 +17,8 @@ let migrationFiles = [
     "011_one_write_path.sql",
     "012_record_documents.sql",
     "013_warranty.sql",
+    "014_serials_repairs.sql",
+    "015_job_findings.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see
@@ -32,6 +34,10 @@ let scriptFiles = [
     "functions/exceptions.sql",
     "functions/planning.sql",
     "functions/warranty.sql",
+    "functions/serials.sql",
+    "functions/repairs.sql",
+    "functions/exchanges.sql",
+    "functions/deadlines.sql",
 ]
 
 let settings: [SwiftSetting] = [
@@ -180,7 +186,8 @@ let package = Package(
         .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore", "PartsProtocol"],
+            dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore", "PartsProtocol",
+                           .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Transcripts"), .copy("Fixtures")],
             swiftSettings: settings
         ),

@@ -200,3 +200,35 @@ printf 'claim new FAW W%s-04 P-1010:1@19.90 vin=LFV2A21K6D3123456 failure=W-77 c
 printf 'claim new SAIC W%s-05 P-1008:4@7.20 vin=LSVAU2180N2100001 failure=F-0099 claimed=%s ref=demo-claim-5-%s\n' \
     "$stamp" "$(ago 120)" "$local_today"
 printf 'oldparts scrap oem=SAIC --expired ref=demo-scrap-%s\n' "$local_today"
+# Repairable units: two serialised exchange parts, their units at MAIN and in the rotation pool
+# ROT, repair orders at the repair vendors in several states, exchanges open, closed and due
+# today. Document numbers are this year's, counted from a fresh database.
+year=$(date -u +%Y)
+echo 'supplier add BOSCH-SVC "Bosch service centre 博世服务中心" lead_days=14 ref=demo-sup-bosch-svc'
+echo 'supplier add VALEO-SVC "Valeo repair" lead_days=10 ref=demo-sup-valeo-svc'
+echo 'part add ALT-9001 "Alternator 140A, exchange 发电机(周转件)" cost=245.00 category=electrical supplier=BOSCH serialized=yes ref=demo-part-ALT-9001'
+echo 'part add STA-9002 "Starter motor, exchange 起动机(周转件)" cost=198.00 category=electrical supplier=VALEO serialized=yes ref=demo-part-STA-9002'
+echo 'receive MAIN ALT-9001#AL24001@228.00 ALT-9001#AL24002@228.00 ALT-9001#AL24003@231.50 ALT-9001#AL24004@231.50 ALT-9001#AL24005@235.00 ALT-9001#AL24006@235.00 STA-9002#ST24001@182.00 STA-9002#ST24002@182.00 STA-9002#ST24003@185.00 from=BOSCH note="exchange units" ref=demo-gr-units'
+echo 'transfer MAIN ROT ALT-9001#AL24001 ALT-9001#AL24002 ALT-9001#AL24003 STA-9002#ST24001 STA-9002#ST24002 note="into the pool" ref=demo-tr-pool'
+echo 'pool set ROT ALT-9001 target=3 ref=demo-pool-alt'
+echo 'pool set ROT STA-9002 target=2 ref=demo-pool-sta'
+# RO 1 shipped; 2 acknowledged and quoted; 3 quoted beyond economic repair and on hold; 4 back repaired.
+echo 'repair new MAIN ALT-9001#AL24004 vendor=BOSCH-SVC fault="no charge at idle 不充电" ref=demo-ro-1'
+echo 'repair new MAIN ALT-9001#AL24005 vendor=BOSCH-SVC fault="bearing noise 轴承异响" ref=demo-ro-2'
+echo "repair ack RO-$year-000002 rma=BX-5521 ref=demo-ro-2-ack"
+echo "repair quote RO-$year-000002 amount=120.00 ref=demo-ro-2-quote"
+echo 'repair new MAIN STA-9002#ST24003 vendor=VALEO-SVC fault="solenoid sticks" ref=demo-ro-3'
+echo "repair ack RO-$year-000003 ref=demo-ro-3-ack"
+echo "repair quote RO-$year-000003 amount=180.00 ref=demo-ro-3-quote"
+echo "repair hold RO-$year-000003 reason=\"customer to approve the price\" ref=demo-ro-3-hold"
+echo 'repair new MAIN ALT-9001#AL24006 vendor=BOSCH-SVC fault="regulator 调节器故障" ref=demo-ro-4'
+echo "repair ack RO-$year-000004 rma=BX-5530 ref=demo-ro-4-ack"
+echo "repair quote RO-$year-000004 amount=95.00 ref=demo-ro-4-quote"
+echo "repair authorize RO-$year-000004 ref=demo-ro-4-auth"
+echo "repair return RO-$year-000004 outcome=repaired cost=95.00 ref=demo-ro-4-back"
+# Exchanges: one open with a deposit, one whose core came back and went to repair, one due today.
+echo 'exchange out ROT ALT-9001#AL24001 customer="Wang Lei 王磊" core=C-ALT-771 deposit=50.00 ref=demo-xc-1'
+echo 'exchange out ROT STA-9002#ST24001 customer="Li Na" core=C-STA-12 ref=demo-xc-2'
+echo "exchange core XC-$year-000002 serial=C-STA-12 grade=full ref=demo-xc-2-core"
+echo 'repair new ROT STA-9002#C-STA-12 vendor=VALEO-SVC fault="core: does not crank" origin=exchange ref=demo-ro-5'
+echo "exchange out ROT ALT-9001#AL24002 customer=\"Zhao Min\" due=$today ref=demo-xc-3"

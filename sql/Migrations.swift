@@ -37,6 +37,8 @@ public enum BundledSQL {
         (11, "011_one_write_path.sql", PackageResources._11_one_write_path_sql, nil),
         (12, "012_record_documents.sql", PackageResources._12_record_documents_sql, nil),
         (13, "013_warranty.sql", PackageResources._13_warranty_sql, nil),
+        (14, "014_serials_repairs.sql", PackageResources._14_serials_repairs_sql, nil),
+        (15, "015_job_findings.sql", PackageResources._15_job_findings_sql, nil),
     ].map { Migration(version: $0.0, name: $0.1, text: String(decoding: $0.2, as: UTF8.self), formerChecksums: Set([$0.3].compactMap { $0 })) }
 
     /// In dependency order: a script may use what the scripts before it define.
@@ -51,5 +53,9 @@ public enum BundledSQL {
         ("functions/exceptions.sql", PackageResources.exceptions_sql),
         ("functions/planning.sql", PackageResources.planning_sql),
         ("functions/warranty.sql", PackageResources.warranty_sql),
+        ("functions/serials.sql", PackageResources.serials_sql),
+        ("functions/repairs.sql", PackageResources.repairs_sql),
+        ("functions/exchanges.sql", PackageResources.exchanges_sql),
+        ("functions/deadlines.sql", PackageResources.deadlines_sql),
     ].map { Script(name: $0.0, text: String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -6,6 +6,11 @@ public enum Identifier {
         isCode(text, maxLength: 40, extra: "_./-")
     }
 
+    /// Serial numbers of units: the same characters as part numbers, up to 40.
+    public static func isSerial(_ text: String) -> Bool {
+        isPartNumber(text)
+    }
+
     /// Location codes: letters, digits and `_ . -`, up to 32.
     public static func isLocationCode(_ text: String) -> Bool {
         isCode(text, maxLength: 32, extra: "_.-")

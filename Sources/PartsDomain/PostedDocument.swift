@@ -11,9 +11,11 @@ public struct PostedDocument: Sendable, Equatable {
         public var unit: String
         public var unitCost: ExactDecimal
         public var value: ExactDecimal
+        /// The unit a line of a serialised part moved.
+        public var serial: String?
 
         public init(lineNo: Int, partNo: String, description: String, quantity: ExactDecimal, counted: ExactDecimal?,
-                    unit: String, unitCost: ExactDecimal, value: ExactDecimal) {
+                    unit: String, unitCost: ExactDecimal, value: ExactDecimal, serial: String? = nil) {
             self.lineNo = lineNo
             self.partNo = partNo
             self.description = description
@@ -22,6 +24,7 @@ public struct PostedDocument: Sendable, Equatable {
             self.unit = unit
             self.unitCost = unitCost
             self.value = value
+            self.serial = serial
         }
 
     }

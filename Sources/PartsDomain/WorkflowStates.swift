@@ -40,6 +40,26 @@ public enum ReturnBatchState: String, Sendable, CaseIterable {
     case open, approved, shipped, received
 }
 
+public enum RepairOrderState: String, Sendable, CaseIterable {
+    case shipped, acknowledged, quoted, authorized, declined, returned
+}
+
+public enum ExchangeState: String, Sendable, CaseIterable {
+    case open, overdue, closed
+}
+
+/// Where a unit of a serialised part is: at one of our locations, out with a customer, at a
+/// repair vendor, or gone.
+public enum UnitPlace: String, Sendable, CaseIterable {
+    case location, customer, vendor, gone
+}
+
+public enum UnitCondition: String, Sendable, CaseIterable {
+    case serviceable, unserviceable
+    case atVendor = "at_vendor"
+    case scrapped
+}
+
 extension CaseIterable where Self: RawRepresentable, RawValue == String {
     /// The state names, for a `state=` argument's choices.
     public static var names: [String] { allCases.map(\.rawValue) }

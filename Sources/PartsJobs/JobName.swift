@@ -2,4 +2,7 @@
 /// schema's `job_kind`.
 public enum JobName: String, Sendable, CaseIterable {
     case reorder, snapshot
+    /// Daily: repairs past their promised date, cores past their due date, warranty old parts
+    /// due soon, overdue or past their retention.
+    case deadlines
 }

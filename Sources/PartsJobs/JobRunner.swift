@@ -111,6 +111,7 @@ public actor JobRunner: Service {
     private nonisolated func work(_ job: JobName, id: Int64, location: String?, _ jobSession: JobSession) async {
         let started = ContinuousClock.now
         do {
+            var findings: [String] = []
             let summary: (items: Int64, result: String, message: String)
             switch job {
             case .snapshot:
@@ -120,8 +121,15 @@ public actor JobRunner: Service {
                 summary = (Int64(taken.rows), taken.date, "snapshot of \(taken.date): \(taken.rows) part-locations, value \(taken.value)")
             case .reorder:
                 summary = try await reorder(id: id, location: location, jobSession)
+            case .deadlines:
+                // One local date for both: the site's today, as the warranty rules count it.
+                let warranty = try await store.warrantyDeadlines(on: nil, settings.siteCalendar)
+                let repairs = try await store.markDeadlines(on: warranty.date)
+                findings = repairs.lines + warranty.lines
+                summary = (Int64(findings.count), warranty.date, repairs.summary + "; " + warranty.summary)
             }
-            await jobSession.finish(id, succeeded: true, items: summary.items, result: summary.result, message: summary.message)
+            await jobSession.finish(id, succeeded: true, items: summary.items, result: summary.result, message: summary.message,
+                                    findings: findings)
             logger.info("job succeeded", metadata: ["job": "\(job.rawValue)", "id": "\(id)", "message": "\(summary.message)",
                                                     "seconds": "\((ContinuousClock.now - started).components.seconds)"])
         } catch {

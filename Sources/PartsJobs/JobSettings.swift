@@ -1,3 +1,5 @@
+import PartsStore
+
 /// What the job runner needs of the daemon's configuration.
 public struct JobSettings: Sendable {
     /// The libpq connection string of the database the jobs' own sessions open.
@@ -12,12 +14,16 @@ public struct JobSettings: Sendable {
     /// Local time of day the runner takes the stock snapshot itself; nil leaves it to the
     /// systemd timer.
     public var snapshotAt: TimeOfDay?
+    /// The site's time zone and the warranty reminder buckets, for the deadlines run.
+    public var siteCalendar: SiteCalendar
 
-    public init(database: String, timeoutSeconds: Int, reorderChunk: Int, reorderReaders: Int, snapshotAt: TimeOfDay?) {
+    public init(database: String, timeoutSeconds: Int, reorderChunk: Int, reorderReaders: Int, snapshotAt: TimeOfDay?,
+                siteCalendar: SiteCalendar) {
         self.database = database
         self.timeoutSeconds = timeoutSeconds
         self.reorderChunk = reorderChunk
         self.reorderReaders = reorderReaders
         self.snapshotAt = snapshotAt
+        self.siteCalendar = siteCalendar
     }
 }

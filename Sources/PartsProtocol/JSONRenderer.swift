@@ -56,7 +56,7 @@ public enum JSONRenderer {
                     ("unit", .text(line.unit)),
                     ("unit_cost", .decimal(line.unitCost)),
                     ("value", .decimal(line.value)),
-                ])
+                ] + (line.serial.map { [("serial", Value.text($0))] } ?? []))
             })),
             ("total", .decimal(document.total)),
         ])

@@ -45,6 +45,10 @@ public enum ReceiptRenderer {
                 lines.append(row([String(line.lineNo), line.partNo, line.description, line.quantity.trimmed.description,
                                   line.unit, line.unitCost.formatted(minimumScale: 2), line.value.formatted(minimumScale: 2)]))
             }
+            // A unit's serial on a line of its own under the part, which its column has no room for.
+            if let serial = line.serial {
+                lines.append(DisplayWidth.truncate("    S/N 序列号  \(serial)", to: width))
+            }
         }
         lines.append(FormLayout.rule("-"))
         let count = "\(document.lines.count) line\(document.lines.count == 1 ? "" : "s")"
@@ -60,8 +64,8 @@ public enum ReceiptRenderer {
 
     private static func fromLabel(_ type: String) -> String {
         switch type {
-        case "GR", "RT": "Into 入库"
-        case "AD": "At 库位"
+        case "GR", "RT", "RR", "VR", "CR": "Into 入库"
+        case "AD", "SX": "At 库位"
         default: "From 发出"
         }
     }
@@ -77,6 +81,9 @@ public enum ReceiptRenderer {
         // Warranty old parts: a return batch to its maker, or the makers whose parts were destroyed.
         case "WS": "Batch 回运单"
         case "WD": "Maker 厂家"
+        case "RV", "VD", "RR", "VR", "SX": "Repair 返修单"
+        case "XO", "CR": "Exchange 周转单"
+        case "CH": "Customer 客户"
         default: "For 领用"
         }
     }
@@ -92,6 +99,12 @@ public enum ReceiptRenderer {
         case "RS": ("Shipped by 发货人", "Supplier 供方签收")
         case "WS": ("Shipped by 发货人", "Carrier 承运人")
         case "WD": ("Destroyed by 销毁人", "Witness 监销人")
+        case "RV", "VD": ("Shipped by 发货人", "Vendor 返修厂签收")
+        case "RR", "VR": ("Received by 收货人", "Checked by 检验人")
+        case "SX": ("Recorded by 登记人", "Approved by 审核人")
+        case "XO": ("Issued by 发货人", "Customer 客户签收")
+        case "CR": ("Received by 收货人", "Customer 客户")
+        case "CH": ("Handed over by 交付人", "Customer 客户签收")
         default: ("Issued by", "Received by")
         }
     }

@@ -51,4 +51,20 @@ public enum Workflow: String, Sendable, CaseIterable {
     case batchShip = "return_batch_ship"
     case batchReceive = "return_batch_receive"
     case oldPartsScrap = "old_parts_scrap"
+    // Units of serialised parts (functions/serials.sql).
+    case unitScrap = "unit_scrap"
+    case unitRelease = "unit_release"
+    // Return-for-repair (functions/repairs.sql).
+    case repairNew = "repair_new"
+    case repairAck = "repair_ack"
+    case repairQuote = "repair_quote"
+    case repairAuthorize = "repair_authorize"
+    case repairDecline = "repair_decline"
+    case repairHold = "repair_hold"
+    case repairResume = "repair_resume"
+    case repairReturn = "repair_return"
+    // The exchange pool (functions/exchanges.sql).
+    case exchangeOut = "exchange_out"
+    case exchangeCore = "exchange_core"
+    case poolSet = "pool_set"
 }

@@ -81,7 +81,7 @@ public struct WorkflowInput: Sendable {
         json += "]"
     }
 
-    /// Document lines: [{part_no, quantity, unit_cost?}].
+    /// Document lines: [{part_no, quantity, unit_cost?, serial?}].
     public mutating func set(_ key: String, lines: [StockDocumentDraft.Line]) {
         self.key(key)
         json += "["
@@ -90,6 +90,10 @@ public struct WorkflowInput: Sendable {
             JSONString.append(line.partNo, to: &json)
             json += ",\"quantity\":\"" + line.quantity.description + "\""
             if let cost = line.unitCost { json += ",\"unit_cost\":\"" + cost.description + "\"" }
+            if let serial = line.serial {
+                json += ",\"serial\":"
+                JSONString.append(serial, to: &json)
+            }
             json += "}"
         }
         json += "]"

@@ -65,7 +65,43 @@ struct RetryRaceTests {
              effect: "SELECT count(*) FROM reorder_line WHERE quantity = 7"),
         Case(name: "reorder approve", setup: ["history add MAIN P-1 2026-01-05:30", "job run reorder --wait"], line: "reorder approve {2}",
              effect: "SELECT count(*) FROM reorder_proposal WHERE state = 'approved'"),
+        Case(name: "receive unit", setup: serialised, line: "receive MAIN ALT-1#S2@90",
+             effect: "SELECT count(*) FROM unit WHERE serial = 'S2'"),
+        Case(name: "unit scrap", setup: serialised, line: "unit scrap MAIN ALT-1#S1 reason=\"broken\"",
+             effect: "SELECT count(*) FROM document WHERE doc_type = 'SC'"),
+        Case(name: "unit release", setup: serialised + ["repair new MAIN ALT-1#C1 vendor=BOSCH fault=x origin=customer customer=Wang",
+                                                        "repair return {4} outcome=repaired"],
+             line: "unit release MAIN ALT-1#C1", effect: "SELECT count(*) FROM document WHERE doc_type = 'CH'"),
+        Case(name: "repair new", setup: serialised, line: "repair new MAIN ALT-1#S1 vendor=BOSCH fault=\"dead\"",
+             effect: "SELECT count(*) FROM repair_order"),
+        Case(name: "repair ack", setup: repairing, line: "repair ack {4}",
+             effect: "SELECT count(*) FROM repair_event WHERE to_state = 'acknowledged'"),
+        Case(name: "repair quote", setup: repairing, line: "repair quote {4} amount=50",
+             effect: "SELECT count(*) FROM repair_event WHERE to_state = 'quoted'"),
+        Case(name: "repair authorize", setup: repairing + ["repair quote {4} amount=50"], line: "repair authorize {4}",
+             effect: "SELECT count(*) FROM repair_event WHERE to_state = 'authorized'"),
+        Case(name: "repair decline", setup: repairing + ["repair quote {4} amount=50"], line: "repair decline {4}",
+             effect: "SELECT count(*) FROM repair_event WHERE to_state = 'declined'"),
+        Case(name: "repair hold", setup: repairing, line: "repair hold {4} reason=\"approval\"",
+             effect: "SELECT count(*) FROM repair_hold"),
+        Case(name: "repair resume", setup: repairing + ["repair hold {4} reason=\"approval\""], line: "repair resume {4}",
+             effect: "SELECT count(*) FROM repair_hold WHERE resumed_at IS NOT NULL"),
+        Case(name: "repair return", setup: repairing, line: "repair return {4} outcome=repaired cost=10",
+             effect: "SELECT count(*) FROM document WHERE doc_type = 'RR'"),
+        Case(name: "exchange out", setup: pooled, line: "exchange out ROT ALT-1 customer=Li",
+             effect: "SELECT count(*) FROM exchange"),
+        Case(name: "exchange core", setup: pooled + ["exchange out ROT ALT-1 customer=Li"], line: "exchange core {6} serial=K1 grade=full",
+             effect: "SELECT count(*) FROM exchange WHERE state = 'closed'"),
+        Case(name: "pool set", setup: pooled, line: "pool set ROT ALT-1 target=2", effect: "SELECT count(*) FROM pool_target"),
     ]
+
+    /// A serialised part with one unit at MAIN and a repair vendor: setup commands 1 to 3.
+    static let serialised = ["part add ALT-1 \"alternator\" cost=100 serialized=yes", "receive MAIN ALT-1#S1@90",
+                             "supplier add BOSCH \"Bosch\""]
+    /// ... and the unit at the vendor: {4} is its repair order.
+    static let repairing = serialised + ["repair new MAIN ALT-1#S1 vendor=BOSCH fault=\"dead\""]
+    /// ... or in a rotation pool ROT instead (setup commands 4 and 5).
+    static let pooled = serialised + ["location add ROT \"Pool\" kind=rotation", "transfer MAIN ROT ALT-1#S1"]
 
     @Test(arguments: cases)
     func bothGetTheFirstReplyAndItIsCarriedOutOnce(_ testCase: Case) throws {

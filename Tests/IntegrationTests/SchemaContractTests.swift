@@ -46,5 +46,9 @@ struct SchemaContractTests {
         #expect(try states("job_run_state") == Set(JobRunState.names))
         #expect(try states("old_part_state") == Set(OldPartState.names))
         #expect(try states("return_batch_state") == Set(ReturnBatchState.names))
+        #expect(try states("repair_state") == Set(RepairOrderState.names))
+        #expect(try states("exchange_state") == Set(ExchangeState.names))
+        #expect(try states("unit_place") == Set(UnitPlace.names))
+        #expect(try states("unit_condition") == Set(UnitCondition.names))
     }
 }

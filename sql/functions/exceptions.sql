@@ -89,6 +89,11 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
     END IF;
+    -- A quarantine holds a quantity, and a serialised part's stock is its named units.
+    IF v_part.serialized THEN
+        RAISE EXCEPTION '% is serialised: an exception moves a quantity, not named units; send a damaged unit to its vendor with repair new, write off a wrong or missing one with unit scrap, and receive a unit that came over with its serial',
+            v_part.part_no USING ERRCODE = 'PS422';
+    END IF;
     -- What physically came with the document: on a count what was counted, else the quantity moved.
     SELECT min(line_no), sum(CASE WHEN v_doc.doc_type = 'AD' THEN counted ELSE quantity END)
       INTO v_line_no, v_bound

@@ -123,9 +123,13 @@ BEGIN
                      'counted', dl.counted::text,
                      'unit', p.unit,
                      'unit_cost', dl.unit_cost::text,
-                     'value', dl.value::text) ORDER BY dl.line_no) AS items,
+                     'value', dl.value::text)
+                     || CASE WHEN u.serial IS NOT NULL THEN jsonb_build_object('serial', u.serial) ELSE '{}' END
+                     ORDER BY dl.line_no) AS items,
                  sum(dl.value) AS total
             FROM document_line dl JOIN part p ON p.id = dl.part_id
+            LEFT JOIN unit_move m ON m.document_id = dl.document_id AND m.line_no = dl.line_no
+            LEFT JOIN unit u ON u.id = m.unit_id
            WHERE dl.document_id = d.id) lines ON true
      WHERE d.doc_no = p_doc_no);
 END $$;
@@ -135,6 +139,15 @@ CREATE FUNCTION document_reply(p_document jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
     SELECT jsonb_build_object('code', 201, 'key', p_document->>'doc_no', 'message', p_document->>'doc_no',
                               'document', p_document)
+$$;
+
+-- The reply of a workflow on a record of its own (a repair order, an exchange): 201 with the
+-- document it posted, else 200; the record after it under p_field.
+CREATE FUNCTION record_reply(p_key text, p_message text, p_field text, p_record jsonb, p_document jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT outcome(CASE WHEN p_document IS NULL THEN 200 ELSE 201 END, p_message, p_key)
+           || jsonb_build_object(p_field, p_record)
+           || CASE WHEN p_document IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('document', p_document) END
 $$;
 
 -- Stock into a location at a unit cost, re-averaging the location's cost. Returns the new
@@ -185,8 +198,11 @@ END $$;
 -- one location into another at the cost it left at) or count (sets on hand to the counted
 -- quantity, posts the difference). Every workflow that moves stock posts through here; the
 -- ref and the audit row are the workflow's (see requests.sql), not this document's.
+-- A line with a serial names one unit of a serialised part, which moves as the type's unit
+-- rule says (unit_post, sql/functions/serials.sql); a serialised part takes only such lines.
 -- p: {type, location, to_location?, counterparty?, note?, reason?, lines: [{part_no,
---     quantity, unit_cost?}], actor: {uid, user, role}, ref?}
+--     quantity, unit_cost?, serial?}], actor: {uid, user, role}, ref?; for units out to a
+--     customer holder?, for units to a vendor vendor}
 CREATE FUNCTION post_stock_document(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -208,6 +224,9 @@ DECLARE
     v_lines jsonb := '[]'::jsonb;
     v_total numeric := 0;
     v_title document_type;
+    v_unit unit;
+    v_parts integer[];
+    v_locations integer[];
 BEGIN
     SELECT * INTO v_title FROM document_type WHERE code = v_type;
     IF NOT FOUND THEN
@@ -228,6 +247,19 @@ BEGIN
         END IF;
     END IF;
 
+    -- Serial lines are checked before anything is posted, and every balance row the document
+    -- touches is locked first, so that its units are locked after them, line by line in
+    -- (part, serial) order: headers, balances, units, the one order.
+    IF jsonb_path_exists(p->'lines', '$[*].serial') THEN
+        PERFORM serial_lines_check(v_title, v_from.code, p->'lines');
+        SELECT array_agg(pt.id), array_agg(loc.id) INTO v_parts, v_locations
+          FROM jsonb_array_elements(p->'lines') AS l(item)
+          JOIN part pt ON pt.part_no = l.item->>'part_no'
+         CROSS JOIN LATERAL (VALUES (v_from.id), (v_to.id)) AS loc(id)
+         WHERE loc.id IS NOT NULL;
+        PERFORM lock_balances(v_parts, v_locations, v_direction IN ('in', 'move'));
+    END IF;
+
     v_doc_no := next_doc_no(v_type, v_at::date);
     INSERT INTO document (doc_no, doc_type, doc_date, posted_at, location_id, to_location_id,
                           counterparty, note, reason, clerk, clerk_uid, client_ref)
@@ -240,21 +272,33 @@ BEGIN
     -- so that documents lock balance rows in the one order (see lock_balances); line numbers
     -- keep the clerk's order.
     FOR v_line IN
-        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no,
+        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no, l.item->>'serial' AS serial,
                (l.item->>'quantity')::numeric AS qty, (l.item->>'unit_cost')::numeric AS cost,
-               pt.id AS part_id, pt.cost AS standard_cost, pt.description, u.code AS unit, u.decimals
+               pt.id AS part_id, pt.cost AS standard_cost, pt.description, pt.serialized, u.code AS unit, u.decimals
           FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
           -- One index probe per line: with a plain join the cached generic plan hashed the whole
           -- part table on every posting, a cost that grew with the catalogue. LIMIT 1 (part
           -- numbers are unique) keeps the planner from turning this back into that join.
           LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt ON true
           LEFT JOIN unit_of_measure u ON u.code = pt.unit
-         ORDER BY pt.id NULLS FIRST, l.ordinality
+         ORDER BY pt.id NULLS FIRST, l.item->>'serial', l.ordinality
     LOOP
         IF v_line.part_id IS NULL THEN
             RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
         END IF;
         PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
+        IF v_line.serial IS NULL AND v_line.serialized THEN
+            PERFORM serial_refusal(v_title, v_line.part_no, v_from.code);
+        ELSIF v_line.serial IS NOT NULL THEN
+            IF NOT v_line.serialized THEN
+                RAISE EXCEPTION '% is not serialised: give %:<qty>', v_line.part_no, v_line.part_no USING ERRCODE = 'PS422';
+            END IF;
+            IF v_line.qty <> 1 THEN
+                RAISE EXCEPTION 'a unit is one piece: %#% cannot move %', v_line.part_no, v_line.serial, qty_text(v_line.qty)
+                    USING ERRCODE = 'PS422';
+            END IF;
+            v_unit := unit_post(v_title, v_line.part_id, v_line.part_no, v_line.serial, v_from, v_to, p);
+        END IF;
 
         CASE v_direction
         WHEN 'in' THEN
@@ -311,6 +355,9 @@ BEGIN
         ELSE
             RAISE EXCEPTION 'unknown document type %', v_type USING ERRCODE = 'PS422';
         END CASE;
+        IF v_line.serial IS NOT NULL THEN
+            PERFORM unit_moved(v_doc_id, v_line.line_no, v_unit);
+        END IF;
         -- The receipt is built from what was just posted rather than read back: reading the
         -- document again cost as much as posting it. Same shape as document_json; lines come
         -- in part order and the daemon sorts them by line number.
@@ -318,7 +365,8 @@ BEGIN
             'line_no', v_line.line_no, 'part_no', v_line.part_no, 'description', v_line.description,
             'quantity', v_quantity::numeric(15,3)::text,
             'counted', CASE WHEN v_direction = 'count' THEN v_line.qty::numeric(15,3)::text END,
-            'unit', v_line.unit, 'unit_cost', v_cost::numeric(15,4)::text, 'value', v_value::numeric(18,2)::text));
+            'unit', v_line.unit, 'unit_cost', v_cost::numeric(15,4)::text, 'value', v_value::numeric(18,2)::text)
+            || CASE WHEN v_line.serial IS NOT NULL THEN jsonb_build_object('serial', v_line.serial) ELSE '{}' END);
         v_total := v_total + v_value;
     END LOOP;
 
@@ -332,9 +380,10 @@ END $$;
 
 -- Posts a document of a type whose direction is 'record': goods that are not the site's
 -- stock (see 012). Its lines name parts and quantities at no value, and move nothing: no
--- balance changes, so stock, its value, planning and turnover never see them. Returns the
--- document as the receipt prints it. p: {type, location, to_location?, counterparty?, note?,
--- reason?, lines: [{part_no, quantity}], actor, ref?}
+-- balance changes, so stock, its value, planning and turnover never see them. A line with a
+-- serial names a unit the workflow has already moved; the document records where it went.
+-- Returns the document as the receipt prints it. p: {type, location, to_location?,
+-- counterparty?, note?, reason?, lines: [{part_no, quantity, serial?}], actor, ref?}
 CREATE FUNCTION post_record_document(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -345,6 +394,7 @@ DECLARE
     v_doc_id bigint;
     v_doc_no text;
     v_line record;
+    v_unit unit;
 BEGIN
     SELECT * INTO v_title FROM document_type WHERE code = p->>'type';
     IF NOT FOUND OR v_title.direction <> 'record' THEN
@@ -368,7 +418,7 @@ BEGIN
     RETURNING id INTO v_doc_id;
     FOR v_line IN
         SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty,
-               pt.id AS part_id, u.code AS unit, u.decimals
+               l.item->>'serial' AS serial, pt.id AS part_id, u.code AS unit, u.decimals
           FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
           LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
           LEFT JOIN unit_of_measure u ON u.code = pt.unit
@@ -380,6 +430,13 @@ BEGIN
         PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
         INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
         VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.qty, 0, 0);
+        IF v_line.serial IS NOT NULL THEN
+            SELECT * INTO v_unit FROM unit WHERE part_id = v_line.part_id AND serial = v_line.serial;
+            IF NOT FOUND OR v_line.qty <> 1 THEN
+                RAISE EXCEPTION 'a record of %#% names no unit of one piece', v_line.part_no, v_line.serial USING ERRCODE = 'PS500';
+            END IF;
+            PERFORM unit_moved(v_doc_id, v_line.line_no, v_unit);
+        END IF;
     END LOOP;
     RETURN document_json(v_doc_no);
 END $$;

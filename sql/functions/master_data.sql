@@ -65,8 +65,8 @@ BEGIN
 END $$;
 
 -- part add: a new part. An existing part number is a conflict.
--- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, warranty_return?, actor, command,
---     ref?, fingerprint?}
+-- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, warranty_return?, serialized?,
+--     actor, command, ref?, fingerprint?}
 CREATE FUNCTION part_add(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -78,10 +78,11 @@ BEGIN
     PERFORM check_unit_known(p->>'unit');
     -- ON CONFLICT rather than a look first: of two adds of one part at once, the second
     -- waits for the first and then finds it.
-    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return)
+    PERFORM serialised_unit_counted(p->>'part_no', coalesce(p->>'unit', 'PCS'), (p->>'serialized')::boolean);
+    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized)
     VALUES (p->>'part_no', p->>'description', coalesce(p->>'unit', 'PCS'), coalesce((p->>'cost')::numeric, 0),
             p->>'category', coalesce((p->>'pack')::numeric, 1), (p->>'lead_days')::integer, p->>'supplier',
-            coalesce((p->>'warranty_return')::boolean, false))
+            coalesce((p->>'warranty_return')::boolean, false), coalesce((p->>'serialized')::boolean, false))
     ON CONFLICT (part_no) DO NOTHING;
     IF NOT FOUND THEN
         RAISE EXCEPTION '% already exists', p->>'part_no' USING ERRCODE = 'PS409';
@@ -91,7 +92,8 @@ END $$;
 
 -- part set: changes master data, never stock; a field absent from p stays as it is. The unit
 -- may change only while no stock was ever moved, since the ledger's quantities were counted
--- in the old unit.
+-- in the old unit. Whether the part is serialised may change only while it has no stock (and,
+-- to stop, no units in our hands or out): its balance must always be its units.
 -- p: {part_no, and any of part_add's fields, actor, command, ref?, fingerprint?}
 CREATE FUNCTION part_set(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
@@ -111,14 +113,38 @@ BEGIN
         RAISE EXCEPTION '% has stock movements in %: its unit cannot change', v_part.part_no, v_part.unit
             USING ERRCODE = 'PS409';
     END IF;
+    PERFORM serialised_unit_counted(v_part.part_no, coalesce(p->>'unit', v_part.unit),
+                                    coalesce((p->>'serialized')::boolean, v_part.serialized));
+    IF (p->>'serialized')::boolean <> v_part.serialized THEN
+        IF EXISTS (SELECT 1 FROM stock_balance WHERE part_id = v_part.id AND on_hand > 0) THEN
+            RAISE EXCEPTION '% has stock: whether it is serialised can change only while it has none (% on hand)',
+                v_part.part_no, qty_text((SELECT sum(on_hand) FROM stock_balance WHERE part_id = v_part.id))
+                USING ERRCODE = 'PS409';
+        END IF;
+        IF EXISTS (SELECT 1 FROM unit WHERE part_id = v_part.id AND place <> 'gone') THEN
+            RAISE EXCEPTION '% has units that are not gone (unit list %): it stays serialised', v_part.part_no, v_part.part_no
+                USING ERRCODE = 'PS409';
+        END IF;
+    END IF;
     UPDATE part
        SET description = coalesce(p->>'description', description), unit = coalesce(p->>'unit', unit),
            cost = coalesce((p->>'cost')::numeric, cost), category = coalesce(p->>'category', category),
            pack = coalesce((p->>'pack')::numeric, pack), lead_days = coalesce((p->>'lead_days')::integer, lead_days),
            supplier = coalesce(p->>'supplier', supplier),
-           warranty_return = coalesce((p->>'warranty_return')::boolean, warranty_return), updated_at = now()
+           warranty_return = coalesce((p->>'warranty_return')::boolean, warranty_return),
+           serialized = coalesce((p->>'serialized')::boolean, serialized), updated_at = now()
      WHERE id = v_part.id;
     RETURN request_end(p, outcome(200, format('part %s changed', v_part.part_no)));
+END $$;
+
+-- A serialised part counts whole units: a unit is one piece, never 2.5 litres.
+CREATE FUNCTION serialised_unit_counted(p_part_no text, p_unit text, p_serialized boolean) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_serialized AND (SELECT decimals FROM unit_of_measure WHERE code = p_unit) > 0 THEN
+        RAISE EXCEPTION '% is measured in %: a serialised part is counted in whole units', p_part_no, p_unit
+            USING ERRCODE = 'PS422';
+    END IF;
 END $$;
 
 -- location add: a new stock location. An existing code is a conflict.

@@ -341,8 +341,9 @@ END $$;
 -- the line's reservation first (released, then issued), beyond it from what is available;
 -- the GI is posted through post_stock_document with the requisition as its counterparty,
 -- the issued quantities are booked on the lines and the state moves on. Without lines,
--- everything reserved is issued. The reply is the GI.
--- p: {req_no, lines?: [{part_no, quantity}], actor, command, ref?, fingerprint?}
+-- everything reserved is issued. A serialised part is issued by naming its units, several
+-- lines of one requisition line. The reply is the GI.
+-- p: {req_no, lines?: [{part_no, quantity, serial?}], actor, command, ref?, fingerprint?}
 CREATE FUNCTION requisition_issue(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -351,6 +352,7 @@ DECLARE
     v_issue jsonb;
     v_asked record;
     v_line record;
+    v_asking numeric;
     v_parts integer[];
     v_locations integer[];
     v_document jsonb;
@@ -375,7 +377,7 @@ BEGIN
     ELSE
         v_issue := '[]';
         FOR v_asked IN
-            SELECT a.item->>'part_no' AS part_no, (a.item->>'quantity')::numeric AS quantity
+            SELECT a.item->>'part_no' AS part_no, a.item->>'serial' AS serial, (a.item->>'quantity')::numeric AS quantity
               FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS a(item, ordinality)
              ORDER BY a.ordinality
         LOOP
@@ -389,12 +391,16 @@ BEGIN
                       WHERE l.requisition_id = v_requisition.id)
                     USING ERRCODE = 'PS409';
             END IF;
-            IF v_asked.quantity > v_line.outstanding THEN
+            -- The units of one line count together.
+            v_asking := v_asked.quantity + coalesce((SELECT sum((i.item->>'quantity')::numeric) FROM jsonb_array_elements(v_issue) i(item)
+                                                      WHERE (i.item->>'line_no')::integer = v_line.line_no), 0);
+            IF v_asking > v_line.outstanding THEN
                 RAISE EXCEPTION '% on % has % left to issue, % asked', v_asked.part_no, v_requisition.req_no,
-                    qty_text(v_line.outstanding), qty_text(v_asked.quantity) USING ERRCODE = 'PS409';
+                    qty_text(v_line.outstanding), qty_text(v_asking) USING ERRCODE = 'PS409';
             END IF;
             v_issue := v_issue || jsonb_build_array(jsonb_build_object(
-                'line_no', v_line.line_no, 'part_no', v_asked.part_no, 'quantity', v_asked.quantity));
+                'line_no', v_line.line_no, 'part_no', v_asked.part_no, 'quantity', v_asked.quantity)
+                || CASE WHEN v_asked.serial IS NOT NULL THEN jsonb_build_object('serial', v_asked.serial) ELSE '{}' END);
         END LOOP;
     END IF;
 
@@ -406,10 +412,10 @@ BEGIN
      WHERE l.requisition_id = v_requisition.id;
     PERFORM lock_balances(v_parts, v_locations);
     WITH issue AS (
-        SELECT l.line_no, l.part_id, l.location_id, (i.item->>'quantity')::numeric AS quantity,
-               least((i.item->>'quantity')::numeric, l.reserved) AS released
+        SELECT l.line_no, l.part_id, l.location_id, i.quantity, least(i.quantity, l.reserved) AS released
           FROM requisition_line l
-          JOIN jsonb_array_elements(v_issue) i(item) ON (i.item->>'line_no')::integer = l.line_no
+          JOIN (SELECT (item->>'line_no')::integer AS line_no, sum((item->>'quantity')::numeric) AS quantity
+                  FROM jsonb_array_elements(v_issue) AS item GROUP BY 1) i ON i.line_no = l.line_no
          WHERE l.requisition_id = v_requisition.id
     ), line AS (
         UPDATE requisition_line l

@@ -74,6 +74,19 @@ BEGIN
           JOIN location loc ON loc.code = x.location;
         SELECT array_agg(made_part_id), array_agg(made_location_id) INTO v_made_parts, v_made_locations
           FROM lock_balances(v_parts, v_locations, true);
+        -- Then the units the batch names, in (part, serial) order, before any document
+        -- locks its own: documents of two batches naming the same units meet in that order.
+        IF jsonb_path_exists(p_batch, '$[*].lines[*].serial') THEN
+            PERFORM 1
+               FROM unit u
+               JOIN (SELECT DISTINCT pt.id AS part_id, l.item->>'serial' AS serial
+                       FROM jsonb_array_elements(p_batch) AS d(item)
+                      CROSS JOIN LATERAL jsonb_array_elements(d.item->'lines') AS l(item)
+                       JOIN part pt ON pt.part_no = l.item->>'part_no'
+                      WHERE l.item ? 'serial') named ON named.part_id = u.part_id AND named.serial = u.serial
+              ORDER BY u.part_id, u.serial
+                FOR UPDATE OF u;
+        END IF;
     END IF;
     FOR v_item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
         BEGIN
@@ -127,7 +140,8 @@ CREATE TYPE issue_batch_line AS (
 -- per repair order), so a batch whose documents all take stock out is posted here by a handful
 -- of statements for the whole batch. Returns post_stock_documents' answer, or NULL when the
 -- batch is not one this path posts (anything but goods issues from stock locations, an
--- unknown part or location, a ref seen before or twice in the batch), unchanged. Raises when
+-- unknown part or location, a serialised part, whose units post_stock_document moves one by
+-- one, a ref seen before or twice in the batch), unchanged. Raises when
 -- a document would be refused (not enough stock, say), after taking locks: the caller rolls
 -- the set back and posts the documents one by one, which refuses that document alone.
 CREATE FUNCTION post_issue_batch(p_batch jsonb) RETURNS json
@@ -156,7 +170,7 @@ BEGIN
                       )::issue_batch_line AS x,
                    coalesce(t.code = 'GI' AND loc.id IS NOT NULL AND loc.kind <> 'transit' AND pt.id IS NOT NULL
                             AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
-                            AND NOT d.item ? 'to_location', false) AS ok
+                            AND NOT d.item ? 'to_location' AND NOT pt.serialized AND NOT l.item ? 'serial', false) AS ok
               FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
               LEFT JOIN document_type t ON t.code = d.item->>'type'
               LEFT JOIN location loc ON loc.code = d.item->>'location'
@@ -258,8 +272,9 @@ END $$;
 
 -- return: unused parts back into stock against the goods issue that gave them out (退料),
 -- as an RT posted like a receipt at the cost they were issued at, into the location they
--- left, never more of a part than the issue gave out, counting what came back before.
--- p: {gi_no, lines: [{part_no, quantity}], note?, actor, command, ref?, fingerprint?}
+-- left, never more of a part than the issue gave out, counting what came back before. A unit
+-- of a serialised part comes back only against the issue that gave it out.
+-- p: {gi_no, lines: [{part_no, quantity, serial?}], note?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION return_post(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -286,7 +301,8 @@ BEGIN
     END IF;
 
     FOR v_item IN
-        SELECT l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty, pt.id AS part_id
+        SELECT l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty, pt.id AS part_id,
+               l.item->>'serial' AS serial
           FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
           LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
          ORDER BY l.ordinality
@@ -298,6 +314,12 @@ BEGIN
           FROM document_line dl WHERE dl.document_id = v_gi.id AND dl.part_id = v_item.part_id;
         IF v_issued IS NULL THEN
             RAISE EXCEPTION '% was not issued on %', v_item.part_no, p->>'gi_no' USING ERRCODE = 'PS409';
+        END IF;
+        IF v_item.serial IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM unit_move m JOIN unit u ON u.id = m.unit_id
+             WHERE m.document_id = v_gi.id AND u.part_id = v_item.part_id AND u.serial = v_item.serial) THEN
+            RAISE EXCEPTION '%#% was not issued on %: it comes back against the issue that gave it out',
+                v_item.part_no, v_item.serial, p->>'gi_no' USING ERRCODE = 'PS409';
         END IF;
         SELECT coalesce(sum(dl.quantity), 0) INTO v_returned
           FROM return_link r JOIN document_line dl ON dl.document_id = r.rt_document_id
@@ -312,7 +334,8 @@ BEGIN
                 trim_scale(v_issued - v_returned) USING ERRCODE = 'PS409';
         END IF;
         v_lines := v_lines || jsonb_build_array(jsonb_build_object(
-            'part_no', v_item.part_no, 'quantity', v_item.qty::text, 'unit_cost', v_cost::text));
+            'part_no', v_item.part_no, 'quantity', v_item.qty::text, 'unit_cost', v_cost::text)
+            || CASE WHEN v_item.serial IS NOT NULL THEN jsonb_build_object('serial', v_item.serial) ELSE '{}' END);
     END LOOP;
 
     v_reply := document_reply(post_stock_document(p || jsonb_build_object(

@@ -109,10 +109,12 @@ BEGIN
     SELECT v_to_no, v_from.id, v_to.id, v_transit.id, p->>'note', p->'actor'->>'user', d.id
       FROM document d WHERE d.doc_no = v_document->>'doc_no'
     RETURNING id INTO v_order_id;
+    -- One order line a part: the units of a serialised part are lines of their own on the TR.
     INSERT INTO transfer_order_line (transfer_order_id, line_no, part_id, shipped, unit_cost)
-    SELECT v_order_id, dl.line_no, dl.part_id, dl.quantity, dl.unit_cost
+    SELECT v_order_id, row_number() OVER (ORDER BY min(dl.line_no)), dl.part_id, sum(dl.quantity), max(dl.unit_cost)
       FROM document_line dl JOIN document d ON d.id = dl.document_id
-     WHERE d.doc_no = v_document->>'doc_no';
+     WHERE d.doc_no = v_document->>'doc_no'
+     GROUP BY dl.part_id;
     -- The order is what a clerk refers to afterwards, so it is the reply's key.
     RETURN request_end(p, transfer_order_reply(v_order_id, v_document)
                           || jsonb_build_object('key', v_to_no, 'message', v_to_no));
@@ -122,8 +124,9 @@ END $$;
 -- at most what was shipped per line (also when nothing arrived, as the signed record of the
 -- arrival), and per line what was counted. p.lines absent or empty: everything shipped
 -- arrived. Otherwise a listed part arrived in the given quantity (zero allowed) and an
--- unlisted part did not arrive at all.
--- p: {to_no, lines [{part_no, quantity}]?, note?, actor, command, ref?, fingerprint?}
+-- unlisted part did not arrive at all; a serialised part's units are listed one by one, and
+-- those not listed stay in transit.
+-- p: {to_no, lines [{part_no, quantity, serial?}]?, note?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION transfer_order_arrive(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -135,6 +138,8 @@ DECLARE
     v_lines jsonb := '[]'::jsonb;
     v_line record;
     v_received numeric;
+    v_serials jsonb := '{}'::jsonb;
+    v_units jsonb;
     v_all boolean := jsonb_array_length(coalesce(p->'lines', '[]'::jsonb)) = 0;
     v_exact boolean := true;
 BEGIN
@@ -154,8 +159,8 @@ BEGIN
     END IF;
 
     FOR v_item IN
-        SELECT l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty, pt.id AS part_id,
-               u.code AS unit, u.decimals, ol.line_no
+        SELECT l.item->>'part_no' AS part_no, l.item->>'serial' AS serial, (l.item->>'quantity')::numeric AS qty,
+               pt.id AS part_id, pt.serialized, u.code AS unit, u.decimals, ol.line_no
           FROM jsonb_array_elements(coalesce(p->'lines', '[]'::jsonb)) WITH ORDINALITY AS l(item, ordinality)
           LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
           LEFT JOIN unit_of_measure u ON u.code = pt.unit
@@ -174,21 +179,45 @@ BEGIN
                 USING ERRCODE = 'PS422';
         END IF;
         PERFORM check_unit_decimals(v_item.part_no, v_item.unit, v_item.decimals, v_item.qty);
-        v_counted := v_counted || jsonb_build_object(v_item.line_no::text, v_item.qty);
+        IF v_item.serial IS NOT NULL THEN
+            IF NOT EXISTS (SELECT 1 FROM unit_move m JOIN unit un ON un.id = m.unit_id
+                            WHERE m.document_id = v_order.ship_document_id AND un.part_id = v_item.part_id
+                              AND un.serial = v_item.serial) THEN
+                RAISE EXCEPTION '%#% was not shipped on %', v_item.part_no, v_item.serial, v_order.to_no USING ERRCODE = 'PS409';
+            END IF;
+            v_serials := v_serials || jsonb_build_object(v_item.line_no::text,
+                coalesce(v_serials->(v_item.line_no::text), '[]'::jsonb) || to_jsonb(v_item.serial));
+            v_counted := v_counted || jsonb_build_object(v_item.line_no::text,
+                coalesce((v_counted->>(v_item.line_no::text))::numeric, 0) + 1);
+        ELSIF v_item.serialized AND v_item.qty > 0 THEN
+            RAISE EXCEPTION '% is serialised: list the units that arrived as %#<serial>', v_item.part_no, v_item.part_no
+                USING ERRCODE = 'PS422';
+        ELSE
+            v_counted := v_counted || jsonb_build_object(v_item.line_no::text, v_item.qty);
+        END IF;
     END LOOP;
 
     FOR v_line IN
-        SELECT ol.line_no, ol.shipped, pt.part_no
+        SELECT ol.line_no, ol.shipped, ol.part_id, pt.part_no, pt.serialized
           FROM transfer_order_line ol JOIN part pt ON pt.id = ol.part_id
          WHERE ol.transfer_order_id = v_order.id ORDER BY ol.line_no
     LOOP
         v_received := CASE WHEN v_all THEN v_line.shipped
                            ELSE coalesce((v_counted->>v_line.line_no::text)::numeric, 0) END;
+        -- A serialised part's units move by name: all it shipped, or those listed.
+        IF v_line.serialized THEN
+            v_units := CASE WHEN v_all THEN
+                           (SELECT jsonb_agg(un.serial ORDER BY un.serial) FROM unit_move m JOIN unit un ON un.id = m.unit_id
+                             WHERE m.document_id = v_order.ship_document_id AND un.part_id = v_line.part_id)
+                           ELSE v_serials->(v_line.line_no::text) END;
+            v_lines := v_lines || coalesce((SELECT jsonb_agg(jsonb_build_object('part_no', v_line.part_no, 'quantity', '1', 'serial', s.serial))
+                                              FROM jsonb_array_elements_text(v_units) AS s(serial)), '[]'::jsonb);
+        END IF;
         v_exact := v_exact AND v_received = v_line.shipped;
         UPDATE transfer_order_line SET received = v_received
          WHERE transfer_order_id = v_order.id AND line_no = v_line.line_no;
         -- The extra of an over-arrival has no stock behind it in transit: only what was shipped moves.
-        IF least(v_received, v_line.shipped) > 0 THEN
+        IF least(v_received, v_line.shipped) > 0 AND NOT v_line.serialized THEN
             v_lines := v_lines || jsonb_build_array(jsonb_build_object(
                 'part_no', v_line.part_no, 'quantity', least(v_received, v_line.shipped)::text));
         END IF;

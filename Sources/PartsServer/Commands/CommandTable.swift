@@ -24,6 +24,8 @@ struct CommandTable: Sendable {
             + RequisitionCommands.specs + TransferOrderCommands.specs + ExceptionCommands.specs
             + OEMCommands.specs + ClaimCommands.specs + ReturnBatchCommands.specs + VerdictCommands.specs
             + OldPartsCommands.specs + WarrantyReportCommands.specs
+            + UnitCommands.specs + RepairCommands.specs + RepairReportCommands.specs + ExchangeCommands.specs
+            + PoolCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

@@ -6,7 +6,7 @@ import PartsStore
 /// job run, list, show and wait: scheduled work on request, as the systemd timers call it.
 enum JobCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("job run", "job run reorder|snapshot [location=<code>] [--wait] [--queue]",
+        CommandSpec("job run", "job run reorder|snapshot|deadlines [location=<code>] [--wait] [--queue]",
                     "starts a job: 202 ACCEPTED job=<id>; --wait streams its progress and ends with its outcome; "
                         + "--queue waits for a run of the same job in progress instead of 409",
                     role: .manager, positional: 1...1, named: ["location"], flags: ["wait", "queue"]) { invocation, environment in
@@ -44,7 +44,7 @@ enum JobCommands {
                     positional: 1...1) { invocation, environment in
             let id = try jobID(invocation)
             guard let run = try await environment.store.jobRun(id: id) else { throw CommandFailure.notFound("no job \(id)") }
-            return Reply(.ok, "job=\(id) \(run.state.rawValue)", blocks: [.record(JobWatch.fields(run))])
+            return Reply(.ok, "job=\(id) \(run.state.rawValue)", blocks: JobWatch.blocks(run))
         },
         CommandSpec("job wait", "job wait <id>", "streams a run's progress until it ends, then its outcome", role: .viewer,
                     positional: 1...1) { invocation, environment in

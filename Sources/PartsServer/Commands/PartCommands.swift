@@ -4,10 +4,10 @@ import PartsStore
 
 /// part add | show | list | set.
 enum PartCommands {
-    static let fieldKeys: Set<String> = ["unit", "cost", "category", "pack", "lead_days", "supplier", "warranty_return"]
+    static let fieldKeys: Set<String> = ["unit", "cost", "category", "pack", "lead_days", "supplier", "warranty_return", "serialized"]
 
     static let specs: [CommandSpec] = [
-        CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>] [warranty_return=yes|no]",
+        CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>] [warranty_return=yes|no] [serialized=yes|no]",
                     "adds a part to the master data", role: .manager, changesData: true, positional: 2...2,
                     named: fieldKeys) { invocation, environment in
             let partNo = invocation.argument(0)!
@@ -18,7 +18,7 @@ enum PartCommands {
             fields.description = try description(invocation.argument(1)!)
             return Reply(try await environment.store.addPart(partNo, fields, invocation.context))
         },
-        CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier, warranty_return)",
+        CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized)",
                     "changes a part's master data (not its stock)", role: .manager, changesData: true, positional: 1...1,
                     named: fieldKeys.union(["description"])) { invocation, environment in
             var fields = try changes(invocation)
@@ -56,6 +56,8 @@ enum PartCommands {
             Field("supplier", .optional(part.supplier)), Field("on_hand", .decimal(part.onHand)),
             Field("available", .decimal(part.available)),
         ] + warranty
+        // Only on serialised parts, so the master data of every other part reads as it always did.
+        + (part.serialized ? [Field("serialized", .bool(true))] : [])
     }
 
     private static func description(_ text: String) throws(CommandFailure) -> String {
@@ -85,12 +87,8 @@ enum PartCommands {
         }
         changes.category = try invocation.text("category", maxLength: 40)
         changes.supplier = try invocation.text("supplier", maxLength: 40)
-        switch invocation[named: "warranty_return"] {
-        case nil: break
-        case "yes": changes.warrantyReturn = true
-        case "no": changes.warrantyReturn = false
-        case let other?: throw .invalid("warranty_return must be yes or no, got \(other)")
-        }
+        changes.warrantyReturn = try invocation.yesNo("warranty_return")
+        changes.serialized = try invocation.yesNo("serialized")
         return changes
     }
 }

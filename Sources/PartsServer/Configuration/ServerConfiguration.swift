@@ -54,6 +54,14 @@ public struct ServerConfiguration: Sendable {
     public var siteTimeZone = TimeZone.current.identifier
     /// Days before an old part's ship-by date when the deadlines run reminds, once each.
     public var warrantyReminderDays = [7, 3]
+    /// Repairs and the exchange pool (issue 10). A repair quote above this percentage of the
+    /// part's price is beyond economic repair: flagged, and authorized only with --ber.
+    public var repairBERPercent = ExactDecimal(units: 75, scale: 0)
+    /// Days a customer has to bring back the core of an exchange, when `exchange out` names no due date.
+    public var coreDueDays = 30
+    /// What a damaged or missing core costs the customer when there was no deposit, in percent
+    /// of the part's price.
+    public var coreChargePercent = ExactDecimal(units: 100, scale: 0)
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -109,6 +117,9 @@ public struct ServerConfiguration: Sendable {
         } else if let text = reader.string(forKey: "warranty.reminder_days") {
             throw ConfigurationProblem("warranty.reminder_days must be whole numbers of days like 7,3; got \(text)")
         }
+        repairBERPercent = try Self.percentage(reader, "repairs.ber_pct", default: repairBERPercent)
+        coreDueDays = reader.int(forKey: "exchanges.core_due_days", default: coreDueDays)
+        coreChargePercent = try Self.percentage(reader, "exchanges.core_charge_pct", default: coreChargePercent)
         grants = try reader.stringArray(forKey: "access.grants", default: []).map(Grant.init(parsing:))
         trustRoot = reader.bool(forKey: "access.trust_root", default: trustRoot)
         let level = reader.string(forKey: "log.level", default: "info")
@@ -123,6 +134,15 @@ public struct ServerConfiguration: Sendable {
 
     /// The time zone and reminder buckets the warranty workflows and the deadlines run take.
     public var siteCalendar: SiteCalendar { SiteCalendar(timeZone: siteTimeZone, reminderDays: warrantyReminderDays) }
+    /// A percentage from 0 to 1000 with at most 2 decimals, as a string ("75", "62.5") or a
+    /// whole number in the file; a decimal, never a float.
+    private static func percentage(_ reader: ConfigReader, _ key: String, default value: ExactDecimal) throws -> ExactDecimal {
+        guard let text = reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init) else { return value }
+        guard let percent = try? ExactDecimal.bounded(text, scale: 2, limit: ExactDecimal(units: 1000, scale: 0)) else {
+            throw ConfigurationProblem("\(key) must be a percentage from 0 to 1000 with at most 2 decimals, got \(text)")
+        }
+        return percent
+    }
 
     /// Refuses settings that would make the daemon misbehave later rather than now.
     public func validate() throws {
@@ -164,6 +184,9 @@ public struct ServerConfiguration: Sendable {
         guard (1...8).contains(warrantyReminderDays.count), warrantyReminderDays.allSatisfy({ (1...365).contains($0) }),
               Set(warrantyReminderDays).count == warrantyReminderDays.count else {
             throw ConfigurationProblem("warranty.reminder_days must be 1 to 8 different numbers of days from 1 to 365, got \(warrantyReminderDays)")
+        }
+        guard (1...3650).contains(coreDueDays) else {
+            throw ConfigurationProblem("exchanges.core_due_days must be 1...3650, got \(coreDueDays)")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count <= 107 else {
             throw ConfigurationProblem("socket.path must be 1 to 107 bytes (the Unix socket limit)")

@@ -4,6 +4,6 @@ extension ServerConfiguration {
     /// The job runner's share of the configuration.
     var jobSettings: JobSettings {
         JobSettings(database: database, timeoutSeconds: jobTimeoutSeconds, reorderChunk: reorderChunk,
-                    reorderReaders: reorderReaders, snapshotAt: snapshotAt)
+                    reorderReaders: reorderReaders, snapshotAt: snapshotAt, siteCalendar: siteCalendar)
     }
 }

@@ -40,13 +40,18 @@ enum JobWatch {
 
     /// The reply for a finished run: 200 when it succeeded, else the code its failure maps to.
     static func outcome(_ run: JobRun, progress: [String] = []) -> Reply {
-        var blocks: [Block] = [.record(fields(run))]
+        var blocks = blocks(run)
         if !progress.isEmpty { blocks.append(.lines(key: "progress_lines", progress)) }
         if run.succeeded {
             return Reply(.ok, "job=\(run.id) \(run.job) succeeded: \(run.message ?? "")", blocks: blocks)
         }
         let status = ReplyStatus.allCases.first { $0.word == run.result && $0.isError } ?? .internalError
         return Reply(status, "job=\(run.id) \(run.job) failed: \(run.message ?? "")", blocks: blocks)
+    }
+
+    /// The run's fields, and what it found when it found anything.
+    static func blocks(_ run: JobRun) -> [Block] {
+        [.record(fields(run))] + (run.findings.isEmpty ? [] : [.lines(key: "findings", run.findings)])
     }
 
     static func fields(_ run: JobRun) -> [Field] {

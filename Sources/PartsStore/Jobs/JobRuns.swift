@@ -15,6 +15,8 @@ public struct JobRun: Sendable {
     public var items: Int64
     public var result: String?
     public var message: String?
+    /// What the run found, a line each (the deadlines run's late repairs, cores and old parts).
+    public var findings: [String]
 
     public var isFinished: Bool { finishedAt != nil }
     public var succeeded: Bool { state == .succeeded }
@@ -25,7 +27,7 @@ enum JobRunRows {
         id, job, scope, state, requested_by, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') AS started_at,
         to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS') AS finished_at,
         round(extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)::numeric, 1)::text AS seconds,
-        progress, items, result, message
+        progress, items, result, message, array_to_string(findings, E'\\n') AS findings
         """
 
     static func parse(_ row: Row) throws(PostgresError) -> JobRun {
@@ -35,7 +37,8 @@ enum JobRunRows {
                       requestedBy: try row.text("requested_by"), startedAt: try row.text("started_at"),
                       finishedAt: try row.optionalText("finished_at"), seconds: try row.optionalText("seconds"),
                       progress: try row.optionalText("progress"), items: try row.int64("items"),
-                      result: try row.optionalText("result"), message: try row.optionalText("message"))
+                      result: try row.optionalText("result"), message: try row.optionalText("message"),
+                      findings: try row.text("findings").split(separator: "\n").map(String.init))
     }
 }
 

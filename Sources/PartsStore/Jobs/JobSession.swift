@@ -62,14 +62,16 @@ public struct JobSession: Sendable {
 
     /// Closes the run's row. Best effort: when the database is gone the row stays `running`
     /// until the next run of the job finds it without its lock and marks it failed.
-    public func finish(_ id: Int64, succeeded: Bool, items: Int64, result: String?, message: String) async {
+    public func finish(_ id: Int64, succeeded: Bool, items: Int64, result: String?, message: String,
+                       findings: [String] = []) async {
         let state = succeeded ? JobRunState.succeeded : .failed
+        let lines = ArrayLiteral.quoted(Array(findings.prefix(10_000)))
         _ = try? await run { connection throws(PostgresError) in
             try connection.query("""
                 UPDATE job_run SET state = $2, finished_at = clock_timestamp(), items = $3, result = $4,
-                       message = left($5, 2000), progress = NULL
+                       message = left($5, 2000), progress = NULL, findings = $6::text[]
                  WHERE id = $1
-                """, [String(id), state.rawValue, String(items), result, message])
+                """, [String(id), state.rawValue, String(items), result, message, lines])
         }
     }
 

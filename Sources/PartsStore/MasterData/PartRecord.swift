@@ -14,6 +14,8 @@ public struct PartRecord: Sendable, Equatable {
     public var available: ExactDecimal
     /// Its makers always want it back from a warranty claim, whatever their rule says.
     public var warrantyReturn: Bool
+    /// Each unit has a serial and is named on every document (`<part_no>#<serial>`).
+    public var serialized: Bool
 }
 
 /// Master data a manager may set on a part; nil leaves a field as it is.
@@ -26,9 +28,12 @@ public struct PartChanges: Sendable, Equatable {
     public var leadDays: Int?
     public var supplier: String?
     public var warrantyReturn: Bool?
+    /// May change only while the part has no stock.
+    public var serialized: Bool?
 
     public init(description: String? = nil, unit: String? = nil, cost: ExactDecimal? = nil, category: String? = nil,
-                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil, warrantyReturn: Bool? = nil) {
+                pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil, warrantyReturn: Bool? = nil,
+                serialized: Bool? = nil) {
         self.description = description
         self.unit = unit
         self.cost = cost
@@ -37,6 +42,7 @@ public struct PartChanges: Sendable, Equatable {
         self.leadDays = leadDays
         self.supplier = supplier
         self.warrantyReturn = warrantyReturn
+        self.serialized = serialized
     }
 }
 
@@ -51,5 +57,6 @@ extension WorkflowInput {
         set("lead_days", changes.leadDays)
         set("supplier", changes.supplier)
         if let flag = changes.warrantyReturn { set("warranty_return", flag) }
+        if let serialized = changes.serialized { set("serialized", serialized) }
     }
 }

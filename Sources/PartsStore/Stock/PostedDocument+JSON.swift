@@ -17,7 +17,8 @@ extension PostedDocument {
             lines.append(Line(
                 lineNo: lineNo, partNo: try text(line, "part_no"), description: try text(line, "description"),
                 quantity: try decimal(line, "quantity"), counted: line["counted"]?.string.flatMap { ExactDecimal($0) },
-                unit: try text(line, "unit"), unitCost: try decimal(line, "unit_cost"), value: try decimal(line, "value")))
+                unit: try text(line, "unit"), unitCost: try decimal(line, "unit_cost"), value: try decimal(line, "value"),
+                serial: line["serial"]?.string))
         }
         lines.sort { $0.lineNo < $1.lineNo }
         self.init(

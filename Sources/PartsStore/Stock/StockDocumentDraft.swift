@@ -13,11 +13,14 @@ public struct StockDocumentDraft: Sendable {
         /// Counted quantity for adjustments, else the quantity moved.
         public var quantity: ExactDecimal
         public var unitCost: ExactDecimal?
+        /// One unit of a serialised part (`<part_no>#<serial>`, quantity 1).
+        public var serial: String?
 
-        public init(partNo: String, quantity: ExactDecimal, unitCost: ExactDecimal? = nil) {
+        public init(partNo: String, quantity: ExactDecimal, unitCost: ExactDecimal? = nil, serial: String? = nil) {
             self.partNo = partNo
             self.quantity = quantity
             self.unitCost = unitCost
+            self.serial = serial
         }
     }
 

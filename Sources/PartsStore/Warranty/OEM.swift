@@ -43,7 +43,7 @@ extension OEMRecord.Rules {
     init(_ json: JSONFields) throws(StoreError) {
         self.init(validFrom: json.optionalText("valid_from"), returnMode: try json.text("return"),
                   requestDays: try json.int("request_days"), shipDays: try json.int("ship_days"),
-                  retentionDays: try json.int("retention_days"), earliestDays: json.optionalInt("earliest_days"),
+                  retentionDays: try json.int("retention_days"), earliestDays: try json.optionalInt("earliest_days"),
                   appealDays: try json.int("appeal_days"), cycle: try json.text("cycle"), setBy: try json.text("set_by"),
                   setAt: try json.text("set_at"))
     }

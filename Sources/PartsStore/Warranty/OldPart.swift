@@ -67,21 +67,21 @@ extension OldPart {
             lineNo: try json.int("line_no"), partNo: try json.text("part_no"), description: try json.text("description"),
             unit: try json.text("unit"), supplier: json.optionalText("supplier"), serial: json.optionalText("serial"),
             quantity: try json.decimal("quantity"), amount: try json.decimal("amount"), location: try json.text("location"),
-            mustReturn: json.bool("must_return"), state: state, claimed: try json.text("claimed"),
+            mustReturn: try json.bool("must_return"), state: state, claimed: try json.text("claimed"),
             requestBy: json.optionalText("request_by"), retainUntil: try json.text("retain_until"),
-            shipBy: json.optionalText("ship_by"), shipFrom: json.optionalText("ship_from"), daysLeft: json.optionalInt("days_left"),
+            shipBy: json.optionalText("ship_by"), shipFrom: json.optionalText("ship_from"), daysLeft: try json.optionalInt("days_left"),
             calledOn: json.optionalText("called_on"), calledBy: json.optionalText("called_by"), batch: json.optionalText("batch"),
-            box: json.optionalInt("box"), packedBy: json.optionalText("packed_by"), packedAt: json.optionalText("packed_at"),
+            box: try json.optionalInt("box"), packedBy: json.optionalText("packed_by"), packedAt: json.optionalText("packed_at"),
             shippedOn: json.optionalText("shipped_on"), shippedBy: json.optionalText("shipped_by"),
             receivedOn: json.optionalText("received_on"),
             overdueOn: json.optionalText("overdue_on"), expiredOn: json.optionalText("expired_on"),
-            remindedDays: json.optionalInt("reminded_days"), verdict: json.optionalText("verdict"),
+            remindedDays: try json.optionalInt("reminded_days"), verdict: json.optionalText("verdict"),
             reason: json.optionalText("reason"), reasonTitle: json.optionalText("reason_title"),
-            credit: json.optionalDecimal("credit"), chargeBack: json.optionalDecimal("charge_back"),
+            credit: try json.optionalDecimal("credit"), chargeBack: try json.optionalDecimal("charge_back"),
             decided: json.optionalText("decided"), verdictBy: json.optionalText("verdict_by"),
             appealBy: json.optionalText("appeal_by"), appealedOn: json.optionalText("appealed_on"),
-            scrapDocument: json.optionalText("scrap_doc"), vin: json.optionalText("vin"), mileage: json.optionalInt("mileage"),
-            failure: json.optionalText("failure"), quantityReturned: json.optionalDecimal("quantity_returned"))
+            scrapDocument: json.optionalText("scrap_doc"), vin: json.optionalText("vin"), mileage: try json.optionalInt("mileage"),
+            failure: json.optionalText("failure"), quantityReturned: try json.optionalDecimal("quantity_returned"))
     }
 
     static func list(_ json: [JSONFields]) throws(StoreError) -> [OldPart] {

@@ -81,7 +81,7 @@ extension WarrantyClaim {
         self.init(
             claimNo: try json.text("claim_no"), oem: try json.text("oem"), oemName: try json.text("oem_name"),
             vin: try json.text("vin"), failure: try json.text("failure"), claimed: try json.text("claimed"),
-            claimMonth: try json.text("claim_month"), repaired: json.optionalText("repaired"), mileage: json.optionalInt("mileage"),
+            claimMonth: try json.text("claim_month"), repaired: json.optionalText("repaired"), mileage: try json.optionalInt("mileage"),
             workOrder: json.optionalText("work_order"), technician: json.optionalText("technician"),
             amount: try json.decimal("amount"), note: json.optionalText("note"), returnMode: try json.text("return"),
             requestBy: json.optionalText("request_by"), retainUntil: try json.text("retain_until"),

@@ -84,9 +84,9 @@ extension PartsStore {
         return WarrantyReport(
             claims: try json.int("claims"), parts: try json.int("parts"), states: try counts("states", "state"),
             atRisk: try counts("at_risk", "days_left"), atRiskAmount: try json.decimal("at_risk_amount"),
-            wanted: try json.int("wanted"), shipped: try json.int("shipped"), returnRate: json.optionalDecimal("return_rate"),
+            wanted: try json.int("wanted"), shipped: try json.int("shipped"), returnRate: try json.optionalDecimal("return_rate"),
             decided: try json.int("decided"), accepted: try json.int("accepted"),
-            acceptanceRate: json.optionalDecimal("acceptance_rate"), credited: try json.decimal("credited"),
+            acceptanceRate: try json.optionalDecimal("acceptance_rate"), credited: try json.decimal("credited"),
             chargedBack: try json.decimal("charged_back"),
             months: try json.objects("months").map { row throws(StoreError) in
                 WarrantyReport.Month(month: try row.text("month"), accepted: try row.int("accepted"),

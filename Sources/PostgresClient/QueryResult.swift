@@ -20,10 +20,6 @@ public struct QueryResult: Sendable {
     public var isEmpty: Bool { records.isEmpty }
     public var count: Int { records.count }
 
-    /// TRANSITIONAL (issue 9 in progress): rows by position, for the readers not yet moved
-    /// to column names.
-    public var rows: [[String?]] { records.map(\.values) }
-
     /// The value of a column in a row; nil for SQL NULL or an unknown column (for tests and
     /// one-off readers that check the value anyway).
     public func value(_ row: Int, _ column: String) -> String? {

@@ -152,9 +152,3 @@ extension PartsStore {
         if !known { throw .notFound("unknown location \(code)") }
     }
 }
-
-/// TRANSITIONAL (issue 9 in progress): decimals of positional rows, for the readers not yet
-/// moved to column names (`row.decimal(_:)`). Deleted with the last of them.
-func decimal(_ text: String?) -> ExactDecimal {
-    text.flatMap { ExactDecimal($0) } ?? .zero
-}

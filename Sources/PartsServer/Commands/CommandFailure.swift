@@ -1,6 +1,5 @@
 import PartsDomain
 import PartsProtocol
-import PartsStore
 
 /// A command that did not succeed: the reply code and a message a person can act on.
 struct CommandFailure: Error, Sendable {
@@ -16,20 +15,9 @@ struct CommandFailure: Error, Sendable {
     static func invalid(_ message: String) -> CommandFailure { .init(.invalid, message) }
     static func notFound(_ message: String) -> CommandFailure { .init(.notFound, message) }
 
-    init(_ error: StoreError) {
-        self.init(FailureReply.status(for: error), error.message)
-    }
-
     init(_ problem: NumberProblem) {
         self.init(.invalid, problem.description)
     }
 
     var reply: Reply { Reply.error(status, message) }
-}
-
-extension PartsStore {
-    /// Store calls from handlers: any store error becomes the matching reply code.
-    func run<T>(_ body: (PartsStore) async throws(StoreError) -> T) async throws(CommandFailure) -> T {
-        do { return try await body(self) } catch { throw CommandFailure(error) }
-    }
 }

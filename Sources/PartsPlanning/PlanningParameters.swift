@@ -37,9 +37,6 @@ public struct PlanningParameters: Sendable, Equatable {
     /// A series whose final TSB probability is below `decayProbabilityRatio` × its share of
     /// periods with demand is treated as decaying and forecast with TSB.
     public var decayProbabilityRatio: Double
-    /// ABC cut-offs on the cumulative share of issue value.
-    public var abcCutoffA: Double
-    public var abcCutoffB: Double
     /// Syntetos–Boylan cut-offs.
     public var adiCutoff: Double
     public var cv2Cutoff: Double
@@ -60,8 +57,6 @@ public struct PlanningParameters: Sendable, Equatable {
         annualHoldingRate: Double? = nil,
         decayQuietPeriods: Int = 26,
         decayProbabilityRatio: Double = 0.5,
-        abcCutoffA: Double = 0.80,
-        abcCutoffB: Double = 0.95,
         adiCutoff: Double = DemandClassification.defaultADICutoff,
         cv2Cutoff: Double = DemandClassification.defaultCV2Cutoff
     ) {
@@ -80,8 +75,6 @@ public struct PlanningParameters: Sendable, Equatable {
         self.annualHoldingRate = annualHoldingRate
         self.decayQuietPeriods = decayQuietPeriods
         self.decayProbabilityRatio = decayProbabilityRatio
-        self.abcCutoffA = abcCutoffA
-        self.abcCutoffB = abcCutoffB
         self.adiCutoff = adiCutoff
         self.cv2Cutoff = cv2Cutoff
     }
@@ -120,13 +113,6 @@ public struct PlanningParameters: Sendable, Equatable {
         guard decayProbabilityRatio >= 0, decayProbabilityRatio <= 1 else {
             throw .invalidParameter(
                 field: "decayProbabilityRatio", value: decayProbabilityRatio, requirement: "must be in [0, 1]")
-        }
-        guard abcCutoffA > 0, abcCutoffA < 1 else {
-            throw .invalidParameter(field: "abcCutoffA", value: abcCutoffA, requirement: "must be in (0, 1)")
-        }
-        guard abcCutoffB > abcCutoffA, abcCutoffB <= 1 else {
-            throw .invalidParameter(
-                field: "abcCutoffB", value: abcCutoffB, requirement: "must be in (abcCutoffA, 1]")
         }
         try Check.positive(adiCutoff, "adiCutoff")
         try Check.positive(cv2Cutoff, "cv2Cutoff")

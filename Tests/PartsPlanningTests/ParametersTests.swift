@@ -11,7 +11,6 @@ struct ParametersTests {
         #expect(p.sesAlpha == 0.1 && p.crostonAlpha == 0.1 && p.tsbAlpha == 0.1 && p.tsbBeta == 0.1)
         #expect(p.serviceLevel(for: .a) == 0.98 && p.serviceLevel(for: .b) == 0.95 && p.serviceLevel(for: .c) == 0.90)
         #expect(p.slowMoverThreshold == 5 && p.minimumHistoryPeriods == 13)
-        #expect(p.abcCutoffA == 0.8 && p.abcCutoffB == 0.95)
     }
 
     func field(_ change: (inout PlanningParameters) -> Void) -> String? {
@@ -42,8 +41,6 @@ struct ParametersTests {
         #expect(field { $0.annualHoldingRate = 0 } == "annualHoldingRate")
         #expect(field { $0.decayQuietPeriods = 0 } == "decayQuietPeriods")
         #expect(field { $0.decayProbabilityRatio = 2 } == "decayProbabilityRatio")
-        #expect(field { $0.abcCutoffB = 0.7 } == "abcCutoffB")
-        #expect(field { $0.abcCutoffA = 0 } == "abcCutoffA")
         #expect(field { $0.adiCutoff = 0 } == "adiCutoff")
     }
 

@@ -83,7 +83,7 @@ enum ReportCommands {
                                            Field("total_value", .money(report.totalValue))])])
         },
         CommandSpec("report abc", "report abc [location=<code>] [days=<n>] [limit=<n>]",
-                    "ABC classes per location by issue value (A to 80 %, B to 95 %, then C)",
+                    "ABC classes per location by demand value at standard cost (A to 80 %, B to 95 %, then C)",
                     role: .viewer, named: ["location", "days", "limit"]) { invocation, environment in
             let days = try days(invocation) ?? defaultDays
             let limit = try invocation.listLimit()

@@ -1,19 +1,19 @@
 import PartsDomain
 import PostgresClient
 
-/// One part-location's ABC class by issue value.
+/// One part-location's ABC class by demand value (the period's demand at standard cost, see abc_ranking).
 public struct ABCRow: Sendable, Equatable {
     public var location: String
     public var partNo: String
     public var issueValue: ExactDecimal
-    /// The part's part of the location's positive issue value; nil when nothing was issued.
+    /// The part's part of the location's positive demand value; nil when nothing was demanded.
     public var share: ExactDecimal?
     /// The share of this part and every part ranked above it.
     public var cumulativeShare: ExactDecimal?
     public var abcClass: String
 }
 
-/// How many part-locations of one location fell into one class, and their issue value.
+/// How many part-locations of one location fell into one class, and their demand value.
 public struct ABCClassCount: Sendable, Equatable {
     public var location: String
     public var abcClass: String

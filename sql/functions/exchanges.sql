@@ -99,10 +99,7 @@ BEGIN
     -- The pool's balance row, then the unit: whoever holds the row decides who gets which unit.
     PERFORM lock_balances(ARRAY[v_part.id], ARRAY[v_pool.id]);
     IF p ? 'serial' THEN
-        SELECT * INTO v_unit FROM unit WHERE part_id = v_part.id AND serial = p->>'serial' FOR UPDATE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown unit %#%', v_part.part_no, p->>'serial' USING ERRCODE = 'PS404';
-        END IF;
+        v_unit := unit_named(v_part, p->>'serial');
         IF NOT EXISTS (SELECT 1 FROM stock_unit WHERE id = v_unit.id AND location_id = v_pool.id) THEN
             SELECT string_agg(serial, ', ' ORDER BY moved_at, serial) INTO v_available FROM stock_unit
              WHERE part_id = v_part.id AND location_id = v_pool.id;

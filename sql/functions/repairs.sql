@@ -170,19 +170,12 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    v_location := location_named(p->>'location');
-    IF v_location.kind = 'transit' THEN
-        RAISE EXCEPTION '% is an in-transit location: its stock moves by ship, arrive and exception', v_location.code
-            USING ERRCODE = 'PS422';
-    END IF;
+    v_location := refuse_in_transit(location_named(p->>'location'));
     SELECT * INTO v_vendor FROM supplier WHERE code = p->>'vendor';
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown vendor %: a repair vendor is a supplier (supplier add)', p->>'vendor' USING ERRCODE = 'PS404';
     END IF;
-    SELECT * INTO v_part FROM part WHERE part_no = p->>'part_no';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
-    END IF;
+    v_part := part_named(p->>'part_no');
     IF v_origin NOT IN ('stock', 'customer', 'exchange', 'warranty') THEN
         RAISE EXCEPTION 'origin must be stock, customer, exchange or warranty, got %', v_origin USING ERRCODE = 'PS422';
     END IF;
@@ -447,11 +440,8 @@ BEGIN
     IF v_sent < v_order.shipped_at::date OR v_sent > current_date THEN
         RAISE EXCEPTION 'sent=% is not between the shipment (%) and today', v_sent, v_order.shipped_at::date USING ERRCODE = 'PS422';
     END IF;
-    v_into := location_named(coalesce(p->>'location', (SELECT code FROM location WHERE id = v_order.location_id)));
-    IF v_into.kind = 'transit' THEN
-        RAISE EXCEPTION '% is an in-transit location: its stock moves by ship, arrive and exception', v_into.code
-            USING ERRCODE = 'PS422';
-    END IF;
+    v_into := refuse_in_transit(location_named(
+        coalesce(p->>'location', (SELECT code FROM location WHERE id = v_order.location_id))));
     SELECT * INTO v_part FROM part WHERE id = v_order.part_id;
     SELECT * INTO v_vendor FROM supplier WHERE id = v_order.vendor_id;
     v_cost := coalesce((p->>'cost')::numeric, CASE WHEN v_order.decision = 'authorized' THEN v_order.quote END, 0);

@@ -8,7 +8,7 @@ extension PartsStore {
             try connection.query("SELECT exception_json($1) AS exception", [number]).records[0].optionalText("exception")
         }
         guard let json else { throw .notFound("no exception \(number)") }
-        return try StockException(text: json)
+        return try StockException(try JSONFields(parsing: json, "exception"))
     }
 
     /// Exceptions oldest first, so the ones waiting longest head the list. `state` nil: all.
@@ -26,6 +26,6 @@ extension PartsStore {
                  LIMIT $3
                 """, [state?.rawValue, location, String(limit)]).records.map { row throws(PostgresError) in try row.text("exception") }
         }
-        return try found.map { json throws(StoreError) in try StockException(text: json) }
+        return try found.map { json throws(StoreError) in try StockException(try JSONFields(parsing: json, "exception")) }
     }
 }

@@ -16,13 +16,7 @@ extension PartsStore {
             try connection.query("SELECT document_json($1) AS document", [docNo]).records[0].optionalText("document")
         }
         guard let json else { throw .notFound("no document \(docNo)") }
-        do {
-            return try PostedDocument(json: try JSONValue.parse(json))
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .bug("unreadable document from the database")
-        }
+        return try PostedDocument(json: try JSONFields(parsing: json, "document").json)
     }
 
     /// The request post_stock_document takes.

@@ -24,7 +24,7 @@ extension PartsStore {
                                  [toNo]).singleRow()?.text("transfer_order")
         }
         guard let json else { throw .notFound("unknown transfer order \(toNo)") }
-        return try TransferOrder(text: json)
+        return try TransferOrder(try JSONFields(parsing: json, "transfer order"))
     }
 
     /// Orders newest first; `location` matches the sender or the destination.

@@ -54,6 +54,11 @@ SELECT r.id, r.ro_no, r.vendor_id, r.part_id, r.origin, r.quantity, r.shipped_at
         CASE WHEN m.sent_back IS NOT NULL THEN m.returned - m.sent_back - repair_hold_days(r.id, m.sent_back, m.returned) END AS back
     ) span;
 
+-- What the order's unit (or quantity) is worth new, at the part's standard cost: the price a
+-- quote is measured against for beyond economic repair.
+CREATE FUNCTION repair_price(p_order repair_order) RETURNS numeric
+LANGUAGE sql STABLE AS $$ SELECT round(p.cost * p_order.quantity, 2) FROM part p WHERE p.id = p_order.part_id $$;
+
 -- A repair order as every reply and `repair show` give it.
 CREATE FUNCTION repair_order_json(p_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
@@ -62,7 +67,7 @@ LANGUAGE sql STABLE AS $$
         'serial', u.serial, 'quantity', r.quantity::text, 'location', l.code, 'vendor', s.code, 'vendor_name', s.name,
         'origin', r.origin, 'customer', r.customer, 'fault', r.fault, 'promised', r.promised::text,
         'vendor_rma', r.vendor_rma, 'value_out', r.value_out::text, 'quote', r.quote::text,
-        'price', round(p.cost * r.quantity, 2)::text, 'beyond_repair', r.beyond_repair, 'decision', r.decision,
+        'price', repair_price(r)::text, 'beyond_repair', r.beyond_repair, 'decision', r.decision,
         'outcome', r.outcome, 'cost', r.cost::text, 'return_location', rl.code, 'replacement_serial', n.serial,
         'shipped_at', r.shipped_at::text, 'shipped_by', r.shipped_by,
         'acknowledged_at', r.acknowledged_at::text, 'acknowledged_by', r.acknowledged_by,
@@ -286,7 +291,7 @@ BEGIN
     END IF;
     v_order := repair_order_lock(p->>'ro_no');
     PERFORM repair_step(v_order, 'quoted', 'quote', p, p->>'note');
-    v_price := round((SELECT cost FROM part WHERE id = v_order.part_id) * v_order.quantity, 2);
+    v_price := repair_price(v_order);
     v_share := CASE WHEN v_price > 0 THEN round(100 * v_amount / v_price, 1) END;
     v_ber := v_share > (p->>'ber_pct')::numeric;
     UPDATE repair_order SET state = 'quoted', quote = v_amount, quoted_at = now(), quoted_by = p->'actor'->>'user',

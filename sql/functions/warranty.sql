@@ -614,6 +614,15 @@ LANGUAGE sql STABLE AS $$
     SELECT p_tag || ' is ' || p_state || coalesce(' (' || (SELECT rb_no FROM return_batch WHERE id = p_batch) || ')', '')
 $$;
 
+-- The lines of a record document listing old parts (a shipment, a destruction): one a part,
+-- its quantities summed, in part order.
+CREATE FUNCTION old_parts_lines(p_ids integer[]) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_agg(jsonb_build_object('part_no', pt.part_no, 'quantity', x.quantity::text) ORDER BY pt.part_no)
+      FROM (SELECT part_id, sum(quantity) AS quantity FROM old_part WHERE id = ANY (p_ids) GROUP BY part_id) x
+      JOIN part pt ON pt.id = x.part_id
+$$;
+
 -- "1 old part", "3 old parts".
 CREATE FUNCTION old_parts_text(p_count integer) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT p_count || ' old part' || CASE WHEN p_count = 1 THEN '' ELSE 's' END $$;
@@ -1119,9 +1128,7 @@ BEGIN
         'type', 'WS', 'location', (SELECT code FROM location WHERE id = v_batch.location_id),
         'counterparty', left(format('%s to %s %s', v_batch.rb_no, v_oem.code, v_oem.name), 200),
         'note', left(nullif(concat_ws('; ', 'carrier ' || (p->>'carrier'), 'tracking ' || (p->>'tracking'), p->>'note'), ''), 1000),
-        'lines', (SELECT jsonb_agg(jsonb_build_object('part_no', pt.part_no, 'quantity', x.quantity::text) ORDER BY pt.part_no)
-                    FROM (SELECT part_id, sum(quantity) AS quantity FROM old_part WHERE batch_id = v_batch.id GROUP BY part_id) x
-                    JOIN part pt ON pt.id = x.part_id)));
+        'lines', old_parts_lines(ARRAY(SELECT id FROM old_part WHERE batch_id = v_batch.id))));
     UPDATE old_part SET state = 'shipped', shipped_on = v_today WHERE batch_id = v_batch.id;
     UPDATE return_batch
        SET state = 'shipped', shipped_by = p->'actor'->>'user', shipped_at = now(), shipped_on = v_today,
@@ -1216,9 +1223,7 @@ BEGIN
         'type', 'WD', 'location', v_location.code, 'reason', 'retention expired',
         'counterparty', left((SELECT string_agg(DISTINCT e.code, ', ') FROM old_part o JOIN warranty_claim c ON c.id = o.claim_id
                                 JOIN oem e ON e.id = c.oem_id WHERE o.id = ANY (v_ids)), 200),
-        'lines', (SELECT jsonb_agg(jsonb_build_object('part_no', pt.part_no, 'quantity', x.quantity::text) ORDER BY pt.part_no)
-                    FROM (SELECT part_id, sum(quantity) AS quantity FROM old_part WHERE id = ANY (v_ids) GROUP BY part_id) x
-                    JOIN part pt ON pt.id = x.part_id)));
+        'lines', old_parts_lines(v_ids)));
     UPDATE old_part SET state = 'scrapped', scrap_document_id = (SELECT id FROM document WHERE doc_no = v_document->>'doc_no')
      WHERE id = ANY (v_ids);
     RETURN request_end(p, document_reply(v_document) || jsonb_build_object(

@@ -153,9 +153,7 @@ BEGIN
         RAISE EXCEPTION '% was already resolved (%) by % at %: nothing changed', v_ex.ex_no, v_ex.resolution,
             v_ex.resolved_by, to_char(v_ex.resolved_at, 'YYYY-MM-DD HH24:MI:SS') USING ERRCODE = 'PS409';
     END IF;
-    IF v_action IS NULL OR v_action NOT IN ('return', 'scrap', 'accept') THEN
-        RAISE EXCEPTION 'action must be return, scrap or accept, got %', v_action USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('action', v_action, ARRAY['return', 'scrap', 'accept']);
 
     SELECT * INTO v_doc FROM document WHERE id = v_ex.document_id;
     SELECT pt.part_no INTO v_part_no FROM document_line dl JOIN part pt ON pt.id = dl.part_id

@@ -163,9 +163,7 @@ BEGIN
         RAISE EXCEPTION '% is closed already: its core was graded % by % at %', v_exchange.xc_no, v_exchange.core_grade,
             v_exchange.closed_by, to_char(v_exchange.closed_at, 'YYYY-MM-DD HH24:MI') USING ERRCODE = 'PS409';
     END IF;
-    IF v_grade IS NULL OR v_grade NOT IN ('full', 'damaged', 'none') THEN
-        RAISE EXCEPTION 'grade must be full, damaged or none, got %', v_grade USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('grade', v_grade, ARRAY['full', 'damaged', 'none']);
     IF v_grade = 'none' AND p ? 'serial' THEN
         RAISE EXCEPTION 'grade=none means no core came back: leave out serial=' USING ERRCODE = 'PS422';
     ELSIF v_grade <> 'none' AND NOT p ? 'serial' THEN

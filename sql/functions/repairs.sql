@@ -181,9 +181,7 @@ BEGIN
         RAISE EXCEPTION 'unknown vendor %: a repair vendor is a supplier (supplier add)', p->>'vendor' USING ERRCODE = 'PS404';
     END IF;
     v_part := part_named(p->>'part_no');
-    IF v_origin NOT IN ('stock', 'customer', 'exchange', 'warranty') THEN
-        RAISE EXCEPTION 'origin must be stock, customer, exchange or warranty, got %', v_origin USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('origin', v_origin, ARRAY['stock', 'customer', 'exchange', 'warranty']);
     IF v_origin = 'customer' AND p->>'customer' IS NULL THEN
         RAISE EXCEPTION 'origin=customer needs customer=<who>: a customer''s unit is tracked for them' USING ERRCODE = 'PS422';
     END IF;
@@ -429,9 +427,7 @@ BEGIN
         RETURN v_reply;
     END IF;
     v_order := repair_order_lock(p->>'ro_no');
-    IF v_outcome IS NULL OR v_outcome NOT IN ('repaired', 'unrepaired', 'replaced', 'scrapped') THEN
-        RAISE EXCEPTION 'outcome must be repaired, unrepaired, replaced or scrapped, got %', v_outcome USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('outcome', v_outcome, ARRAY['repaired', 'unrepaired', 'replaced', 'scrapped']);
     IF v_order.state = 'declined' AND v_outcome IN ('repaired', 'replaced') THEN
         RAISE EXCEPTION '%''s quote was declined: it comes back unrepaired or is scrapped', v_order.ro_no USING ERRCODE = 'PS409';
     END IF;

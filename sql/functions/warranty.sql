@@ -345,14 +345,10 @@ BEGIN
     FOR v_key, v_value IN SELECT key, value FROM jsonb_each_text(coalesce(p_rules, '{}'::jsonb)) LOOP
         CASE v_key
         WHEN 'return' THEN
-            IF v_value NOT IN ('all', 'called') THEN
-                RAISE EXCEPTION 'return must be all or called, got %', v_value USING ERRCODE = 'PS422';
-            END IF;
+            PERFORM check_choice('return', v_value, ARRAY['all', 'called']);
             v_rule.return_mode := v_value;
         WHEN 'cycle' THEN
-            IF v_value NOT IN ('monthly', 'weekly', 'single') THEN
-                RAISE EXCEPTION 'cycle must be monthly, weekly or single, got %', v_value USING ERRCODE = 'PS422';
-            END IF;
+            PERFORM check_choice('cycle', v_value, ARRAY['monthly', 'weekly', 'single']);
             v_rule.cycle := v_value;
         WHEN 'request_days', 'ship_days', 'retention_days', 'earliest_days', 'appeal_days' THEN
             v_range := CASE v_key WHEN 'retention_days' THEN int4range(1, 3650, '[]') WHEN 'request_days' THEN int4range(1, 365, '[]')

@@ -16,11 +16,18 @@ public enum Daemon {
                                         acquireTimeout: .milliseconds(configuration.poolWaitMilliseconds),
                                         statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds),
                                   logger: logger)
-        let store = PartsStore(pool: pool, logger: logger, postingFlushes: configuration.postingFlushes)
+        // A few sessions suffice: reports are read by people, one at a time.
+        let reportPool = configuration.databaseReadURL.isEmpty ? nil : ConnectionPool(
+            .init(conninfo: configuration.databaseReadURL, size: min(4, configuration.poolSize),
+                  maxWaiters: configuration.poolMaxWaiters, acquireTimeout: .milliseconds(configuration.poolWaitMilliseconds),
+                  statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds),
+            logger: logger)
+        let store = PartsStore(pool: pool, reportPool: reportPool, logger: logger, postingFlushes: configuration.postingFlushes)
         do {
             try await prepareSchema(store, migrate: configuration.migrateOnStart, logger: logger)
         } catch {
             await pool.close()
+            await reportPool?.close()
             throw error
         }
         let notifier = SystemdNotifier(environment: environmentVariables)
@@ -46,9 +53,11 @@ public enum Daemon {
             try await group.run()
         } catch {
             await pool.close()
+            await reportPool?.close()
             throw error
         }
         await pool.close()
+        await reportPool?.close()
         logger.info("partsd stopped")
     }
 

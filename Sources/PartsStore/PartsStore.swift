@@ -7,12 +7,15 @@ import PostgresClient
 /// transaction, and the read queries the commands show.
 public struct PartsStore: Sendable {
     public let pool: ConnectionPool
+    /// Sessions on a standby for reports and `plan show` (`database.read_url`), when set.
+    let reportPool: ConnectionPool?
     let logger: Logger
     let batcher: PostingBatcher
 
     /// `postingFlushes`: stock postings committing at once (see PostingBatcher).
-    public init(pool: ConnectionPool, logger: Logger, postingFlushes: Int = 2) {
+    public init(pool: ConnectionPool, reportPool: ConnectionPool? = nil, logger: Logger, postingFlushes: Int = 2) {
         self.pool = pool
+        self.reportPool = reportPool
         self.logger = logger
         batcher = PostingBatcher(pool: pool, maxFlushes: min(postingFlushes, pool.configuration.size))
     }
@@ -58,6 +61,25 @@ public struct PartsStore: Sendable {
     /// Runs read-only SQL, mapping errors to `StoreError`.
     func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(PostgresError) -> T) async throws(StoreError) -> T {
         do { return try await pool.withConnection(body) } catch { throw StoreError(error) }
+    }
+
+    /// Runs a report's read-only SQL on the standby of `database.read_url` when there is one,
+    /// and on the primary when there is not or it cannot be reached: a report may be as old as
+    /// the standby's replay (see docs/operations.md), never wrong, and never unavailable for it.
+    func report<T: Sendable>(_ body: @escaping @Sendable (Connection) throws(PostgresError) -> T) async throws(StoreError) -> T {
+        if let reportPool {
+            do {
+                return try await reportPool.withConnection(body)
+            } catch PostgresError.unavailable(let text) {
+                logger.notice("report read on the primary: the standby of database.read_url cannot be reached",
+                              metadata: ["error": "\(text)"])
+            } catch PostgresError.busy {
+                // Its sessions are all taken: the primary's pool answers instead of a 429.
+            } catch {
+                throw StoreError(error)
+            }
+        }
+        return try await read(body)
     }
 
     /// Runs one transaction, mapping errors to `StoreError`. Deadlocks and serialization

@@ -107,13 +107,15 @@ public final class Connection {
             name = known
         } else {
             name = "s\(preparedNames.count)"
-            let prepared = PQprepare(handle, name, sql, Int32(parameters.count), nil)
+            let prepared = exchange(handle) { PQsendPrepare(handle, name, sql, Int32(parameters.count), nil) }
             try check(prepared, handle, sql)
             PQclear(prepared)
             preparedNames[sql] = name
         }
-        let result = withOptionalCStrings(parameters) { pointers in
-            PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+        let result = exchange(handle) {
+            withOptionalCStrings(parameters) { pointers in
+                PQsendQueryPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+            }
         }
         return try consume(result, handle, sql)
     }
@@ -123,8 +125,10 @@ public final class Connection {
     @discardableResult
     public func queryOnce(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
         guard let handle else { throw .unavailable("not connected") }
-        let result = withOptionalCStrings(parameters) { pointers in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        let result = exchange(handle) {
+            withOptionalCStrings(parameters) { pointers in
+                PQsendQueryParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+            }
         }
         return try consume(result, handle, sql)
     }
@@ -134,7 +138,26 @@ public final class Connection {
     @discardableResult
     public func execute(_ sql: String) throws(PostgresError) -> QueryResult {
         guard let handle else { throw .unavailable("not connected") }
-        return try consume(PQexec(handle, sql), handle, sql)
+        return try consume(exchange(handle) { PQsendQuery(handle, sql) }, handle, sql)
+    }
+
+    /// Sends one request and waits for all its results, keeping the first error (else the last
+    /// result). This is what PQexec did before PostgreSQL 14; today's PQexec keeps the last
+    /// result, and when the server terminates a session it reports 57P01 and then closes, so
+    /// the last result is libpq's own "server closed the connection" without a SQLSTATE: the
+    /// one fact that says nothing committed (and the work may run again) would be lost.
+    private func exchange(_ handle: OpaquePointer, _ send: () -> Int32) -> OpaquePointer? {
+        guard send() != 0 else { return nil }
+        var kept: OpaquePointer?
+        while let next = PQgetResult(handle) {
+            if let current = kept, PQresultStatus(current) == PGRES_FATAL_ERROR {
+                PQclear(next)
+            } else {
+                if let current = kept { PQclear(current) }
+                kept = next
+            }
+        }
+        return kept
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any error rolls back.

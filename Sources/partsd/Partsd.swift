@@ -124,6 +124,7 @@ struct CheckConfig: AsyncParsableCommand {
             let configuration = try await options.load()
             print("socket.path = \(configuration.socketPath)")
             print("database.url = \(configuration.database.isEmpty ? "(from PG* variables)" : "(set)")")
+            print("database.read_url = \(configuration.databaseReadURL.isEmpty ? "(none: reports read the primary)" : "(set)")")
             print("database.pool_size = \(configuration.poolSize)")
             print("database.pool_max_waiters = \(configuration.poolMaxWaiters)")
             print("database.pool_wait_ms = \(configuration.poolWaitMilliseconds)")

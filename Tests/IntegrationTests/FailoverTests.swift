@@ -145,4 +145,36 @@ struct FailoverTests {
         #expect(try first.sql("SELECT count(*) FROM document WHERE doc_type = 'GR'").scalar == "2")
         #expect(try first.sql("SELECT count(*) FROM (SELECT doc_no FROM document GROUP BY 1 HAVING count(*) > 1) d").scalar == "0")
     }
+
+    /// With `database.read_url` on a standby, reports read the standby: while its replay is
+    /// paused they do not show an issue posted on the primary. Once the standby is gone they
+    /// read the primary, and show it.
+    @Test func reportsReadTheStandbyAndThePrimaryOnceTheStandbyIsGone() throws {
+        let primary = try PrivateCluster(settings: ["max_wal_senders=5", "wal_keep_size=64MB"])
+        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", primary.conninfo])
+        let standby = try PrivateCluster(standbyOf: primary, applicationName: "reports")
+        let daemon = try TestDaemon(environment: ["PARTSD_DATABASE_READ_URL": standby.conninfo + " connect_timeout=2"],
+                                    database: "postgres", conninfo: primary.conninfo)
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10")])
+        try expectOK(client.send("issue MAIN P-1:3"))
+        let replica = try Connection(conninfo: standby.conninfo)
+        func caughtUp() throws -> Bool {
+            try replica.query("SELECT count(*) FROM document WHERE doc_type = 'GI'").scalar == "1"
+        }
+        for _ in 0..<100 where try !caughtUp() { usleep(100_000) }
+        try #require(try caughtUp())
+        _ = try client.send("format json")
+        func issueValue() throws -> String? {
+            let reply = try client.send("report abc location=MAIN")
+            let object = try JSONSerialization.jsonObject(with: Data(try #require(reply.json).utf8)) as? [String: Any]
+            return (object?["rows"] as? [[String: Any]])?.first { $0["part_no"] as? String == "P-1" }?["issue_value"] as? String
+        }
+        #expect(try issueValue() == "30.00")
+        try replica.execute("SELECT pg_wal_replay_pause()")
+        #expect(try client.send("issue MAIN P-1:2").code == 201)
+        #expect(try issueValue() == "30.00", "the report read the primary, not the paused standby")
+        try standby.stop()
+        #expect(try issueValue() == "50.00", "the report did not fall back to the primary")
+    }
 }

@@ -65,6 +65,23 @@ struct LifecycleTests {
         #expect(try daemon.sql("SELECT on_hand FROM stock_balance").scalar == "4.000")
     }
 
+    /// The server reports 57P01 and then closes; libpq's PQexec would hand back only its own
+    /// "server closed the connection", and the fact that nothing committed would be lost.
+    @Test func aTerminatedSessionIsToldApartFromABrokenOne() throws {
+        let database = try TestCluster.createDatabase()
+        defer { TestCluster.dropDatabase(database) }
+        let victim = try Connection(conninfo: TestCluster.conninfo(database: database))
+        let admin = try Connection(conninfo: TestCluster.conninfo(database: database))
+        let pid = try #require(try victim.query("SELECT pg_backend_pid()").scalar)
+        try admin.query("SELECT pg_terminate_backend($1::int, 5000)", [pid])
+        do {
+            try victim.query("SELECT 1")
+            Issue.record("a terminated session ran a statement")
+        } catch {
+            guard case .terminated = error else { Issue.record("\(error)"); return }
+        }
+    }
+
     @Test func aChangedShippedMigrationStopsStartUp() throws {
         let database = try TestCluster.createDatabase()
         defer { TestCluster.dropDatabase(database) }

@@ -14,6 +14,8 @@ import SystemPackage
 public struct ServerConfiguration: Sendable {
     public var socketPath = "/run/partsd/admin.sock"
     public var database = ""
+    /// A standby for reports and `plan show`; empty: they read the primary like everything else.
+    public var databaseReadURL = ""
     public var poolSize = 8
     /// Commands that may wait for a pooled connection; past that a command gets 429 at once.
     public var poolMaxWaiters = 256
@@ -82,6 +84,7 @@ public struct ServerConfiguration: Sendable {
     init(reader: ConfigReader) throws {
         socketPath = reader.string(forKey: "socket.path", default: socketPath)
         database = reader.string(forKey: "database.url", default: database)
+        databaseReadURL = reader.string(forKey: "database.read_url", default: databaseReadURL)
         poolSize = reader.int(forKey: "database.pool_size", default: poolSize)
         poolMaxWaiters = reader.int(forKey: "database.pool_max_waiters", default: poolMaxWaiters)
         poolWaitMilliseconds = reader.int(forKey: "database.pool_wait_ms", default: poolWaitMilliseconds)

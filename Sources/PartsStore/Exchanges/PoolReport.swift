@@ -28,7 +28,7 @@ public struct PoolRow: Sendable {
 extension PartsStore {
     public func poolReport(location: String?) async throws(StoreError) -> [PoolRow] {
         if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             try connection.query("""
                 WITH pool AS (
                     SELECT l.id AS location_id, l.code, p.id AS part_id, p.part_no, p.cost

@@ -34,7 +34,7 @@ extension PartsStore {
     /// × standard cost, ranked within the location; see sql/functions/planning.sql).
     public func abcReport(location: String?, days: Int, limit: Int) async throws(StoreError) -> ABCReport {
         if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             let result = try connection.query(Self.abcSQL, [location, String(days), String(limit)])
             var report = ABCReport(rows: [], classes: [], total: 0)
             for row in result.records {

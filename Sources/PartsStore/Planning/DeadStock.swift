@@ -35,7 +35,7 @@ extension PartsStore {
     /// Without `days`, each location uses its own planning setting.
     public func deadStock(location: String?, days: Int?, limit: Int) async throws(StoreError) -> DeadStockReport {
         if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             let scope = [location, days.map(String.init), String(Self.defaultDeadDays)]
             let windows = try connection.query(Self.deadScopeSQL + " SELECT code, days FROM scope ORDER BY code", scope)
                 .records.map { row throws(PostgresError) in (location: try row.text("code"), days: try row.int("days")) }

@@ -25,7 +25,7 @@ extension PartsStore {
     /// levels are not the plan any more and count for nothing.
     public func excessStock(location: String?, limit: Int) async throws(StoreError) -> ExcessStockReport {
         if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             let result = try connection.query("""
                 WITH latest AS (
                     SELECT DISTINCT ON (rl.part_id, rl.location_id) rl.part_id, rl.location_id, rl.order_up_to, rp.proposal_no

@@ -208,7 +208,7 @@ extension PartsStore {
     public func planningRow(partNo: String, location: String, window: PlanningWindow) async throws(StoreError) -> PlanningRow? {
         try await requirePart(partNo)
         try await requireLocation(location)
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             try PlanningRows.parse(connection.query(PlanningRows.sql,
                                                     PlanningRows.parameters(locations: [location], partNo: partNo, window: window))).first
         }

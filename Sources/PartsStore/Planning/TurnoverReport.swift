@@ -40,7 +40,7 @@ extension PartsStore {
     /// of supply and is over any maximum.
     public func turnoverReport(location: String?, days: Int, byCategory: Bool, limit: Int) async throws(StoreError) -> TurnoverReport {
         if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             let window = try connection.query("SELECT current_date - $1::integer + 1 AS since, current_date AS through",
                                               [String(days)]).records[0]
             let result = try connection.query(Self.turnoverSQL(byCategory: byCategory), [location, String(days), String(limit)])

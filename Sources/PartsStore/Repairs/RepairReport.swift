@@ -56,7 +56,7 @@ extension PartsStore {
     public func repairReport(days: Int, vendor: String?, partNo: String?) async throws(StoreError) -> RepairReport {
         if let vendor { try await requireVendor(vendor) }
         if let partNo { try await requirePart(partNo) }
-        return try await read { connection throws(PostgresError) in
+        return try await report { connection throws(PostgresError) in
             let spreads = ["total", "to_vendor", "quote", "repair", "back"].map { step in
                 """
                 round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.\(step)_days)::numeric, 1) AS \(step)_median,

@@ -26,7 +26,7 @@ public struct RequisitionReport: Sendable {
 
 extension PartsStore {
     public func requisitionReport(limit: Int) async throws(StoreError) -> RequisitionReport {
-        try await read { connection throws(PostgresError) in
+        try await report { connection throws(PostgresError) in
             let open = try connection.query(Self.requisitionHeaderSelect + """
                  JOIN requisition_state s ON s.state = r.state
                  WHERE s.is_open ORDER BY r.created_at, r.id LIMIT $1

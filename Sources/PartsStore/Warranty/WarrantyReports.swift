@@ -71,7 +71,7 @@ extension PartsStore {
     /// Of one maker and one claim month (YYYY-MM-01) when given.
     public func warrantyReport(oem: String?, month: String?, _ calendar: SiteCalendar) async throws(StoreError) -> WarrantyReport {
         if let oem { _ = try await self.oem(oem, calendar) }
-        let text = try await read { connection throws(PostgresError) in
+        let text = try await report { connection throws(PostgresError) in
             try connection.query("SELECT warranty_report($1, $2::date, site_today_in($3)) AS report",
                                  [oem, month, calendar.timeZone]).records[0].text("report")
         }
@@ -102,7 +102,7 @@ extension PartsStore {
 
     /// Claims of the last `days` days, grouped `by` part, supplier or failure.
     public func defectReport(days: Int, by: String, _ calendar: SiteCalendar) async throws(StoreError) -> DefectReport {
-        let text = try await read { connection throws(PostgresError) in
+        let text = try await report { connection throws(PostgresError) in
             try connection.query("SELECT defect_report($1::integer, $2, site_today_in($3)) AS report",
                                  [String(days), by, calendar.timeZone]).records[0].text("report")
         }

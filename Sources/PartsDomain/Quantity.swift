@@ -47,6 +47,12 @@ extension ExactDecimal {
         try bounded(text, scale: QuantityRule.maxCostScale, limit: QuantityRule.maximumCost)
     }
 
+    /// An amount of money (a charge, a credit, a claimed amount): not negative, at most 2
+    /// decimals.
+    public static func money(_ text: some StringProtocol) throws(NumberProblem) -> ExactDecimal {
+        try bounded(text, scale: 2, limit: QuantityRule.maximumCost)
+    }
+
     /// A non-negative decimal with at most `scale` places below `limit`.
     public static func bounded(_ text: some StringProtocol, scale: Int, limit: ExactDecimal) throws(NumberProblem) -> ExactDecimal {
         guard let value = ExactDecimal(text) else { throw .notANumber(String(text)) }

@@ -69,14 +69,8 @@ enum IncompleteFunctions {
         var i = 1.0
         while true {
             try budget.spend()
-            let an = -i * (i - a)
             b += 2
-            d = an * d + b
-            if abs(d) < tiny { d = tiny }
-            c = b + an / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
+            let delta = lentz(-i * (i - a), b, &c, &d)
             h *= delta
             if abs(delta - 1) < epsilon { break }
             i += 1
@@ -96,24 +90,24 @@ enum IncompleteFunctions {
         while true {
             try budget.spend()
             let m2 = 2 * m
-            var step = m * (b - m) * x / ((a - 1 + m2) * (a + m2))
-            d = 1 + step * d
-            if abs(d) < tiny { d = tiny }
-            c = 1 + step / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            h *= d * c
-            step = -(a + m) * (sum + m) * x / ((a + m2) * (a + 1 + m2))
-            d = 1 + step * d
-            if abs(d) < tiny { d = tiny }
-            c = 1 + step / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
+            // The even step, then the odd one.
+            h *= lentz(m * (b - m) * x / ((a - 1 + m2) * (a + m2)), 1, &c, &d)
+            let delta = lentz(-(a + m) * (sum + m) * x / ((a + m2) * (a + 1 + m2)), 1, &c, &d)
             h *= delta
             if abs(delta - 1) < epsilon { break }
             m += 1
         }
         return h
+    }
+
+    /// One step of the modified Lentz method: the term numerator / (denominator + ...) taken
+    /// into c and d, kept off zero; returns the factor it changes the fraction's value by.
+    private static func lentz(_ numerator: Double, _ denominator: Double, _ c: inout Double, _ d: inout Double) -> Double {
+        d = numerator * d + denominator
+        if abs(d) < tiny { d = tiny }
+        c = denominator + numerator / c
+        if abs(c) < tiny { c = tiny }
+        d = 1 / d
+        return d * c
     }
 }

@@ -31,6 +31,11 @@ public enum FormLayout {
         return TextRenderer.trimTrailingSpaces(parts.joined(separator: " "))
     }
 
+    /// A form's first two lines: its title with its number at the right margin, and a double rule.
+    public static func title(_ title: String, _ number: String) -> [String] {
+        [spread(title, number), rule("=")]
+    }
+
     /// `label  value` lines with the labels padded to the widest, each cut to `width`.
     public static func labelled(_ pairs: [(String, String)], width: Int = width) -> [String] {
         let labelWidth = pairs.map { DisplayWidth.of($0.0) }.max() ?? 0

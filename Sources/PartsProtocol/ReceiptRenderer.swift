@@ -7,10 +7,7 @@ public enum ReceiptRenderer {
 
     public static func render(_ document: PostedDocument) -> [String] {
         let isCount = document.type == "AD"
-        var lines: [String] = []
-        let heading = "\(document.title) \(document.titleZh)"
-        lines.append(FormLayout.spread(heading, document.docNo))
-        lines.append(FormLayout.rule("="))
+        var lines = FormLayout.title("\(document.title) \(document.titleZh)", document.docNo)
 
         var header: [(String, String)] = [("Date 日期", dateTime(document.postedAt)), ("Clerk 经办", document.clerk)]
         header.append((fromLabel(document.type), "\(document.location)  \(document.locationName)"))

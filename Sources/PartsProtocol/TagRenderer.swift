@@ -10,17 +10,11 @@ public enum TagRenderer {
 
     /// The title with its number, and the labelled lines under it.
     public static func heading(title: String, number: String, fields: [(String, String)]) -> [String] {
-        var lines = [FormLayout.spread(title, number), String(repeating: "=", count: FormLayout.width)]
-        let labelWidth = fields.map { DisplayWidth.of($0.0) }.max() ?? 0
-        for (label, value) in fields {
-            lines.append(DisplayWidth.truncate(DisplayWidth.pad(label, to: labelWidth) + "  " + value, to: FormLayout.width))
-        }
-        return lines
+        FormLayout.title(title, number) + FormLayout.labelled(fields)
     }
 
     /// A rule, then the two signature lines.
     public static func signatures(_ names: (String, String)) -> [String] {
-        [String(repeating: "-", count: FormLayout.width), "",
-         FormLayout.spread("\(names.0) ____________________", "\(names.1) ____________________")]
+        [FormLayout.rule("-"), "", FormLayout.spread("\(names.0) ____________________", "\(names.1) ____________________")]
     }
 }

@@ -72,11 +72,3 @@ struct JSONFields {
         (json[key]?.array ?? []).compactMap(\.string)
     }
 }
-
-extension WorkflowReply {
-    /// The object (or array) the reply carries under `field`.
-    func fields(_ field: String) throws(StoreError) -> JSONFields {
-        guard let value = self[field] else { throw .bug("a workflow reply without its \(field)") }
-        return JSONFields(value, field)
-    }
-}

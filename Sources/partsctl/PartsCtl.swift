@@ -229,64 +229,62 @@ final class Session {
 
     struct ExitStatus: Error { let value: Int32; init(_ value: Int32) { self.value = value } }
 
-    /// Sends each line, prints each reply, returns the worst status.
-    func runOneShot(_ requests: [String]) -> Int32 {
-        let connection: AdminConnection
-        switch connect() {
-        case .success(let made): connection = made
-        case .failure(let status): return status.value
-        }
-        defer { connection.close() }
-        var worst: Int32 = 0
-        for request in requests {
-            do {
-                let reply = try connection.send(request, eachLine: printer.streaming())
-                worst = max(worst, exitStatus(forCode: reply.code))
-            } catch {
-                Output.error(error.description)
-                return 2
-            }
-        }
-        return worst
-    }
-
-    /// A CSV import over one connection.
-    func runImport(_ importer: HistoryImport, path: String) -> Int32 {
+    /// Runs `body` on a new connection and closes it after; when none could be made, the exit
+    /// status saying why.
+    private func withConnection(_ body: (AdminConnection) -> Int32) -> Int32 {
         switch connect() {
         case .success(let connection):
             defer { connection.close() }
-            return importer.run(path: path, connection: connection)
+            return body(connection)
         case .failure(let status):
             return status.value
         }
     }
 
+    /// Sends each line, prints each reply, returns the worst status.
+    func runOneShot(_ requests: [String]) -> Int32 {
+        withConnection { connection in
+            var worst: Int32 = 0
+            for request in requests {
+                do throws(AdminClientError) {
+                    let reply = try connection.send(request, eachLine: printer.streaming())
+                    worst = max(worst, exitStatus(forCode: reply.code))
+                } catch {
+                    Output.error(error.description)
+                    return 2
+                }
+            }
+            return worst
+        }
+    }
+
+    /// A CSV import over one connection.
+    func runImport(_ importer: HistoryImport, path: String) -> Int32 {
+        withConnection { connection in importer.run(path: path, connection: connection) }
+    }
+
     /// Reads request lines from a file descriptor, one by one, and prints every reply.
     func runBatch(input fd: Int32) -> Int32 {
-        let connection: AdminConnection
-        switch connect() {
-        case .success(let made): connection = made
-        case .failure(let status): return status.value
-        }
-        defer { connection.close() }
-        var reader = FileLineReader(fd: fd)
-        var worst: Int32 = 0
-        var lineNumber = 0
-        while let line = reader.next() {
-            lineNumber += 1
-            let firstWord = line.firstIndex { $0 != 32 && $0 != 9 }
-            guard let firstWord, line[firstWord] != UInt8(ascii: "#") else { continue }  // the daemon ignores these: no reply
-            do {
-                try connection.sendRaw(line + [10])
-                let reply = try connection.readReply(eachLine: printer.streaming())
-                worst = max(worst, exitStatus(forCode: reply.code))
-                if reply.word == "BYE" { break }
-            } catch {
-                Output.error("input line \(lineNumber): \(error.description)")
-                return 2
+        withConnection { connection in
+            var reader = FileLineReader(fd: fd)
+            var worst: Int32 = 0
+            var lineNumber = 0
+            while let line = reader.next() {
+                lineNumber += 1
+                let firstWord = line.firstIndex { $0 != 32 && $0 != 9 }
+                guard let firstWord, line[firstWord] != UInt8(ascii: "#") else { continue }  // the daemon ignores these: no reply
+                do throws(AdminClientError) {
+                    try connection.sendRaw(line + [10])
+                    let reply = try connection.readReply(eachLine: printer.streaming())
+                    worst = max(worst, exitStatus(forCode: reply.code))
+                    if reply.word == "BYE" { break }
+                } catch {
+                    Output.error("input line \(lineNumber): \(error.description)")
+                    return 2
+                }
             }
+            return worst
         }
-        return worst
     }
 
     /// The prompt loop on a terminal.

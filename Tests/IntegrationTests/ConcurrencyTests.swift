@@ -11,11 +11,7 @@ struct ConcurrencyTests {
         try daemon.seed(try daemon.connect(), parts: [("P-1", "3")])
         for round in 0..<5 {
             if round > 0 { try expectOK(daemon.connect().send("receive MAIN P-1:3")) }
-            let codes = Mutex([Int]())
-            race(2, socketPath: daemon.socketPath) { _, client in
-                if let reply = try? client.send("issue MAIN P-1:3") { codes.withLock { $0.append(reply.code) } }
-            }
-            #expect(codes.withLock { $0.sorted() } == [201, 409])
+            #expect(raceCodes(2, socketPath: daemon.socketPath) { _ in "issue MAIN P-1:3" } == [201, 409])
             #expect(try daemon.sql("SELECT on_hand FROM stock_balance").scalar == "0.000")
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import PartsClient
 import PostgresClient
 import Testing
@@ -202,12 +201,10 @@ struct ExceptionTests {
         try daemon.seed(client, parts: [("P-1", "1")])
         let gr = try client.send("receive MAIN P-1:5@10").lastText
         let ex = try client.send("exception new \(gr) P-1:3 kind=damaged").lastText
-        let codes = Mutex<[Int]>([])
-        race(2, socketPath: daemon.socketPath) { index, connection in
-            let action = index == 0 ? "scrap" : "accept"
-            if let reply = try? connection.send("exception resolve \(ex) action=\(action)") { codes.withLock { $0.append(reply.code) } }
+        let codes = raceCodes(2, socketPath: daemon.socketPath) { index in
+            "exception resolve \(ex) action=\(index == 0 ? "scrap" : "accept")"
         }
-        #expect(codes.withLock { $0.sorted() } == [201, 409])
+        #expect(codes == [201, 409])
         #expect(try daemon.sql("""
             SELECT count(*) FROM document WHERE doc_type IN ('SC', 'RS') OR (doc_type = 'TR' AND counterparty LIKE '\(ex)%')
             """).scalar == "2")

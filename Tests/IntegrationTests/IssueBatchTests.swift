@@ -1,7 +1,6 @@
 import Foundation
 import PartsClient
 import PostgresClient
-import Synchronization
 import Testing
 
 /// Goods issues that arrive together are posted as one set (sql/010_issue_batches.sql). These
@@ -121,14 +120,9 @@ struct IssueBatchTests {
         // are posted in batches of several when it ends.
         daemon.hold("SELECT 1 FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-1' FOR UPDATE",
                     seconds: 3)
-        let codes = Mutex([Int]())
-        race(12, socketPath: daemon.socketPath) { index, client in
-            let lines = index % 3 == 0 ? "P-1:1 P-2:1" : "P-1:1"
-            if let reply = try? client.send("issue MAIN \(lines) to=WO-\(index)") {
-                codes.withLock { $0.append(reply.code) }
-            }
+        let outcome = raceCodes(12, socketPath: daemon.socketPath) { index in
+            "issue MAIN \(index % 3 == 0 ? "P-1:1 P-2:1" : "P-1:1") to=WO-\(index)"
         }
-        let outcome = codes.withLock { $0 }
         #expect(outcome.count == 12)
         #expect(outcome.filter { $0 == 201 }.count == 8, "\(outcome)")
         #expect(outcome.filter { $0 == 409 }.count == 4, "\(outcome)")

@@ -1,7 +1,6 @@
 import Foundation
 import PartsClient
 import PostgresClient
-import Synchronization
 import Testing
 
 @Suite("purchasing")
@@ -235,11 +234,7 @@ struct PurchasingTests {
         for _ in 0..<4 {
             let poNo = try client.send("po new SUP1 P-1:5").lastText
             try expectOK(client.send("receive MAIN P-1:2 po=\(poNo)"))
-            let codes = Mutex([Int]())
-            race(2, socketPath: daemon.socketPath) { _, racer in
-                if let reply = try? racer.send("receive MAIN P-1:3 po=\(poNo)") { codes.withLock { $0.append(reply.code) } }
-            }
-            #expect(codes.withLock { $0.sorted() } == [201, 409])
+            #expect(raceCodes(2, socketPath: daemon.socketPath) { _ in "receive MAIN P-1:3 po=\(poNo)" } == [201, 409])
             #expect(try poLine(daemon, poNo, "P-1") == ["5.000", "5.000", "received"])
         }
         #expect(try daemon.sql("SELECT on_hand FROM stock_balance").scalar == "20.000")

@@ -1,7 +1,6 @@
 import Foundation
 import PartsClient
 import PostgresClient
-import Synchronization
 import Testing
 
 /// Return-for-repair (配件返修): repair orders through the vendor's steps, the values they
@@ -217,11 +216,7 @@ struct RepairTests {
         let client = try daemon.connect()
         try daemon.seedSerials(client)
         let ro = try client.send("repair new MAIN ALT-100#A1 vendor=BOSCH fault=x").lastText
-        let codes = Mutex([Int]())
-        race(4, socketPath: daemon.socketPath) { _, connection in
-            if let reply = try? connection.send("repair return \(ro) outcome=repaired cost=10") { codes.withLock { $0.append(reply.code) } }
-        }
-        #expect(codes.withLock { $0.sorted() } == [201, 409, 409, 409])
+        #expect(raceCodes(4, socketPath: daemon.socketPath) { _ in "repair return \(ro) outcome=repaired cost=10" } == [201, 409, 409, 409])
         #expect(try daemon.value("SELECT count(*) FROM document WHERE doc_type = 'RR'") == "1")
         try daemon.expectConsistent()
     }

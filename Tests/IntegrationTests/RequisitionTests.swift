@@ -224,11 +224,7 @@ struct RequisitionTests {
             try expectOK(client.send("receive MAIN P-1:3"))
             let number = try client.send("req new MAIN P-1:3").lastText
             try expectOK(client.send("req approve \(number)"))
-            let codes = Mutex([Int]())
-            race(2, socketPath: daemon.socketPath) { _, racer in
-                if let reply = try? racer.send("req issue \(number)") { codes.withLock { $0.append(reply.code) } }
-            }
-            #expect(codes.withLock { $0.sorted() } == [201, 409])
+            #expect(raceCodes(2, socketPath: daemon.socketPath) { _ in "req issue \(number)" } == [201, 409])
             #expect(try state(daemon, number) == "issued")
             #expect(try daemon.sql("SELECT issued FROM requisition_line l JOIN requisition r ON r.id = l.requisition_id WHERE r.req_no = '\(number)'").scalar == "3.000")
             #expect(try daemon.sql("SELECT on_hand || '/' || reserved FROM stock_balance").scalar == "3.000/0.000")

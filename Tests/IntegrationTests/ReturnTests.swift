@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import PartsClient
 import PostgresClient
 import Testing
@@ -50,11 +49,7 @@ struct ReturnTests {
         let client = try daemon.connect()
         try daemon.seed(client, parts: [("P-1", "10")])
         let gi = try client.send("issue MAIN P-1:1").lastText
-        let codes = Mutex<[Int]>([])
-        race(4, socketPath: daemon.socketPath) { _, connection in
-            if let reply = try? connection.send("return \(gi) P-1:1") { codes.withLock { $0.append(reply.code) } }
-        }
-        #expect(codes.withLock { $0.sorted() } == [201, 409, 409, 409])
+        #expect(raceCodes(4, socketPath: daemon.socketPath) { _ in "return \(gi) P-1:1" } == [201, 409, 409, 409])
         #expect(try daemon.sql("SELECT count(*) FROM return_link").scalar == "1")
     }
 }

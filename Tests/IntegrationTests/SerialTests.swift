@@ -1,7 +1,6 @@
 import Foundation
 import PartsClient
 import PostgresClient
-import Synchronization
 import Testing
 
 /// Serial numbers (issue 10): units named on stock documents, each in one place, and a
@@ -116,12 +115,10 @@ struct SerialTests {
         try daemon.seedSerials(client, units: 8)
         try expectOK(client.send("part add P-1 \"pad\" cost=10"))
         try expectOK(client.send("receive MAIN P-1:20"))
-        let codes = Mutex([Int]())
-        race(8, socketPath: daemon.socketPath) { index, connection in
-            let line = index % 2 == 0 ? "issue MAIN ALT-100#A\(index + 1) P-1:1" : "issue MAIN ALT-100#A\(index + 1)"
-            if let reply = try? connection.send(line) { codes.withLock { $0.append(reply.code) } }
+        let codes = raceCodes(8, socketPath: daemon.socketPath) { index in
+            index % 2 == 0 ? "issue MAIN ALT-100#A\(index + 1) P-1:1" : "issue MAIN ALT-100#A\(index + 1)"
         }
-        #expect(codes.withLock { $0 } == Array(repeating: 201, count: 8))
+        #expect(codes == Array(repeating: 201, count: 8))
         #expect(try daemon.balance("MAIN", "ALT-100").hasPrefix("0 @"))
         #expect(try daemon.value("SELECT count(*) FROM unit WHERE place = 'customer'") == "8")
         #expect(try daemon.value("SELECT count(*) FROM unit_move m JOIN document d ON d.id = m.document_id WHERE d.doc_type = 'GI'") == "8")

@@ -165,11 +165,7 @@ struct TransferOrderTests {
         let client = try daemon.connect()
         try daemon.seed(client, parts: [("P-1", "10"), ("P-2", "10")])
         let toNo = try client.send("ship MAIN BR1 P-1:3 P-2:1").lastText
-        let codes = Mutex<[Int]>([])
-        race(4, socketPath: daemon.socketPath) { _, connection in
-            if let reply = try? connection.send("arrive \(toNo)") { codes.withLock { $0.append(reply.code) } }
-        }
-        #expect(codes.withLock { $0.sorted() } == [201, 409, 409, 409])
+        #expect(raceCodes(4, socketPath: daemon.socketPath) { _ in "arrive \(toNo)" } == [201, 409, 409, 409])
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE counterparty = '\(toNo)'").scalar == "1")
         #expect(try onHand(daemon, "P-1", at: "BR1") == "3.000")
 

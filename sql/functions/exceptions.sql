@@ -68,12 +68,7 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    -- The document's row lock: exceptions against one document run one after the other, so
-    -- what is left on its line cannot shrink before this commits.
-    SELECT * INTO v_doc FROM document WHERE doc_no = p->>'doc_no' FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown document %', p->>'doc_no' USING ERRCODE = 'PS404';
-    END IF;
+    v_doc := document_locked(p->>'doc_no');
     IF v_doc.doc_type NOT IN ('GR', 'TR', 'AD') THEN
         RAISE EXCEPTION '% is a % document: exceptions are raised against a receipt (GR), transfer (TR) or count (AD)',
             v_doc.doc_no, v_doc.doc_type USING ERRCODE = 'PS409';
@@ -85,10 +80,7 @@ BEGIN
         RAISE EXCEPTION 'kind=count is raised against a count (AD), % is a %: use kind=short or kind=over',
             v_doc.doc_no, v_doc.doc_type USING ERRCODE = 'PS409';
     END IF;
-    SELECT * INTO v_part FROM part WHERE part_no = p->>'part_no';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
-    END IF;
+    v_part := part_named(p->>'part_no');
     -- A quarantine holds a quantity, and a serialised part's stock is its named units.
     IF v_part.serialized THEN
         RAISE EXCEPTION '% is serialised: an exception moves a quantity, not named units; send a damaged unit to its vendor with repair new, write off a wrong or missing one with unit scrap, and receive a unit that came over with its serial',
@@ -161,9 +153,7 @@ BEGIN
         RAISE EXCEPTION '% was already resolved (%) by % at %: nothing changed', v_ex.ex_no, v_ex.resolution,
             v_ex.resolved_by, to_char(v_ex.resolved_at, 'YYYY-MM-DD HH24:MI:SS') USING ERRCODE = 'PS409';
     END IF;
-    IF v_action IS NULL OR v_action NOT IN ('return', 'scrap', 'accept') THEN
-        RAISE EXCEPTION 'action must be return, scrap or accept, got %', v_action USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('action', v_action, ARRAY['return', 'scrap', 'accept']);
 
     SELECT * INTO v_doc FROM document WHERE id = v_ex.document_id;
     SELECT pt.part_no INTO v_part_no FROM document_line dl JOIN part pt ON pt.id = dl.part_id

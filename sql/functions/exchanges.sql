@@ -99,10 +99,7 @@ BEGIN
     -- The pool's balance row, then the unit: whoever holds the row decides who gets which unit.
     PERFORM lock_balances(ARRAY[v_part.id], ARRAY[v_pool.id]);
     IF p ? 'serial' THEN
-        SELECT * INTO v_unit FROM unit WHERE part_id = v_part.id AND serial = p->>'serial' FOR UPDATE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown unit %#%', v_part.part_no, p->>'serial' USING ERRCODE = 'PS404';
-        END IF;
+        v_unit := unit_named(v_part, p->>'serial');
         IF NOT EXISTS (SELECT 1 FROM stock_unit WHERE id = v_unit.id AND location_id = v_pool.id) THEN
             SELECT string_agg(serial, ', ' ORDER BY moved_at, serial) INTO v_available FROM stock_unit
              WHERE part_id = v_part.id AND location_id = v_pool.id;
@@ -166,9 +163,7 @@ BEGIN
         RAISE EXCEPTION '% is closed already: its core was graded % by % at %', v_exchange.xc_no, v_exchange.core_grade,
             v_exchange.closed_by, to_char(v_exchange.closed_at, 'YYYY-MM-DD HH24:MI') USING ERRCODE = 'PS409';
     END IF;
-    IF v_grade IS NULL OR v_grade NOT IN ('full', 'damaged', 'none') THEN
-        RAISE EXCEPTION 'grade must be full, damaged or none, got %', v_grade USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('grade', v_grade, ARRAY['full', 'damaged', 'none']);
     IF v_grade = 'none' AND p ? 'serial' THEN
         RAISE EXCEPTION 'grade=none means no core came back: leave out serial=' USING ERRCODE = 'PS422';
     ELSIF v_grade <> 'none' AND NOT p ? 'serial' THEN

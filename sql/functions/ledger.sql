@@ -58,6 +58,60 @@ BEGIN
     END IF;
 END $$;
 
+-- The two refusals of a document line whatever the workflow: it names no part (p_part_id is
+-- what looking its number up found), or a quantity its unit cannot have.
+CREATE FUNCTION check_line(p_part_no text, p_part_id integer, p_unit text, p_decimals smallint, p_quantity numeric)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_part_id IS NULL THEN
+        RAISE EXCEPTION 'unknown part %', p_part_no USING ERRCODE = 'PS404';
+    END IF;
+    PERFORM check_unit_decimals(p_part_no, p_unit, p_decimals, p_quantity);
+END $$;
+
+-- One line of a request's lines ({part_no, quantity, unit_cost?, serial?, ...}), resolved: its
+-- number in the clerk's order, the line as sent (for a workflow's own keys), its part, and
+-- the unit the part is counted in.
+CREATE TYPE request_line AS (
+    line_no         integer,
+    item            jsonb,
+    part_no         text,
+    quantity        numeric,
+    unit_cost       numeric,
+    serial          text,
+    part_id         integer,
+    description     text,
+    standard_cost   numeric,
+    serialized      boolean,
+    warranty_return boolean,
+    unit            text,
+    decimals        smallint
+);
+
+-- A request's lines, resolved in the clerk's order, every line checked (check_line) before
+-- the first is returned: what each workflow checks beyond that is its own. post_stock_document
+-- resolves its lines itself, in part order so that balance rows are locked in the one order,
+-- and refuses them with check_line too; post_issue_batch resolves a batch as one set and
+-- leaves any line check_line would refuse to the one-by-one path.
+CREATE FUNCTION request_lines(p_lines jsonb) RETURNS SETOF request_line
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_line request_line;
+BEGIN
+    FOR v_line IN
+        SELECT l.ordinality, l.item, l.item->>'part_no', (l.item->>'quantity')::numeric, (l.item->>'unit_cost')::numeric,
+               l.item->>'serial', pt.id, pt.description, pt.cost, pt.serialized, pt.warranty_return, u.code, u.decimals
+          FROM jsonb_array_elements(coalesce(p_lines, '[]')) WITH ORDINALITY AS l(item, ordinality)
+          -- An index probe per line, as in post_stock_document.
+          LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt ON true
+          LEFT JOIN unit_of_measure u ON u.code = pt.unit
+         ORDER BY l.ordinality
+    LOOP
+        PERFORM check_line(v_line.part_no, v_line.part_id, v_line.unit, v_line.decimals, v_line.quantity);
+        RETURN NEXT v_line;
+    END LOOP;
+END $$;
+
 -- Locks the balance rows of the given part-locations in the one order every path uses, part
 -- then location, so that no two transactions lock them in opposite orders and deadlock.
 -- With p_create, a row that does not exist yet is made (empty) in its turn, so that two first
@@ -86,6 +140,32 @@ BEGIN
          ON b.part_id = k.part_id AND b.location_id = k.location_id
       ORDER BY b.part_id, b.location_id
         FOR UPDATE OF b;
+END $$;
+
+-- Drops again the balance rows lock_balances made (p_parts, p_locations: what it returned)
+-- that nothing was posted or reserved on: rows made only to be locked in their turn are not
+-- left behind.
+CREATE FUNCTION drop_made_balances(p_parts integer[], p_locations integer[]) RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM stock_balance b
+     USING unnest(p_parts, p_locations) AS made(part_id, location_id)
+     WHERE b.part_id = made.part_id AND b.location_id = made.location_id AND b.on_hand = 0 AND b.reserved = 0
+       AND NOT EXISTS (SELECT 1 FROM stock_movement m WHERE m.part_id = b.part_id AND m.location_id = b.location_id)
+$$;
+
+-- The posted document p_doc_no, its row locked for the rest of the transaction: what is
+-- booked against one document (exceptions against a receipt, returns against an issue) is
+-- booked one after the other, so what is left on its lines cannot shrink before a commit.
+CREATE FUNCTION document_locked(p_doc_no text) RETURNS document
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_document document;
+BEGIN
+    SELECT * INTO v_document FROM document WHERE doc_no = p_doc_no FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown document %', p_doc_no USING ERRCODE = 'PS404';
+    END IF;
+    RETURN v_document;
 END $$;
 
 -- A posted document as the receipt and `doc show` need it.
@@ -233,15 +313,9 @@ BEGIN
         RAISE EXCEPTION 'unknown document type %', v_type USING ERRCODE = 'PS422';
     END IF;
     v_direction := v_title.direction;
-    SELECT * INTO v_from FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
+    v_from := location_named(p->>'location');
     IF v_direction = 'move' THEN
-        SELECT * INTO v_to FROM location WHERE code = p->>'to_location';
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown location %', p->>'to_location' USING ERRCODE = 'PS404';
-        END IF;
+        v_to := location_named(p->>'to_location');
         IF v_to.id = v_from.id THEN
             RAISE EXCEPTION 'a transfer needs two different locations' USING ERRCODE = 'PS422';
         END IF;
@@ -283,10 +357,7 @@ BEGIN
           LEFT JOIN unit_of_measure u ON u.code = pt.unit
          ORDER BY pt.id NULLS FIRST, l.item->>'serial', l.ordinality
     LOOP
-        IF v_line.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
-        END IF;
-        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
+        PERFORM check_line(v_line.part_no, v_line.part_id, v_line.unit, v_line.decimals, v_line.qty);
         IF v_line.serial IS NULL AND v_line.serialized THEN
             PERFORM serial_refusal(v_title, v_line.part_no, v_from.code);
         ELSIF v_line.serial IS NOT NULL THEN
@@ -400,15 +471,9 @@ BEGIN
     IF NOT FOUND OR v_title.direction <> 'record' THEN
         RAISE EXCEPTION '% is not a document type that records goods outside stock', p->>'type' USING ERRCODE = 'PS422';
     END IF;
-    SELECT * INTO v_from FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
+    v_from := location_named(p->>'location');
     IF p ? 'to_location' THEN
-        SELECT * INTO v_to FROM location WHERE code = p->>'to_location';
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown location %', p->>'to_location' USING ERRCODE = 'PS404';
-        END IF;
+        v_to := location_named(p->>'to_location');
     END IF;
     v_doc_no := next_doc_no(v_title.code, v_at::date);
     INSERT INTO document (doc_no, doc_type, doc_date, posted_at, location_id, to_location_id,
@@ -416,23 +481,12 @@ BEGIN
     VALUES (v_doc_no, v_title.code, v_at::date, v_at, v_from.id, v_to.id, p->>'counterparty', p->>'note',
             p->>'reason', p->'actor'->>'user', (p->'actor'->>'uid')::bigint, p->>'ref')
     RETURNING id INTO v_doc_id;
-    FOR v_line IN
-        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty,
-               l.item->>'serial' AS serial, pt.id AS part_id, u.code AS unit, u.decimals
-          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-          LEFT JOIN unit_of_measure u ON u.code = pt.unit
-         ORDER BY l.ordinality
-    LOOP
-        IF v_line.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
-        END IF;
-        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
+    FOR v_line IN SELECT * FROM request_lines(p->'lines') LOOP
         INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
-        VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.qty, 0, 0);
+        VALUES (v_doc_id, v_line.line_no, v_line.part_id, v_line.quantity, 0, 0);
         IF v_line.serial IS NOT NULL THEN
             SELECT * INTO v_unit FROM unit WHERE part_id = v_line.part_id AND serial = v_line.serial;
-            IF NOT FOUND OR v_line.qty <> 1 THEN
+            IF NOT FOUND OR v_line.quantity <> 1 THEN
                 RAISE EXCEPTION 'a record of %#% names no unit of one piece', v_line.part_no, v_line.serial USING ERRCODE = 'PS500';
             END IF;
             PERFORM unit_moved(v_doc_id, v_line.line_no, v_unit);

@@ -24,6 +24,19 @@ BEGIN
     RETURN v_location;
 END $$;
 
+-- The part a request names by its number; an unknown number is refused.
+CREATE FUNCTION part_named(p_part_no text) RETURNS part
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_part part;
+BEGIN
+    SELECT * INTO v_part FROM part WHERE part_no = p_part_no;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown part %', p_part_no USING ERRCODE = 'PS404';
+    END IF;
+    RETURN v_part;
+END $$;
+
 -- The article a location kind takes in a message: an oldparts location, a quarantine location.
 CREATE FUNCTION a_or_an(p_word text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN p_word ~ '^[aeiou]' THEN 'an' ELSE 'a' END $$;
@@ -105,10 +118,8 @@ BEGIN
         RETURN v_reply;
     END IF;
     PERFORM check_unit_known(p->>'unit');
-    SELECT * INTO v_part FROM part WHERE part_no = p->>'part_no' FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
-    END IF;
+    -- The part's row lock: of two changes at once the second checks what the first left.
+    SELECT * INTO v_part FROM part WHERE id = (part_named(p->>'part_no')).id FOR UPDATE;
     IF p->>'unit' <> v_part.unit AND EXISTS (SELECT 1 FROM stock_movement WHERE part_id = v_part.id) THEN
         RAISE EXCEPTION '% has stock movements in %: its unit cannot change', v_part.part_no, v_part.unit
             USING ERRCODE = 'PS409';

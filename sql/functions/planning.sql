@@ -113,14 +113,8 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    SELECT id INTO v_part FROM part WHERE part_no = p->>'part_no';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
-    END IF;
-    SELECT id INTO v_location FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
+    v_part := (part_named(p->>'part_no')).id;
+    v_location := (location_named(p->>'location')).id;
     SELECT min(d::date) INTO v_future FROM jsonb_array_elements_text(p->'dates') AS t(d) WHERE d::date > current_date;
     IF v_future IS NOT NULL THEN
         RAISE EXCEPTION '% is in the future: history records past demand', v_future USING ERRCODE = 'PS422';
@@ -168,10 +162,7 @@ BEGIN
         IF FOUND THEN
             RAISE EXCEPTION '% is set for every location at once: leave out location=', v_global USING ERRCODE = 'PS422';
         END IF;
-        SELECT id INTO v_location FROM location WHERE code = p->>'location';
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-        END IF;
+        v_location := (location_named(p->>'location')).id;
     END IF;
     INSERT INTO planning_setting AS s (location_id, period, history_days, service_a, service_b, service_c, alpha, beta,
                                        review_periods, ordering_cost, holding_rate, lead_days, lead_days_sd, slow_mover,
@@ -218,10 +209,7 @@ BEGIN
         RAISE EXCEPTION 'category - means no category; leave category= out to set the warehouse''s target'
             USING ERRCODE = 'PS422';
     END IF;
-    SELECT id INTO v_location FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
+    v_location := (location_named(p->>'location')).id;
     INSERT INTO turnover_target (location_id, category, turnover, max_days, updated_by)
     VALUES (v_location, v_category, (p->>'turnover')::numeric, (p->>'max_days')::integer, p->'actor'->>'user')
     ON CONFLICT (location_id, category) DO UPDATE

@@ -36,15 +36,10 @@ END $$;
 CREATE FUNCTION receiving_location(p_code text) RETURNS location
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_location location;
     v_warehouses text[];
 BEGIN
     IF p_code IS NOT NULL THEN
-        SELECT * INTO v_location FROM location WHERE code = p_code;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown location %', p_code USING ERRCODE = 'PS404';
-        END IF;
-        RETURN v_location;
+        RETURN location_named(p_code);
     END IF;
     SELECT array_agg(code ORDER BY code) INTO v_warehouses FROM location WHERE kind = 'warehouse';
     IF v_warehouses IS NULL THEN
@@ -53,8 +48,7 @@ BEGIN
         RAISE EXCEPTION 'give location=<code>: there are % warehouses (%)', cardinality(v_warehouses),
             array_to_string(v_warehouses, ', ') USING ERRCODE = 'PS422';
     END IF;
-    SELECT * INTO v_location FROM location WHERE code = v_warehouses[1];
-    RETURN v_location;
+    RETURN location_named(v_warehouses[1]);
 END $$;
 
 -- po new: a purchase order to a supplier, received at one location, expected on the given
@@ -69,8 +63,8 @@ DECLARE
     v_supplier supplier;
     v_location location;
     v_expected date;
-    v_line record;
-    v_value numeric := 0;
+    v_lines request_line[];
+    v_value numeric;
     v_state text;
     v_po purchase_order;
 BEGIN
@@ -87,20 +81,10 @@ BEGIN
         RAISE EXCEPTION 'expected date % is in the past', p->>'expected' USING ERRCODE = 'PS422';
     END IF;
 
-    FOR v_line IN
-        SELECT l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS quantity,
-               coalesce((l.item->>'unit_cost')::numeric, pt.cost) AS price, pt.id AS part_id, u.code AS unit, u.decimals
-          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-          LEFT JOIN unit_of_measure u ON u.code = pt.unit
-         ORDER BY l.ordinality
-    LOOP
-        IF v_line.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
-        END IF;
-        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.quantity);
-        v_value := v_value + round(v_line.quantity * v_line.price, 2);
-    END LOOP;
+    -- A line's price is its unit_cost, else the part's standard cost.
+    v_lines := ARRAY(SELECT l FROM request_lines(p->'lines') l);
+    SELECT coalesce(sum(round(l.quantity * coalesce(l.unit_cost, l.standard_cost), 2)), 0) INTO v_value
+      FROM unnest(v_lines) l;
     IF v_value < v_supplier.min_order THEN
         RAISE EXCEPTION 'the order is worth %, below %''s minimum order of %', money_text(v_value), v_supplier.code,
             money_text(v_supplier.min_order) USING ERRCODE = 'PS422';
@@ -121,10 +105,8 @@ BEGIN
     VALUES (next_doc_no('PO', current_date), v_supplier.id, v_expected, p->>'for_requisition', p->'actor'->>'user')
     RETURNING * INTO v_po;
     INSERT INTO po_line (po_id, line_no, part_id, location_id, quantity, price, expected)
-    SELECT v_po.id, l.ordinality, pt.id, v_location.id, (l.item->>'quantity')::numeric,
-           coalesce((l.item->>'unit_cost')::numeric, pt.cost), v_expected
-      FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-      JOIN part pt ON pt.part_no = l.item->>'part_no';
+    SELECT v_po.id, l.line_no, l.part_id, v_location.id, l.quantity, coalesce(l.unit_cost, l.standard_cost), v_expected
+      FROM unnest(v_lines) l;
     RETURN request_end(p, outcome(201, v_po.po_no, v_po.po_no));
 END $$;
 
@@ -197,6 +179,7 @@ DECLARE
     v_tolerance numeric := coalesce((p->>'over_receipt_pct')::numeric, 0);
     v_lines jsonb := '[]'::jsonb;
     v_document jsonb;
+    v_parts integer[] := '{}';
     v_made_parts integer[];
     v_made_locations integer[];
 BEGIN
@@ -209,10 +192,7 @@ BEGIN
     ELSIF v_po.state = 'received' THEN
         RAISE EXCEPTION '% is fully received: nothing is open on it', v_po.po_no USING ERRCODE = 'PS409';
     END IF;
-    SELECT * INTO v_location FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
+    v_location := location_named(p->>'location');
     SELECT * INTO v_supplier FROM supplier WHERE id = v_po.supplier_id;
     -- A special order's requisition is a header row too: it is locked now, before the
     -- receipt locks balance rows, as an approval locks it before reserving.
@@ -220,15 +200,7 @@ BEGIN
         SELECT * INTO v_requisition FROM requisition WHERE req_no = v_po.for_requisition FOR UPDATE;
     END IF;
 
-    FOR v_item IN
-        SELECT l.item, l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty, pt.id AS part_id
-          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-         ORDER BY l.ordinality
-    LOOP
-        IF v_item.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_item.part_no USING ERRCODE = 'PS404';
-        END IF;
+    FOR v_item IN SELECT * FROM request_lines(p->'lines') LOOP
         SELECT * INTO v_line FROM po_line
          WHERE po_id = v_po.id AND part_id = v_item.part_id AND location_id = v_location.id;
         IF NOT FOUND THEN
@@ -245,16 +217,17 @@ BEGIN
             RAISE EXCEPTION '% on % is fully received: % of % ordered', v_item.part_no, v_po.po_no,
                 qty_text(v_line.received), qty_text(v_line.quantity) USING ERRCODE = 'PS409';
         END IF;
-        IF v_line.received + v_item.qty > v_line.quantity * (1 + v_tolerance / 100) THEN
+        IF v_line.received + v_item.quantity > v_line.quantity * (1 + v_tolerance / 100) THEN
             RAISE EXCEPTION 'over-receipt: % on % has % open (% ordered, % received), % is too many (tolerance % %%)',
                 v_item.part_no, v_po.po_no, qty_text(v_line.quantity - v_line.received), qty_text(v_line.quantity),
-                qty_text(v_line.received), qty_text(v_item.qty), qty_text(v_tolerance) USING ERRCODE = 'PS409';
+                qty_text(v_line.received), qty_text(v_item.quantity), qty_text(v_tolerance) USING ERRCODE = 'PS409';
         END IF;
         UPDATE po_line
-           SET received = received + v_item.qty, closed = received + v_item.qty >= quantity
+           SET received = received + v_item.quantity, closed = received + v_item.quantity >= quantity
          WHERE po_id = v_line.po_id AND line_no = v_line.line_no;
         v_lines := v_lines || jsonb_build_array(
             v_item.item || jsonb_build_object('unit_cost', coalesce(v_item.item->>'unit_cost', v_line.price::text)));
+        v_parts := v_parts || v_item.part_id;
     END LOOP;
 
     IF v_requisition.state NOT IN ('approved', 'partly_issued') THEN
@@ -265,8 +238,7 @@ BEGIN
         -- one order; the rows this makes for the requisition alone are dropped again below.
         SELECT array_agg(made.made_part_id), array_agg(made.made_location_id) INTO v_made_parts, v_made_locations
           FROM (SELECT array_agg(k.part_id) AS parts, array_agg(k.location_id) AS locations
-                  FROM (SELECT pt.id AS part_id, v_location.id AS location_id
-                          FROM jsonb_array_elements(v_lines) l(item) JOIN part pt ON pt.part_no = l.item->>'part_no'
+                  FROM (SELECT received.part_id, v_location.id AS location_id FROM unnest(v_parts) AS received(part_id)
                         UNION ALL
                         SELECT rl.part_id, rl.location_id FROM requisition_line rl
                          WHERE rl.requisition_id = v_requisition.id AND rl.quantity - rl.reserved - rl.issued > 0) k) keys
@@ -285,10 +257,7 @@ BEGIN
 
     IF v_requisition.id IS NOT NULL THEN
         PERFORM requisition_reserve_available(v_requisition.id);
-        DELETE FROM stock_balance b
-         USING unnest(v_made_parts, v_made_locations) AS made(part_id, location_id)
-         WHERE b.part_id = made.part_id AND b.location_id = made.location_id AND b.on_hand = 0 AND b.reserved = 0
-           AND NOT EXISTS (SELECT 1 FROM stock_movement m WHERE m.part_id = b.part_id AND m.location_id = b.location_id);
+        PERFORM drop_made_balances(v_made_parts, v_made_locations);
     END IF;
     RETURN request_end(p, document_reply(v_document));
 END $$;

@@ -54,6 +54,11 @@ SELECT r.id, r.ro_no, r.vendor_id, r.part_id, r.origin, r.quantity, r.shipped_at
         CASE WHEN m.sent_back IS NOT NULL THEN m.returned - m.sent_back - repair_hold_days(r.id, m.sent_back, m.returned) END AS back
     ) span;
 
+-- What the order's unit (or quantity) is worth new, at the part's standard cost: the price a
+-- quote is measured against for beyond economic repair.
+CREATE FUNCTION repair_price(p_order repair_order) RETURNS numeric
+LANGUAGE sql STABLE AS $$ SELECT round(p.cost * p_order.quantity, 2) FROM part p WHERE p.id = p_order.part_id $$;
+
 -- A repair order as every reply and `repair show` give it.
 CREATE FUNCTION repair_order_json(p_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
@@ -62,7 +67,7 @@ LANGUAGE sql STABLE AS $$
         'serial', u.serial, 'quantity', r.quantity::text, 'location', l.code, 'vendor', s.code, 'vendor_name', s.name,
         'origin', r.origin, 'customer', r.customer, 'fault', r.fault, 'promised', r.promised::text,
         'vendor_rma', r.vendor_rma, 'value_out', r.value_out::text, 'quote', r.quote::text,
-        'price', round(p.cost * r.quantity, 2)::text, 'beyond_repair', r.beyond_repair, 'decision', r.decision,
+        'price', repair_price(r)::text, 'beyond_repair', r.beyond_repair, 'decision', r.decision,
         'outcome', r.outcome, 'cost', r.cost::text, 'return_location', rl.code, 'replacement_serial', n.serial,
         'shipped_at', r.shipped_at::text, 'shipped_by', r.shipped_by,
         'acknowledged_at', r.acknowledged_at::text, 'acknowledged_by', r.acknowledged_by,
@@ -170,22 +175,13 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    v_location := location_named(p->>'location');
-    IF v_location.kind = 'transit' THEN
-        RAISE EXCEPTION '% is an in-transit location: its stock moves by ship, arrive and exception', v_location.code
-            USING ERRCODE = 'PS422';
-    END IF;
+    v_location := refuse_in_transit(location_named(p->>'location'));
     SELECT * INTO v_vendor FROM supplier WHERE code = p->>'vendor';
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown vendor %: a repair vendor is a supplier (supplier add)', p->>'vendor' USING ERRCODE = 'PS404';
     END IF;
-    SELECT * INTO v_part FROM part WHERE part_no = p->>'part_no';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown part %', p->>'part_no' USING ERRCODE = 'PS404';
-    END IF;
-    IF v_origin NOT IN ('stock', 'customer', 'exchange', 'warranty') THEN
-        RAISE EXCEPTION 'origin must be stock, customer, exchange or warranty, got %', v_origin USING ERRCODE = 'PS422';
-    END IF;
+    v_part := part_named(p->>'part_no');
+    PERFORM check_choice('origin', v_origin, ARRAY['stock', 'customer', 'exchange', 'warranty']);
     IF v_origin = 'customer' AND p->>'customer' IS NULL THEN
         RAISE EXCEPTION 'origin=customer needs customer=<who>: a customer''s unit is tracked for them' USING ERRCODE = 'PS422';
     END IF;
@@ -293,7 +289,7 @@ BEGIN
     END IF;
     v_order := repair_order_lock(p->>'ro_no');
     PERFORM repair_step(v_order, 'quoted', 'quote', p, p->>'note');
-    v_price := round((SELECT cost FROM part WHERE id = v_order.part_id) * v_order.quantity, 2);
+    v_price := repair_price(v_order);
     v_share := CASE WHEN v_price > 0 THEN round(100 * v_amount / v_price, 1) END;
     v_ber := v_share > (p->>'ber_pct')::numeric;
     UPDATE repair_order SET state = 'quoted', quote = v_amount, quoted_at = now(), quoted_by = p->'actor'->>'user',
@@ -431,9 +427,7 @@ BEGIN
         RETURN v_reply;
     END IF;
     v_order := repair_order_lock(p->>'ro_no');
-    IF v_outcome IS NULL OR v_outcome NOT IN ('repaired', 'unrepaired', 'replaced', 'scrapped') THEN
-        RAISE EXCEPTION 'outcome must be repaired, unrepaired, replaced or scrapped, got %', v_outcome USING ERRCODE = 'PS422';
-    END IF;
+    PERFORM check_choice('outcome', v_outcome, ARRAY['repaired', 'unrepaired', 'replaced', 'scrapped']);
     IF v_order.state = 'declined' AND v_outcome IN ('repaired', 'replaced') THEN
         RAISE EXCEPTION '%''s quote was declined: it comes back unrepaired or is scrapped', v_order.ro_no USING ERRCODE = 'PS409';
     END IF;
@@ -447,11 +441,8 @@ BEGIN
     IF v_sent < v_order.shipped_at::date OR v_sent > current_date THEN
         RAISE EXCEPTION 'sent=% is not between the shipment (%) and today', v_sent, v_order.shipped_at::date USING ERRCODE = 'PS422';
     END IF;
-    v_into := location_named(coalesce(p->>'location', (SELECT code FROM location WHERE id = v_order.location_id)));
-    IF v_into.kind = 'transit' THEN
-        RAISE EXCEPTION '% is an in-transit location: its stock moves by ship, arrive and exception', v_into.code
-            USING ERRCODE = 'PS422';
-    END IF;
+    v_into := refuse_in_transit(location_named(
+        coalesce(p->>'location', (SELECT code FROM location WHERE id = v_order.location_id))));
     SELECT * INTO v_part FROM part WHERE id = v_order.part_id;
     SELECT * INTO v_vendor FROM supplier WHERE id = v_order.vendor_id;
     v_cost := coalesce((p->>'cost')::numeric, CASE WHEN v_order.decision = 'authorized' THEN v_order.quote END, 0);

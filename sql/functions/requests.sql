@@ -154,6 +154,17 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN scale(trim_scale(p)) < 2 THEN round(p, 2)::text ELSE trim_scale(p)::text END
 $$;
 
+-- Refuses a value that is not one of a fixed list (an action, a grade, an outcome), or no
+-- value, naming the list: "grade must be full, damaged or none, got x".
+CREATE FUNCTION check_choice(p_name text, p_value text, p_allowed text[]) RETURNS void
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF p_value IS NULL OR NOT p_value = ANY (p_allowed) THEN
+        RAISE EXCEPTION '% must be % or %, got %', p_name, array_to_string(p_allowed[1:cardinality(p_allowed) - 1], ', '),
+            p_allowed[cardinality(p_allowed)], p_value USING ERRCODE = 'PS422';
+    END IF;
+END $$;
+
 -- Raises a refusal: p_code is the reply code (404, 409, 422, 403).
 CREATE FUNCTION refuse(p_code integer, p_message text) RETURNS void
 LANGUAGE plpgsql AS $$

@@ -198,15 +198,11 @@ DECLARE
     v_reply jsonb := request_begin(p);
     v_location location;
     v_requisition requisition;
-    v_line record;
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    SELECT * INTO v_location FROM location WHERE code = p->>'location';
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
-    END IF;
+    v_location := location_named(p->>'location');
     IF (p->>'needed_by')::date < current_date THEN
         RAISE EXCEPTION 'needed=% is in the past', p->>'needed_by' USING ERRCODE = 'PS422';
     END IF;
@@ -214,21 +210,8 @@ BEGIN
     VALUES (next_doc_no('RQ', current_date), v_location.id, p->>'requester', p->>'purpose', (p->>'needed_by')::date,
             p->'actor'->>'user', (p->'actor'->>'uid')::bigint, p->>'ref')
     RETURNING * INTO v_requisition;
-    FOR v_line IN
-        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS quantity,
-               pt.id AS part_id, u.code AS unit, u.decimals
-          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-          LEFT JOIN unit_of_measure u ON u.code = pt.unit
-         ORDER BY l.ordinality
-    LOOP
-        IF v_line.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
-        END IF;
-        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.quantity);
-        INSERT INTO requisition_line (requisition_id, line_no, part_id, location_id, quantity)
-        VALUES (v_requisition.id, v_line.line_no, v_line.part_id, v_location.id, v_line.quantity);
-    END LOOP;
+    INSERT INTO requisition_line (requisition_id, line_no, part_id, location_id, quantity)
+    SELECT v_requisition.id, l.line_no, l.part_id, v_location.id, l.quantity FROM request_lines(p->'lines') l;
     INSERT INTO requisition_event (requisition_id, from_state, to_state, by_user, by_uid)
     VALUES (v_requisition.id, NULL, v_requisition.state, p->'actor'->>'user', (p->'actor'->>'uid')::bigint);
     RETURN request_end(p, outcome(201, v_requisition.req_no, v_requisition.req_no));
@@ -479,8 +462,8 @@ BEGIN
             v_requisition.req_no));
     END IF;
 
-    IF p ? 'location' AND NOT EXISTS (SELECT 1 FROM location WHERE code = p->>'location') THEN
-        RAISE EXCEPTION 'unknown location %', p->>'location' USING ERRCODE = 'PS404';
+    IF p ? 'location' THEN
+        PERFORM location_named(p->>'location');
     END IF;
     SELECT array_agg(r.id ORDER BY r.approved_at, r.id) INTO v_waiting
       FROM requisition r JOIN location loc ON loc.id = r.location_id

@@ -78,12 +78,8 @@ SELECT k.part_id, k.location_id, coalesce(b.on_hand, 0) AS on_hand, coalesce(u.u
 CREATE FUNCTION serialised_part(p_part_no text) RETURNS part
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_part part;
+    v_part part := part_named(p_part_no);
 BEGIN
-    SELECT * INTO v_part FROM part WHERE part_no = p_part_no;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown part %', p_part_no USING ERRCODE = 'PS404';
-    END IF;
     IF NOT v_part.serialized THEN
         RAISE EXCEPTION '% is not serialised: its units have no serials to name (part set % serialized=yes while it has no stock)',
             v_part.part_no, v_part.part_no USING ERRCODE = 'PS422';

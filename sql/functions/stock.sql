@@ -2,16 +2,27 @@
 -- batches (post_stock_documents), goods-issue batches as one set (post_issue_batch), and
 -- returns against a goods issue (return_post).
 
--- receive, issue, transfer, adjust: one document of type GR, GI, TR or AD.
+-- Refuses an in-transit location where a workflow other than a transfer order's would move
+-- stock: its stock belongs to the transfer orders shipped through it, which ship, arrive and
+-- the exceptions on them move; stock issued, counted or sent away there by hand would leave an
+-- order's in-transit quantity without the stock behind it. Returns the location.
+CREATE FUNCTION refuse_in_transit(p_location location) RETURNS location
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_location.kind = 'transit' THEN
+        RAISE EXCEPTION '% is an in-transit location: its stock moves by ship, arrive and exception', p_location.code
+            USING ERRCODE = 'PS422';
+    END IF;
+    RETURN p_location;
+END $$;
+
+-- receive, issue, transfer, adjust: one document of type GR, GI, TR or AD, at stock locations
+-- only (refuse_in_transit).
 -- p: post_stock_document's input with the request's actor, command, ref and fingerprint.
--- In-transit locations are refused: their stock belongs to the transfer orders shipped
--- through them, which ship, arrive and the exceptions on them move; stock issued or counted
--- there by hand would leave an order's in-transit quantity without the stock behind it.
 CREATE FUNCTION stock_post(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     v_reply jsonb := request_begin(p);
-    v_transit text;
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
@@ -19,12 +30,8 @@ BEGIN
     IF p->>'type' NOT IN ('GR', 'GI', 'TR', 'AD') THEN
         RAISE EXCEPTION 'a clerk posts GR, GI, TR or AD documents, not %', p->>'type' USING ERRCODE = 'PS422';
     END IF;
-    SELECT code INTO v_transit FROM location
-     WHERE code IN (p->>'location', p->>'to_location') AND kind = 'transit' LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION '% is an in-transit location: its stock moves by ship, arrive and exception', v_transit
-            USING ERRCODE = 'PS422';
-    END IF;
+    -- An unknown location is post_stock_document's to refuse.
+    PERFORM refuse_in_transit(l) FROM location l WHERE l.code IN (p->>'location', p->>'to_location');
     RETURN request_end(p, document_reply(post_stock_document(p)));
 END $$;
 
@@ -100,10 +107,7 @@ BEGIN
     END LOOP;
     -- The rows lock_balances made for documents that were then refused hold nothing.
     IF v_made_parts IS NOT NULL THEN
-        DELETE FROM stock_balance b
-         USING unnest(v_made_parts, v_made_locations) AS made(part_id, location_id)
-         WHERE b.part_id = made.part_id AND b.location_id = made.location_id AND b.on_hand = 0 AND b.reserved = 0
-           AND NOT EXISTS (SELECT 1 FROM stock_movement m WHERE m.part_id = b.part_id AND m.location_id = b.location_id);
+        PERFORM drop_made_balances(v_made_parts, v_made_locations);
     END IF;
     RETURN v_results::json;
 END $$;
@@ -289,27 +293,13 @@ BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
-    -- The issue's row lock: returns of one issue run one after the other, so what is left to
-    -- return cannot shrink before this commits.
-    SELECT * INTO v_gi FROM document WHERE doc_no = p->>'gi_no' FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown document %', p->>'gi_no' USING ERRCODE = 'PS404';
-    END IF;
+    v_gi := document_locked(p->>'gi_no');
     IF v_gi.doc_type <> 'GI' THEN
         RAISE EXCEPTION '% is a % document: parts come back against a goods issue', p->>'gi_no', v_gi.doc_type
             USING ERRCODE = 'PS409';
     END IF;
 
-    FOR v_item IN
-        SELECT l.item->>'part_no' AS part_no, (l.item->>'quantity')::numeric AS qty, pt.id AS part_id,
-               l.item->>'serial' AS serial
-          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-         ORDER BY l.ordinality
-    LOOP
-        IF v_item.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_item.part_no USING ERRCODE = 'PS404';
-        END IF;
+    FOR v_item IN SELECT * FROM request_lines(p->'lines') LOOP
         SELECT sum(dl.quantity), max(dl.unit_cost) INTO v_issued, v_cost
           FROM document_line dl WHERE dl.document_id = v_gi.id AND dl.part_id = v_item.part_id;
         IF v_issued IS NULL THEN
@@ -328,13 +318,13 @@ BEGIN
         v_returned := v_returned + coalesce((
             SELECT sum((e->>'quantity')::numeric) FROM jsonb_array_elements(v_lines) e
              WHERE e->>'part_no' = v_item.part_no), 0);
-        IF v_item.qty > v_issued - v_returned THEN
+        IF v_item.quantity > v_issued - v_returned THEN
             RAISE EXCEPTION '% issued % of % and % came back already: at most % can be returned',
                 p->>'gi_no', trim_scale(v_issued), v_item.part_no, trim_scale(v_returned),
                 trim_scale(v_issued - v_returned) USING ERRCODE = 'PS409';
         END IF;
         v_lines := v_lines || jsonb_build_array(jsonb_build_object(
-            'part_no', v_item.part_no, 'quantity', v_item.qty::text, 'unit_cost', v_cost::text)
+            'part_no', v_item.part_no, 'quantity', v_item.quantity::text, 'unit_cost', v_cost::text)
             || CASE WHEN v_item.serial IS NOT NULL THEN jsonb_build_object('serial', v_item.serial) ELSE '{}' END);
     END LOOP;
 

@@ -159,41 +159,34 @@ BEGIN
     END IF;
 
     FOR v_item IN
-        SELECT l.item->>'part_no' AS part_no, l.item->>'serial' AS serial, (l.item->>'quantity')::numeric AS qty,
-               pt.id AS part_id, pt.serialized, u.code AS unit, u.decimals, ol.line_no
-          FROM jsonb_array_elements(coalesce(p->'lines', '[]'::jsonb)) WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-          LEFT JOIN unit_of_measure u ON u.code = pt.unit
-          LEFT JOIN transfer_order_line ol ON ol.transfer_order_id = v_order.id AND ol.part_id = pt.id
-         ORDER BY l.ordinality
+        SELECT l.*, ol.line_no AS order_line
+          FROM request_lines(p->'lines') l
+          LEFT JOIN transfer_order_line ol ON ol.transfer_order_id = v_order.id AND ol.part_id = l.part_id
+         ORDER BY l.line_no
     LOOP
-        IF v_item.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_item.part_no USING ERRCODE = 'PS404';
-        END IF;
-        IF v_item.line_no IS NULL THEN
+        IF v_item.order_line IS NULL THEN
             RAISE EXCEPTION '% was not shipped on %: count it in with adjust', v_item.part_no, v_order.to_no
                 USING ERRCODE = 'PS409';
         END IF;
-        IF v_item.qty < 0 THEN
-            RAISE EXCEPTION 'an arrived quantity is never negative: % %', v_item.part_no, trim_scale(v_item.qty)
+        IF v_item.quantity < 0 THEN
+            RAISE EXCEPTION 'an arrived quantity is never negative: % %', v_item.part_no, trim_scale(v_item.quantity)
                 USING ERRCODE = 'PS422';
         END IF;
-        PERFORM check_unit_decimals(v_item.part_no, v_item.unit, v_item.decimals, v_item.qty);
         IF v_item.serial IS NOT NULL THEN
             IF NOT EXISTS (SELECT 1 FROM unit_move m JOIN unit un ON un.id = m.unit_id
                             WHERE m.document_id = v_order.ship_document_id AND un.part_id = v_item.part_id
                               AND un.serial = v_item.serial) THEN
                 RAISE EXCEPTION '%#% was not shipped on %', v_item.part_no, v_item.serial, v_order.to_no USING ERRCODE = 'PS409';
             END IF;
-            v_serials := v_serials || jsonb_build_object(v_item.line_no::text,
-                coalesce(v_serials->(v_item.line_no::text), '[]'::jsonb) || to_jsonb(v_item.serial));
-            v_counted := v_counted || jsonb_build_object(v_item.line_no::text,
-                coalesce((v_counted->>(v_item.line_no::text))::numeric, 0) + 1);
-        ELSIF v_item.serialized AND v_item.qty > 0 THEN
+            v_serials := v_serials || jsonb_build_object(v_item.order_line::text,
+                coalesce(v_serials->(v_item.order_line::text), '[]'::jsonb) || to_jsonb(v_item.serial));
+            v_counted := v_counted || jsonb_build_object(v_item.order_line::text,
+                coalesce((v_counted->>(v_item.order_line::text))::numeric, 0) + 1);
+        ELSIF v_item.serialized AND v_item.quantity > 0 THEN
             RAISE EXCEPTION '% is serialised: list the units that arrived as %#<serial>', v_item.part_no, v_item.part_no
                 USING ERRCODE = 'PS422';
         ELSE
-            v_counted := v_counted || jsonb_build_object(v_item.line_no::text, v_item.qty);
+            v_counted := v_counted || jsonb_build_object(v_item.order_line::text, v_item.quantity);
         END IF;
     END LOOP;
 

@@ -345,14 +345,10 @@ BEGIN
     FOR v_key, v_value IN SELECT key, value FROM jsonb_each_text(coalesce(p_rules, '{}'::jsonb)) LOOP
         CASE v_key
         WHEN 'return' THEN
-            IF v_value NOT IN ('all', 'called') THEN
-                RAISE EXCEPTION 'return must be all or called, got %', v_value USING ERRCODE = 'PS422';
-            END IF;
+            PERFORM check_choice('return', v_value, ARRAY['all', 'called']);
             v_rule.return_mode := v_value;
         WHEN 'cycle' THEN
-            IF v_value NOT IN ('monthly', 'weekly', 'single') THEN
-                RAISE EXCEPTION 'cycle must be monthly, weekly or single, got %', v_value USING ERRCODE = 'PS422';
-            END IF;
+            PERFORM check_choice('cycle', v_value, ARRAY['monthly', 'weekly', 'single']);
             v_rule.cycle := v_value;
         WHEN 'request_days', 'ship_days', 'retention_days', 'earliest_days', 'appeal_days' THEN
             v_range := CASE v_key WHEN 'retention_days' THEN int4range(1, 3650, '[]') WHEN 'request_days' THEN int4range(1, 365, '[]')
@@ -444,10 +440,7 @@ BEGIN
         RETURN v_reply;
     END IF;
     -- The maker's row lock: two sets of one maker at once are made one after the other.
-    SELECT * INTO v_oem FROM oem WHERE code = p->>'code' FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown oem %', p->>'code' USING ERRCODE = 'PS404';
-    END IF;
+    SELECT * INTO v_oem FROM oem WHERE id = (oem_named(p->>'code')).id FOR UPDATE;
     v_from := coalesce((p->>'from')::date, site_today(p));
     v_rule := oem_rule_apply(oem_rule_on(v_oem.id, v_from), oem_rule_values(p));
     INSERT INTO oem_rule (oem_id, valid_from, return_mode, request_days, ship_days, retention_days, earliest_days,
@@ -511,24 +504,13 @@ BEGIN
     v_dates := warranty_dates(v_oem.id, v_claimed, NULL, false);
 
     -- The lines resolved, with how many tags each makes.
-    FOR v_line IN
-        SELECT l.ordinality::integer AS line_no, l.item->>'part_no' AS part_no, l.item->>'serial' AS serial,
-               (l.item->>'quantity')::numeric AS qty, (l.item->>'unit_amount')::numeric AS unit_amount,
-               pt.id AS part_id, pt.warranty_return, u.code AS unit, u.decimals
-          FROM jsonb_array_elements(p->'lines') WITH ORDINALITY AS l(item, ordinality)
-          LEFT JOIN part pt ON pt.part_no = l.item->>'part_no'
-          LEFT JOIN unit_of_measure u ON u.code = pt.unit
-         ORDER BY l.ordinality
-    LOOP
-        IF v_line.part_id IS NULL THEN
-            RAISE EXCEPTION 'unknown part %', v_line.part_no USING ERRCODE = 'PS404';
-        END IF;
-        PERFORM check_unit_decimals(v_line.part_no, v_line.unit, v_line.decimals, v_line.qty);
-        v_n := CASE WHEN v_line.decimals = 0 THEN v_line.qty::integer ELSE 1 END;
+    FOR v_line IN SELECT * FROM request_lines(p->'lines') LOOP
+        v_n := CASE WHEN v_line.decimals = 0 THEN v_line.quantity::integer ELSE 1 END;
         v_tags := v_tags + v_n;
         v_work := v_work || jsonb_build_object(
             'line_no', v_line.line_no, 'part_id', v_line.part_id, 'serial', v_line.serial, 'tags', v_n,
-            'tag_quantity', CASE WHEN v_line.decimals = 0 THEN 1 ELSE v_line.qty END, 'unit_amount', v_line.unit_amount,
+            'tag_quantity', CASE WHEN v_line.decimals = 0 THEN 1 ELSE v_line.quantity END,
+            'unit_amount', (v_line.item->>'unit_amount')::numeric,
             'must_return', v_rule.return_mode = 'all' OR v_line.warranty_return);
     END LOOP;
     IF v_tags > (p->>'max_tags')::integer THEN
@@ -626,6 +608,15 @@ END $$;
 CREATE FUNCTION old_part_where(p_tag text, p_state text, p_batch integer) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT p_tag || ' is ' || p_state || coalesce(' (' || (SELECT rb_no FROM return_batch WHERE id = p_batch) || ')', '')
+$$;
+
+-- The lines of a record document listing old parts (a shipment, a destruction): one a part,
+-- its quantities summed, in part order.
+CREATE FUNCTION old_parts_lines(p_ids integer[]) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_agg(jsonb_build_object('part_no', pt.part_no, 'quantity', x.quantity::text) ORDER BY pt.part_no)
+      FROM (SELECT part_id, sum(quantity) AS quantity FROM old_part WHERE id = ANY (p_ids) GROUP BY part_id) x
+      JOIN part pt ON pt.id = x.part_id
 $$;
 
 -- "1 old part", "3 old parts".
@@ -1003,6 +994,24 @@ BEGIN
                                              v_batch.id, site_today(p)));
 END $$;
 
+-- The packed parts of batch p_batch that p_tags (claim numbers and tags) name, locked in id
+-- order; a part packed in another batch is refused.
+CREATE FUNCTION return_batch_packed(p_batch return_batch, p_tags jsonb) RETURNS integer[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_part old_part;
+    v_ids integer[] := '{}';
+BEGIN
+    FOR v_part IN SELECT o.* FROM old_parts_named(p_tags, ARRAY['packed'], 'packed') n JOIN old_part o ON o.id = n.id
+                   ORDER BY o.id LOOP
+        IF v_part.batch_id IS DISTINCT FROM p_batch.id THEN
+            RAISE EXCEPTION '% is not in %', v_part.tag_no, p_batch.rb_no USING ERRCODE = 'PS409';
+        END IF;
+        v_ids := v_ids || v_part.id;
+    END LOOP;
+    RETURN v_ids;
+END $$;
+
 -- batch remove: tags out of an open batch, back to waiting as they were.
 -- p: {rb_no, tags, time_zone?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION return_batch_remove(p jsonb) RETURNS jsonb
@@ -1010,27 +1019,18 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_reply jsonb := request_begin(p);
     v_batch return_batch;
-    v_part old_part;
-    v_id integer;
-    v_by_tag boolean;
-    v_n integer := 0;
+    v_ids integer[];
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
     v_batch := return_batch_locked(p->>'rb_no', ARRAY['open'], 'parts are removed while a batch is open');
-    FOR v_id, v_by_tag IN SELECT * FROM old_parts_named(p->'tags', ARRAY['packed'], 'packed') LOOP
-        SELECT * INTO v_part FROM old_part WHERE id = v_id;
-        IF v_part.batch_id IS DISTINCT FROM v_batch.id THEN
-            RAISE EXCEPTION '% is not in %', v_part.tag_no, v_batch.rb_no USING ERRCODE = 'PS409';
-        END IF;
-        UPDATE old_part
-           SET batch_id = NULL, box_no = NULL, packed_by = NULL, packed_at = NULL,
-               state = CASE WHEN must_return THEN 'due' WHEN called_on IS NOT NULL THEN 'called' ELSE 'tagged' END
-         WHERE id = v_part.id;
-        v_n := v_n + 1;
-    END LOOP;
-    RETURN request_end(p, return_batch_reply(200, format('%s removed from %s', old_parts_text(v_n), v_batch.rb_no),
+    v_ids := return_batch_packed(v_batch, p->'tags');
+    UPDATE old_part
+       SET batch_id = NULL, box_no = NULL, packed_by = NULL, packed_at = NULL,
+           state = CASE WHEN must_return THEN 'due' WHEN called_on IS NOT NULL THEN 'called' ELSE 'tagged' END
+     WHERE id = ANY (v_ids);
+    RETURN request_end(p, return_batch_reply(200, format('%s removed from %s', old_parts_text(cardinality(v_ids)), v_batch.rb_no),
                                              v_batch.id, site_today(p)));
 END $$;
 
@@ -1041,11 +1041,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_reply jsonb := request_begin(p);
     v_batch return_batch;
-    v_part old_part;
-    v_id integer;
-    v_by_tag boolean;
     v_box integer := (p->>'box')::integer;
-    v_n integer := 0;
+    v_ids integer[];
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
@@ -1054,16 +1051,10 @@ BEGIN
         RAISE EXCEPTION 'box must be a number from 1 to 9999, got %', p->>'box' USING ERRCODE = 'PS422';
     END IF;
     v_batch := return_batch_locked(p->>'rb_no', ARRAY['open', 'approved'], 'boxes change until a batch is shipped');
-    FOR v_id, v_by_tag IN SELECT * FROM old_parts_named(p->'tags', ARRAY['packed'], 'packed') LOOP
-        SELECT * INTO v_part FROM old_part WHERE id = v_id;
-        IF v_part.batch_id IS DISTINCT FROM v_batch.id THEN
-            RAISE EXCEPTION '% is not in %', v_part.tag_no, v_batch.rb_no USING ERRCODE = 'PS409';
-        END IF;
-        UPDATE old_part SET box_no = v_box WHERE id = v_part.id;
-        v_n := v_n + 1;
-    END LOOP;
-    RETURN request_end(p, return_batch_reply(200, format('%s in box %s of %s', old_parts_text(v_n), v_box, v_batch.rb_no),
-                                             v_batch.id, site_today(p)));
+    v_ids := return_batch_packed(v_batch, p->'tags');
+    UPDATE old_part SET box_no = v_box WHERE id = ANY (v_ids);
+    RETURN request_end(p, return_batch_reply(200, format('%s in box %s of %s', old_parts_text(cardinality(v_ids)), v_box,
+                                                         v_batch.rb_no), v_batch.id, site_today(p)));
 END $$;
 
 -- batch approve: a manager approves an open batch for return (三包旧件返厂的审批).
@@ -1133,9 +1124,7 @@ BEGIN
         'type', 'WS', 'location', (SELECT code FROM location WHERE id = v_batch.location_id),
         'counterparty', left(format('%s to %s %s', v_batch.rb_no, v_oem.code, v_oem.name), 200),
         'note', left(nullif(concat_ws('; ', 'carrier ' || (p->>'carrier'), 'tracking ' || (p->>'tracking'), p->>'note'), ''), 1000),
-        'lines', (SELECT jsonb_agg(jsonb_build_object('part_no', pt.part_no, 'quantity', x.quantity::text) ORDER BY pt.part_no)
-                    FROM (SELECT part_id, sum(quantity) AS quantity FROM old_part WHERE batch_id = v_batch.id GROUP BY part_id) x
-                    JOIN part pt ON pt.id = x.part_id)));
+        'lines', old_parts_lines(ARRAY(SELECT id FROM old_part WHERE batch_id = v_batch.id))));
     UPDATE old_part SET state = 'shipped', shipped_on = v_today WHERE batch_id = v_batch.id;
     UPDATE return_batch
        SET state = 'shipped', shipped_by = p->'actor'->>'user', shipped_at = now(), shipped_on = v_today,
@@ -1230,9 +1219,7 @@ BEGIN
         'type', 'WD', 'location', v_location.code, 'reason', 'retention expired',
         'counterparty', left((SELECT string_agg(DISTINCT e.code, ', ') FROM old_part o JOIN warranty_claim c ON c.id = o.claim_id
                                 JOIN oem e ON e.id = c.oem_id WHERE o.id = ANY (v_ids)), 200),
-        'lines', (SELECT jsonb_agg(jsonb_build_object('part_no', pt.part_no, 'quantity', x.quantity::text) ORDER BY pt.part_no)
-                    FROM (SELECT part_id, sum(quantity) AS quantity FROM old_part WHERE id = ANY (v_ids) GROUP BY part_id) x
-                    JOIN part pt ON pt.id = x.part_id)));
+        'lines', old_parts_lines(v_ids)));
     UPDATE old_part SET state = 'scrapped', scrap_document_id = (SELECT id FROM document WHERE doc_no = v_document->>'doc_no')
      WHERE id = ANY (v_ids);
     RETURN request_end(p, document_reply(v_document) || jsonb_build_object(

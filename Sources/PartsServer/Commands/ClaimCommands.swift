@@ -31,7 +31,7 @@ enum ClaimCommands {
                                    vin: vin, failure: failure)
             draft.claimed = try invocation.date("claimed")
             draft.repaired = try invocation.date("repaired")
-            draft.mileage = try WarrantyArguments.number(invocation, "mileage", 0...9_999_999, "a whole number of km")
+            draft.mileage = try invocation.wholeNumber("mileage", in: 0...9_999_999, "a whole number of km")
             draft.workOrder = try invocation.text("wo", maxLength: 40)
             draft.technician = try invocation.text("technician", maxLength: 60)
             draft.amount = try WarrantyArguments.money(invocation, "amount")
@@ -73,7 +73,7 @@ enum ClaimCommands {
             let filter = OldPartFilter(
                 oem: invocation[named: "oem"],
                 state: try invocation.choice("state", of: OldPartState.names).flatMap(OldPartState.init(rawValue:)),
-                dueWithin: try WarrantyArguments.number(invocation, "due_within", 0...3660, "a whole number of days"),
+                dueWithin: try invocation.wholeNumber("due_within", in: 0...3660, "a whole number of days"),
                 limit: try invocation.listLimit())
             let parts = try await environment.store.oldParts(filter, environment.configuration.siteCalendar)
             return Reply(.ok, "\(parts.count) old parts", blocks: [NarrowTable(columns: [

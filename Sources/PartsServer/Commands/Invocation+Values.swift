@@ -1,7 +1,6 @@
 import PartsDomain
 
-/// Typed named arguments the repair and exchange commands take, each refused with a 422
-/// that names the argument.
+/// Typed named arguments, each refused with a 422 that names the argument.
 extension Invocation {
     /// `key=yes|no`; nil when absent.
     func yesNo(_ key: String) throws(CommandFailure) -> Bool? {
@@ -17,17 +16,17 @@ extension Invocation {
     func amount(_ key: String) throws(CommandFailure) -> ExactDecimal? {
         guard let text = self[named: key] else { return nil }
         do {
-            return try ExactDecimal.bounded(text, scale: 2, limit: QuantityRule.maximumCost)
+            return try ExactDecimal.money(text)
         } catch {
             throw .invalid("\(key): \(error.description)")
         }
     }
 
-    /// A whole number within `range`.
-    func wholeNumber(_ key: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int? {
+    /// A whole number within `range`; `what` names it in the refusal ("a whole number of days").
+    func wholeNumber(_ key: String, in range: ClosedRange<Int>, _ what: String = "a whole number") throws(CommandFailure) -> Int? {
         guard let text = self[named: key] else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            throw .invalid("\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(text)")
+            throw .invalid("\(key) must be \(what) from \(range.lowerBound) to \(range.upperBound), got \(text)")
         }
         return value
     }

@@ -35,7 +35,7 @@ enum ReturnBatchCommands {
         CommandSpec("batch box", "batch box <RB> <tag> ... box=<n> [ref=...]", "puts old parts of a batch in a box, until it is shipped",
                     role: .clerk, changesData: true, positional: 1...1, lines: .required, named: ["box"]) { invocation, environment in
             let (rbNo, tags) = try batchAndTags(invocation)
-            guard let box = try WarrantyArguments.number(invocation, "box", 1...9999, "a box number") else {
+            guard let box = try invocation.wholeNumber("box", in: 1...9999, "a box number") else {
                 throw CommandFailure.badRequest("batch box needs box=<n>")
             }
             return reply(try await environment.store.boxInBatch(rbNo, tags: tags, box: box, environment.configuration.siteCalendar,

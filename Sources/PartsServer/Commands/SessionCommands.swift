@@ -43,17 +43,17 @@ enum SessionCommands {
         let role = invocation.peer.role
         if invocation.arguments.isEmpty {
             let specs = table.specs.filter { $0.role <= role }
-            return Reply(.ok, "\(specs.count) commands for role \(role)", blocks: [
-                .table(Table(key: "commands", columns: [Table.Column("command"), Table.Column("role"), Table.Column("summary")],
-                             rows: specs.map { [.text($0.synopsis), .text($0.role.description), .text($0.summary)] })),
-            ])
+            return Reply(.ok, "\(specs.count) commands for role \(role)", blocks: [.table(commandTable(specs))])
         }
         let name = invocation.arguments.joined(separator: " ")
         let matches = table.specs.filter { $0.name == name || $0.name.hasPrefix(name + " ") }
         guard !matches.isEmpty else { throw .notFound("no command \(name); try help") }
-        return Reply(.ok, blocks: [.table(Table(
-            key: "commands", columns: [Table.Column("command"), Table.Column("role"), Table.Column("summary")],
-            rows: matches.map { [.text($0.synopsis), .text($0.role.description), .text($0.summary)] }))])
+        return Reply(.ok, blocks: [.table(commandTable(matches))])
+    }
+
+    private static func commandTable(_ specs: [CommandSpec]) -> Table {
+        Table(key: "commands", columns: [Table.Column("command"), Table.Column("role"), Table.Column("summary")],
+              rows: specs.map { [.text($0.synopsis), .text($0.role.description), .text($0.summary)] })
     }
 
     private static func status(_ environment: CommandEnvironment) async -> Reply {

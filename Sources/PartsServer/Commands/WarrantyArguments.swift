@@ -55,7 +55,7 @@ enum WarrantyArguments {
 
     /// An amount of money: not negative, at most 2 decimals.
     static func money(_ text: String) throws(CommandFailure) -> ExactDecimal {
-        do { return try ExactDecimal.bounded(text, scale: 2, limit: QuantityRule.maximumCost) } catch { throw CommandFailure(error) }
+        do { return try ExactDecimal.money(text) } catch { throw CommandFailure(error) }
     }
 
     static func money(_ invocation: Invocation, _ key: String) throws(CommandFailure) -> ExactDecimal? {
@@ -67,14 +67,5 @@ enum WarrantyArguments {
         guard let text = invocation[named: "month"] else { return nil }
         guard IsoDate.isValid(text + "-01") else { throw .invalid("month must be like 2026-11, got \(text)") }
         return text + "-01"
-    }
-
-    /// A whole number of days (or km, or a box) in a range.
-    static func number(_ invocation: Invocation, _ key: String, _ range: ClosedRange<Int>, _ what: String) throws(CommandFailure) -> Int? {
-        guard let text = invocation[named: key] else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw .invalid("\(key) must be \(what) from \(range.lowerBound) to \(range.upperBound), got \(text)")
-        }
-        return value
     }
 }

@@ -47,7 +47,7 @@ enum WarrantyReportCommands {
                     "the defect summary (物料不良汇总): which parts fail, how often, from which supplier, with claim amounts "
                         + "(claims of the last days, default 365)",
                     role: .viewer, named: ["days", "by", "limit"]) { invocation, environment in
-            let days = try WarrantyArguments.number(invocation, "days", ReportCommands.daysRange, "a whole number of days")
+            let days = try invocation.wholeNumber("days", in: ReportCommands.daysRange, "a whole number of days")
                 ?? ReportCommands.defaultDays
             let by = try invocation.choice("by", of: ["part", "supplier", "failure"]) ?? "part"
             let limit = try invocation.listLimit()

@@ -17,7 +17,7 @@ enum ReturnList {
     ]
 
     static func lines(_ batch: ReturnBatch) -> [String] {
-        var lines = [FormLayout.spread("旧件回运清单 OLD PARTS RETURN LIST", batch.rbNo), FormLayout.rule("=")]
+        var lines = FormLayout.title("旧件回运清单 OLD PARTS RETURN LIST", batch.rbNo)
         var header: [(String, String)] = [
             ("Maker 厂家", "\(batch.oem)  \(batch.oemName)"), ("Claim month 索赔月份", batch.claimMonth ?? "-"),
             ("Mode 运输方式", batch.mode), ("Boxes 箱数", "\(batch.boxes)"), ("State 状态", batch.state.rawValue),

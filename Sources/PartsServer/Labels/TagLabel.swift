@@ -38,7 +38,7 @@ struct TagLabel {
     /// The tag in text, 80 columns.
     var lines: [String] {
         let width = FormLayout.width
-        var lines = [FormLayout.spread("旧件标签 WARRANTY OLD PART", part.tagNo), FormLayout.rule("=")]
+        var lines = FormLayout.title("旧件标签 WARRANTY OLD PART", part.tagNo)
         let code = qr?.blockLines ?? []
         let codeWidth = code.first.map { DisplayWidth.of($0) } ?? 0
         let beside = width - codeWidth - 2

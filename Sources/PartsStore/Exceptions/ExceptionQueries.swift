@@ -4,11 +4,8 @@ import PostgresClient
 /// exception show and exception list.
 extension PartsStore {
     public func stockException(_ number: String) async throws(StoreError) -> StockException {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT exception_json($1) AS exception", [number]).records[0].optionalText("exception")
-        }
-        guard let json else { throw .notFound("no exception \(number)") }
-        return try StockException(text: json)
+        try StockException(try await record("exception", missing: "no exception \(number)",
+                                            "SELECT exception_json($1) AS record", [number]))
     }
 
     /// Exceptions oldest first, so the ones waiting longest head the list. `state` nil: all.
@@ -26,6 +23,6 @@ extension PartsStore {
                  LIMIT $3
                 """, [state?.rawValue, location, String(limit)]).records.map { row throws(PostgresError) in try row.text("exception") }
         }
-        return try found.map { json throws(StoreError) in try StockException(text: json) }
+        return try found.map { json throws(StoreError) in try StockException(try JSONFields(parsing: json, "exception")) }
     }
 }

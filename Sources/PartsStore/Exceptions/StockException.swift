@@ -33,37 +33,26 @@ public struct StockException: Sendable {
 }
 
 extension StockException {
-    init(json: JSONValue, replayed: Bool = false) throws(StoreError) {
-        func text(_ key: String) throws(StoreError) -> String {
-            guard let string = json[key]?.string else { throw .bug("exception JSON lacks \(key)") }
-            return string
-        }
+    /// Reads exception_json.
+    init(_ fields: JSONFields, replayed: Bool = false) throws(StoreError) {
         func document(_ key: String) throws(StoreError) -> PostedDocument? {
-            guard let value = json[key], value != .null else { return nil }
+            guard let value = fields.json[key], value != .null else { return nil }
             return try PostedDocument(json: value)
         }
-        guard let quantity = ExactDecimal(try text("quantity")) else { throw .bug("exception quantity is not a decimal") }
         self.init(
-            number: try text("ex_no"), kind: try text("kind"), state: try text("state"), docNo: try text("doc_no"),
-            docType: try text("doc_type"), partNo: try text("part_no"), description: try text("description"),
-            unit: try text("unit"), quantity: quantity, note: json["note"]?.string, location: try text("location"),
-            quarantine: json["quarantine"]?.string, raisedBy: try text("raised_by"), raisedAt: try text("raised_at"),
-            ageDays: Int(try text("age_days")) ?? 0, resolution: json["resolution"]?.string,
-            resolutionNote: json["resolution_note"]?.string, resolvedBy: json["resolved_by"]?.string,
-            resolvedAt: json["resolved_at"]?.string, quarantineDocument: try document("quarantine_document"),
-            resolutionDocument: try document("resolution_document"), replayed: replayed)
-    }
-
-    /// Reads exception_json as text, the way a query returns it.
-    init(text: String) throws(StoreError) {
-        let value: JSONValue
-        do { value = try JSONValue.parse(text) } catch { throw .bug("unreadable exception from the database") }
-        try self.init(json: value)
+            number: try fields.text("ex_no"), kind: try fields.text("kind"), state: try fields.text("state"),
+            docNo: try fields.text("doc_no"), docType: try fields.text("doc_type"), partNo: try fields.text("part_no"),
+            description: try fields.text("description"), unit: try fields.text("unit"), quantity: try fields.decimal("quantity"),
+            note: fields.optionalText("note"), location: try fields.text("location"), quarantine: fields.optionalText("quarantine"),
+            raisedBy: try fields.text("raised_by"), raisedAt: try fields.text("raised_at"), ageDays: try fields.int("age_days"),
+            resolution: fields.optionalText("resolution"), resolutionNote: fields.optionalText("resolution_note"),
+            resolvedBy: fields.optionalText("resolved_by"), resolvedAt: fields.optionalText("resolved_at"),
+            quarantineDocument: try document("quarantine_document"), resolutionDocument: try document("resolution_document"),
+            replayed: replayed)
     }
 
     /// Reads the reply of exception_raise and exception_resolve.
     init(_ reply: WorkflowReply) throws(StoreError) {
-        guard let json = reply["exception"] else { throw .bug("an exception reply without its exception") }
-        try self.init(json: json, replayed: reply.replayed)
+        try self.init(try reply.fields("exception"), replayed: reply.replayed)
     }
 }

@@ -67,9 +67,7 @@ extension Exchange {
 
 extension ExchangePosting {
     init(_ reply: WorkflowReply) throws(StoreError) {
-        guard let exchange = reply["exchange"] else { throw .bug("an exchange reply without its exchange") }
-        let document: PostedDocument? = reply["document"] == nil ? nil : try reply.document()
-        self.init(exchange: try Exchange(JSONFields(exchange, "exchange")), document: document, message: reply.message,
-                  replayed: reply.replayed)
+        self.init(exchange: try Exchange(try reply.fields("exchange")), document: try reply.optionalDocument(),
+                  message: reply.message, replayed: reply.replayed)
     }
 }

@@ -3,11 +3,8 @@ import PostgresClient
 
 extension PartsStore {
     public func exchange(_ xcNo: String) async throws(StoreError) -> Exchange {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT exchange_json(id) AS exchange FROM exchange WHERE xc_no = $1", [xcNo]).singleRow()?.text("exchange")
-        }
-        guard let json else { throw .notFound("unknown exchange \(xcNo)") }
-        return try Exchange(JSONFields(parsing: json, "exchange"))
+        try Exchange(try await record("exchange", missing: "unknown exchange \(xcNo)",
+                                      "SELECT exchange_json(id) AS record FROM exchange WHERE xc_no = $1", [xcNo]))
     }
 
     /// The send/receive log, the earliest due first: in one state, or every one not closed,

@@ -28,10 +28,12 @@ extension PartsStore {
     }
 
     public func part(_ partNo: String) async throws(StoreError) -> PartRecord {
+        // part_named refuses an unknown number, so the one row is there.
         let part = try await read { connection throws(PostgresError) in
-            try connection.query(Self.partSelect + " WHERE p.part_no = $1 GROUP BY p.id", [partNo]).singleRow().map(Self.partRecord)
+            try connection.query(Self.partSelect + " WHERE p.id = (part_named($1)).id GROUP BY p.id", [partNo]).singleRow()
+                .map(Self.partRecord)
         }
-        guard let part else { throw .notFound("unknown part \(partNo)") }
+        guard let part else { throw .bug("part \(partNo) was found and then not") }
         return part
     }
 

@@ -117,9 +117,7 @@ extension RepairOrder {
 extension RepairPosting {
     /// Reads the reply of a repair workflow.
     init(_ reply: WorkflowReply) throws(StoreError) {
-        guard let order = reply["repair_order"] else { throw .bug("a repair reply without its order") }
-        let document: PostedDocument? = reply["document"] == nil ? nil : try reply.document()
-        self.init(order: try RepairOrder(JSONFields(order, "repair order")), document: document, message: reply.message,
-                  replayed: reply.replayed)
+        self.init(order: try RepairOrder(try reply.fields("repair_order")), document: try reply.optionalDocument(),
+                  message: reply.message, replayed: reply.replayed)
     }
 }

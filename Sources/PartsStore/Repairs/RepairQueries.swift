@@ -31,12 +31,8 @@ public struct RepairBatch: Sendable {
 
 extension PartsStore {
     public func repairOrder(_ roNo: String) async throws(StoreError) -> RepairOrder {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT repair_order_json(id) AS repair_order FROM repair_order WHERE ro_no = $1",
-                                 [roNo]).singleRow()?.text("repair_order")
-        }
-        guard let json else { throw .notFound("unknown repair order \(roNo)") }
-        return try RepairOrder(JSONFields(parsing: json, "repair order"))
+        try RepairOrder(try await record("repair order", missing: "unknown repair order \(roNo)",
+                                         "SELECT repair_order_json(id) AS record FROM repair_order WHERE ro_no = $1", [roNo]))
     }
 
     /// Orders oldest first: in one state, or (openOnly) every one not returned, of one vendor,

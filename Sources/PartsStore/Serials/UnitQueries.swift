@@ -15,13 +15,9 @@ extension PartsStore {
     /// The unit <part_no>#<serial> with its history (unit_json).
     public func unit(partNo: String, serial: String) async throws(StoreError) -> UnitRecord {
         try await requirePart(partNo)
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("""
-                SELECT unit_json(u.id) AS unit FROM unit u JOIN part p ON p.id = u.part_id WHERE p.part_no = $1 AND u.serial = $2
-                """, [partNo, serial]).singleRow()?.text("unit")
-        }
-        guard let json else { throw .notFound("unknown unit \(partNo)#\(serial)") }
-        return try UnitRecord(JSONFields(parsing: json, "unit"))
+        return try UnitRecord(try await record("unit", missing: "unknown unit \(partNo)#\(serial)", """
+            SELECT unit_json(u.id) AS record FROM unit u JOIN part p ON p.id = u.part_id WHERE p.part_no = $1 AND u.serial = $2
+            """, [partNo, serial]))
     }
 
     /// A serialised part's units by serial, all of them or those at one location, or in one

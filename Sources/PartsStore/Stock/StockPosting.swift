@@ -12,17 +12,8 @@ extension PartsStore {
 
     /// A posted document by number, for `doc show`.
     public func document(_ docNo: String) async throws(StoreError) -> PostedDocument {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT document_json($1) AS document", [docNo]).records[0].optionalText("document")
-        }
-        guard let json else { throw .notFound("no document \(docNo)") }
-        do {
-            return try PostedDocument(json: try JSONValue.parse(json))
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .bug("unreadable document from the database")
-        }
+        try PostedDocument(json: try await record("document", missing: "no document \(docNo)",
+                                                  "SELECT document_json($1) AS record", [docNo]).json)
     }
 
     /// The request post_stock_document takes.

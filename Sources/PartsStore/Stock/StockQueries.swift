@@ -138,17 +138,18 @@ extension PartsStore {
                  averageCost: try row.decimal("avg_cost"), value: try row.decimal("value"))
     }
 
+    /// Refuses a part number no part has, with part_named's refusal: a report on an unknown
+    /// part says so as a workflow would.
     func requirePart(_ partNo: String) async throws(StoreError) {
-        let known = try await read { connection throws(PostgresError) in
-            try !connection.query("SELECT 1 AS known FROM part WHERE part_no = $1", [partNo]).isEmpty
+        _ = try await read { connection throws(PostgresError) in
+            try connection.query("SELECT (part_named($1)).id AS id", [partNo])
         }
-        if !known { throw .notFound("unknown part \(partNo)") }
     }
 
+    /// Refuses an unknown location code, with location_named's refusal.
     public func requireLocation(_ code: String) async throws(StoreError) {
-        let known = try await read { connection throws(PostgresError) in
-            try !connection.query("SELECT 1 AS known FROM location WHERE code = $1", [code]).isEmpty
+        _ = try await read { connection throws(PostgresError) in
+            try connection.query("SELECT (location_named($1)).id AS id", [code])
         }
-        if !known { throw .notFound("unknown location \(code)") }
     }
 }

@@ -54,49 +54,27 @@ public struct TransferOrderPosting: Sendable {
 
 extension TransferOrder {
     /// Reads transfer_order_json.
-    init(json: JSONValue) throws(StoreError) {
-        func text(_ value: JSONValue?, _ key: String) throws(StoreError) -> String {
-            guard let string = value?[key]?.string else { throw .bug("transfer order JSON lacks \(key)") }
-            return string
-        }
-        func decimal(_ value: JSONValue?, _ key: String) throws(StoreError) -> ExactDecimal {
-            guard let number = ExactDecimal(try text(value, key)) else { throw .bug("transfer order \(key) is not a decimal") }
-            return number
-        }
-        func optionalDecimal(_ value: JSONValue?, _ key: String) -> ExactDecimal? {
-            value?[key]?.string.flatMap { ExactDecimal($0) }
-        }
-        var lines: [Line] = []
-        for line in json["lines"]?.array ?? [] {
-            guard let lineNo = Int(try text(line, "line_no")) else { throw .bug("transfer order line_no is not a number") }
-            lines.append(Line(
-                lineNo: lineNo, partNo: try text(line, "part_no"), description: try text(line, "description"),
-                unit: try text(line, "unit"), shipped: try decimal(line, "shipped"),
-                received: optionalDecimal(line, "received"), discrepancy: optionalDecimal(line, "discrepancy"),
-                inTransit: try decimal(line, "in_transit"), unitCost: try decimal(line, "unit_cost")))
+    init(_ fields: JSONFields) throws(StoreError) {
+        let lines = try fields.objects("lines", "transfer order line").map { line throws(StoreError) in
+            Line(lineNo: try line.int("line_no"), partNo: try line.text("part_no"), description: try line.text("description"),
+                 unit: try line.text("unit"), shipped: try line.decimal("shipped"),
+                 received: try line.optionalDecimal("received"), discrepancy: try line.optionalDecimal("discrepancy"),
+                 inTransit: try line.decimal("in_transit"), unitCost: try line.decimal("unit_cost"))
         }
         self.init(
-            toNo: try text(json, "to_no"), state: try text(json, "state"), from: try text(json, "from"),
-            to: try text(json, "to"), transit: try text(json, "transit"), note: json["note"]?.string,
-            shippedBy: try text(json, "shipped_by"), shippedAt: try text(json, "shipped_at"),
-            receivedBy: json["received_by"]?.string, receivedAt: json["received_at"]?.string,
-            arrivalNote: json["arrival_note"]?.string, shipDocument: try text(json, "ship_doc"),
-            arrivalDocument: json["arrival_doc"]?.string, inTransit: try decimal(json, "in_transit"),
-            value: try decimal(json, "value"), lines: lines)
-    }
-
-    /// Reads transfer_order_json as text, the way a query returns it.
-    init(text: String) throws(StoreError) {
-        let value: JSONValue
-        do { value = try JSONValue.parse(text) } catch { throw .bug("unreadable transfer order from the database") }
-        try self.init(json: value)
+            toNo: try fields.text("to_no"), state: try fields.text("state"), from: try fields.text("from"),
+            to: try fields.text("to"), transit: try fields.text("transit"), note: fields.optionalText("note"),
+            shippedBy: try fields.text("shipped_by"), shippedAt: try fields.text("shipped_at"),
+            receivedBy: fields.optionalText("received_by"), receivedAt: fields.optionalText("received_at"),
+            arrivalNote: fields.optionalText("arrival_note"), shipDocument: try fields.text("ship_doc"),
+            arrivalDocument: fields.optionalText("arrival_doc"), inTransit: try fields.decimal("in_transit"),
+            value: try fields.decimal("value"), lines: lines)
     }
 }
 
 extension TransferOrderPosting {
     /// Reads the reply of transfer_order_ship and transfer_order_arrive: the order and its TR.
     init(_ reply: WorkflowReply) throws(StoreError) {
-        guard let order = reply["transfer_order"] else { throw .bug("a transfer order reply without its order") }
-        self.init(order: try TransferOrder(json: order), document: try reply.document())
+        self.init(order: try TransferOrder(try reply.fields("transfer_order")), document: try reply.document())
     }
 }

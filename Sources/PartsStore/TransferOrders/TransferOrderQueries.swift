@@ -19,12 +19,8 @@ public struct TransferOrderSummary: Sendable, Equatable {
 
 extension PartsStore {
     public func transferOrder(_ toNo: String) async throws(StoreError) -> TransferOrder {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT transfer_order_json(id) AS transfer_order FROM transfer_order WHERE to_no = $1",
-                                 [toNo]).singleRow()?.text("transfer_order")
-        }
-        guard let json else { throw .notFound("unknown transfer order \(toNo)") }
-        return try TransferOrder(text: json)
+        try TransferOrder(try await record("transfer order", missing: "unknown transfer order \(toNo)",
+                                           "SELECT transfer_order_json(id) AS record FROM transfer_order WHERE to_no = $1", [toNo]))
     }
 
     /// Orders newest first; `location` matches the sender or the destination.

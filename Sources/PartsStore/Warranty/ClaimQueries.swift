@@ -20,15 +20,11 @@ public struct OldPartFilter: Sendable {
 extension PartsStore {
     /// A claim by its number, or the claim of a tag.
     public func claim(_ number: String, _ calendar: SiteCalendar) async throws(StoreError) -> WarrantyClaim {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("""
-                SELECT warranty_claim_json(c.id, site_today_in($2)) AS claim
-                  FROM warranty_claim c
-                 WHERE c.claim_no = $1 OR c.id = (SELECT claim_id FROM old_part WHERE tag_no = $1)
-                """, [number, calendar.timeZone]).singleRow()?.text("claim")
-        }
-        guard let json else { throw .notFound(number.hasPrefix("TG-") ? "unknown tag \(number)" : "unknown claim \(number)") }
-        return try WarrantyClaim(try JSONFields(parsing: json, "claim"))
+        try WarrantyClaim(try await record("claim", missing: number.hasPrefix("TG-") ? "unknown tag \(number)" : "unknown claim \(number)", """
+            SELECT warranty_claim_json(c.id, site_today_in($2)) AS record
+              FROM warranty_claim c
+             WHERE c.claim_no = $1 OR c.id = (SELECT claim_id FROM old_part WHERE tag_no = $1)
+            """, [number, calendar.timeZone]))
     }
 
     /// Old parts, the newest claims first; with `dueWithin`, the soonest ship-by date first.

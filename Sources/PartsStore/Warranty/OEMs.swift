@@ -32,12 +32,8 @@ extension PartsStore {
     }
 
     public func oem(_ code: String, _ calendar: SiteCalendar) async throws(StoreError) -> OEMRecord {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT oem_json(id, site_today_in($2)) AS oem FROM oem WHERE code = $1",
-                                 [code, calendar.timeZone]).singleRow()?.text("oem")
-        }
-        guard let json else { throw .notFound("unknown oem \(code)") }
-        return try OEMRecord(try JSONFields(parsing: json, "oem"))
+        try OEMRecord(try await record("oem", missing: "unknown oem \(code)",
+                                       "SELECT oem_json(id, site_today_in($2)) AS record FROM oem WHERE code = $1", [code, calendar.timeZone]))
     }
 
     /// Every maker, by code.

@@ -64,7 +64,7 @@ public struct BatchOutcome: Sendable {
     init(_ reply: WorkflowReply) throws(StoreError) {
         outcome = reply.outcome
         batch = try ReturnBatch(try reply.fields("batch"))
-        document = reply["document"] == nil ? nil : try reply.document()
+        document = try reply.optionalDocument()
     }
 }
 

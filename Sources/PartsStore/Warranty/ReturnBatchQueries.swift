@@ -3,12 +3,9 @@ import PostgresClient
 
 extension PartsStore {
     public func batch(_ rbNo: String, _ calendar: SiteCalendar) async throws(StoreError) -> ReturnBatch {
-        let json = try await read { connection throws(PostgresError) in
-            try connection.query("SELECT return_batch_json(id, site_today_in($2)) AS batch FROM return_batch WHERE rb_no = $1",
-                                 [rbNo, calendar.timeZone]).singleRow()?.text("batch")
-        }
-        guard let json else { throw .notFound("unknown batch \(rbNo)") }
-        return try ReturnBatch(try JSONFields(parsing: json, "batch"))
+        try ReturnBatch(try await record("batch", missing: "unknown batch \(rbNo)",
+                                         "SELECT return_batch_json(id, site_today_in($2)) AS record FROM return_batch WHERE rb_no = $1",
+                                         [rbNo, calendar.timeZone]))
     }
 
     /// Batches newest first.

@@ -1,6 +1,7 @@
 import Foundation
 import PartsClient
 import PostgresClient
+import Synchronization
 
 /// A real partsd process on a database of its own, serving a socket in a private directory.
 ///
@@ -143,4 +144,14 @@ func race(_ count: Int, socketPath: String, _ body: @escaping @Sendable (Int, Ad
         }.start()
     }
     finished.wait()
+}
+
+/// The reply codes, sorted, of `count` clients racing (see race) to send each its `line(index)`;
+/// a client that got no reply adds none.
+func raceCodes(_ count: Int, socketPath: String, _ line: @escaping @Sendable (Int) -> String) -> [Int] {
+    let codes = Mutex([Int]())
+    race(count, socketPath: socketPath) { index, client in
+        if let reply = try? client.send(line(index)) { codes.withLock { $0.append(reply.code) } }
+    }
+    return codes.withLock { $0.sorted() }
 }

@@ -150,16 +150,43 @@ public actor JobRunner: Service {
         let store = store
         let groups = try await readerGroups(location)
         let run = ReorderRun(store: store, planner: planner, jobID: id, location: location, chunkSize: settings.reorderChunk)
-        let outcome = try await DatabaseSession.withDedicated(count: groups.count, conninfo: settings.database,
-                                                              settings: sessionSettings(.reorder)) { sessions in
-            try await run.run(writer: jobSession.session, readers: zip(sessions, groups).map { (session: $0.0, locations: $0.1) }) { planned in
-                await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned))
+        let plan = { @Sendable (conninfo: String) async throws -> ReorderRunOutcome in
+            try await DatabaseSession.withDedicated(count: groups.count, conninfo: conninfo,
+                                                    settings: self.sessionSettings(.reorder)) { sessions in
+                try await run.run(writer: jobSession.session, readers: zip(sessions, groups).map { (session: $0.0, locations: $0.1) }) { planned in
+                    await store.reportJobProgress(id: id, progress: "planned \(planned) part-locations", items: Int64(planned))
+                }
             }
+        }
+        let outcome: ReorderRunOutcome
+        if let standby = settings.readDatabase {
+            do {
+                outcome = try await plan(standby)
+            } catch where Self.standbyGaveUp(error) {
+                // The standby is gone, or replay cancelled a read that conflicted with it: the
+                // run's writer rolled back, so the whole run starts again reading the primary.
+                logger.notice("reorder run reads the primary: the standby of database.read_url gave up",
+                              metadata: ["job": "\(id)", "error": "\(StoreError(error).message)"])
+                outcome = try await plan(settings.database)
+            }
+        } else {
+            outcome = try await plan(settings.database)
         }
         var message = "\(outcome.proposalNo): \(outcome.planned) part-locations planned, \(outcome.toOrder) to order, "
             + "value \(outcome.orderValue), \(outcome.flagged) flagged"
         if !outcome.superseded.isEmpty { message += "; supersedes \(outcome.superseded.joined(separator: ", "))" }
         return (Int64(outcome.planned), outcome.proposalNo, message)
+    }
+
+    /// A standby that could not be reached or was lost, or a read that replay cancelled (a
+    /// conflict with recovery, 40001, which the store reports as a concurrent change). A run
+    /// failing so on the primary as well fails as it would have without a standby.
+    private static func standbyGaveUp(_ error: any Error) -> Bool {
+        if error is CancellationError || Task.isCancelled { return false }
+        switch StoreError(error) {
+        case .unavailable, .conflict: return true
+        default: return false
+        }
     }
 
     /// The locations each reader of a run takes: one location alone, or the warehouses and

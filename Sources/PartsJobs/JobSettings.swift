@@ -4,6 +4,9 @@ import PartsStore
 public struct JobSettings: Sendable {
     /// The libpq connection string of the database the jobs' own sessions open.
     public var database: String
+    /// A standby's connection string (`database.read_url`) the reorder run's readers read
+    /// the history and stock positions from; nil: the primary.
+    public var readDatabase: String?
     /// The longest a run may take: its statements' timeout, and a queued run's wait.
     public var timeoutSeconds: Int
     /// Part-locations a reorder run plans per round trip: its memory is bounded by this, not
@@ -17,9 +20,10 @@ public struct JobSettings: Sendable {
     /// The site's time zone and the warranty reminder buckets, for the deadlines run.
     public var siteCalendar: SiteCalendar
 
-    public init(database: String, timeoutSeconds: Int, reorderChunk: Int, reorderReaders: Int, snapshotAt: TimeOfDay?,
+    public init(database: String, readDatabase: String? = nil, timeoutSeconds: Int, reorderChunk: Int, reorderReaders: Int, snapshotAt: TimeOfDay?,
                 siteCalendar: SiteCalendar) {
         self.database = database
+        self.readDatabase = readDatabase
         self.timeoutSeconds = timeoutSeconds
         self.reorderChunk = reorderChunk
         self.reorderReaders = reorderReaders

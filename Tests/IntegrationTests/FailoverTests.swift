@@ -177,4 +177,43 @@ struct FailoverTests {
         try standby.stop()
         #expect(try issueValue() == "50.00", "the report did not fall back to the primary")
     }
+
+    /// A reorder run's readers read the standby of `database.read_url`: with its replay paused
+    /// the run does not plan a part whose history came after. Once the standby is gone the run
+    /// reads the primary, and plans it.
+    @Test func theReorderRunReadsTheStandbyAndThePrimaryOnceTheStandbyIsGone() throws {
+        let primary = try PrivateCluster(settings: ["max_wal_senders=5", "wal_keep_size=64MB"])
+        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", primary.conninfo])
+        let standby = try PrivateCluster(standbyOf: primary, applicationName: "reports")
+        let daemon = try TestDaemon(environment: ["PARTSD_DATABASE_READ_URL": standby.conninfo + " connect_timeout=2"],
+                                    database: "postgres", conninfo: primary.conninfo)
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10")])
+        try expectOK(client.send("history add MAIN P-1 2026-09-01:4 2026-10-01:6"))
+        let replica = try Connection(conninfo: standby.conninfo)
+        func replayed(_ part: String) throws -> Bool {
+            try replica.query("SELECT count(*) FROM demand_line d JOIN part p ON p.id = d.part_id WHERE p.part_no = $1",
+                              [part]).scalar != "0"
+        }
+        for _ in 0..<100 where try !replayed("P-1") { usleep(100_000) }
+        try #require(try replayed("P-1"))
+        try replica.execute("SELECT pg_wal_replay_pause()")
+        try expectOK(client.send(#"part add P-2 "second" cost=5.00"#))
+        try expectOK(client.send("history add MAIN P-2 2026-09-01:3 2026-10-01:5"))
+        func planned() throws -> String {
+            let reply = try client.send("job run reorder --wait")
+            #expect(reply.code == 200, "\(reply)")
+            return reply.body.joined(separator: " ")
+        }
+        let onStandby = try planned()
+        try standby.stop()
+        let onPrimary = try planned()
+        #expect(onStandby != onPrimary, "\(onStandby) / \(onPrimary)")
+        let lines = try daemon.sql("""
+            SELECT string_agg(p.part_no, ',' ORDER BY p.part_no) FROM reorder_proposal rp
+              JOIN reorder_line l ON l.proposal_id = rp.id JOIN part p ON p.id = l.part_id
+             GROUP BY rp.id ORDER BY rp.id
+            """).rows.map { $0[0] ?? "" }
+        #expect(lines == ["P-1", "P-1,P-2"], "\(lines)")
+    }
 }

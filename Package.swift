@@ -19,6 +19,7 @@ let migrationFiles = [
     "013_warranty.sql",
     "014_serials_repairs.sql",
     "015_job_findings.sql",
+    "016_history_start.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

@@ -39,6 +39,7 @@ public enum BundledSQL {
         (13, "013_warranty.sql", PackageResources._13_warranty_sql, nil),
         (14, "014_serials_repairs.sql", PackageResources._14_serials_repairs_sql, nil),
         (15, "015_job_findings.sql", PackageResources._15_job_findings_sql, nil),
+        (16, "016_history_start.sql", PackageResources._16_history_start_sql, nil),
     ].map { Migration(version: $0.0, name: $0.1, text: String(decoding: $0.2, as: UTF8.self), formerChecksums: Set([$0.3].compactMap { $0 })) }
 
     /// In dependency order: a script may use what the scripts before it define.

@@ -12,6 +12,7 @@ public struct Planner: Sendable {
     /// The history every plan reads.
     public let window: PlanningWindow
     let period: PlanningPeriod
+    private let from: PlanningDate
     private let through: PlanningDate
 
     /// The window of whole periods before `today`, as long as the history setting says.
@@ -26,7 +27,7 @@ public struct Planner: Sendable {
         period = fallback.period
         // Only complete periods: this week's demand so far would read as a drop.
         through = period.start(containing: day).adding(days: -1)
-        let from = period.start(containing: through.adding(days: 1 - fallback.historyDays))
+        from = period.start(containing: through.adding(days: 1 - fallback.historyDays))
         window = PlanningWindow(period: period.rawValue, from: from.description, through: through.description)
     }
 
@@ -40,15 +41,26 @@ public struct Planner: Sendable {
 
     public func settings(for location: String) -> PlanningSettings { settings[location] ?? fallback }
 
-    /// The series starts at the period of the first demand: a part new to the catalogue is not
-    /// charged with years of zeros it never had the chance to sell in.
+    /// A part-location's series of demand per period, from `start(_:)` to the end of the window.
     func series(_ row: PlanningRow) -> DemandSeries {
-        let first = row.demand.lazy.filter { $0.quantity > .zero }.map(\.day).min()
-        var builder = DemandSeries.Builder(period: period, from: first.map(PlanningDate.init(dayNumber:)) ?? through, through: through)
+        var builder = DemandSeries.Builder(period: period, from: start(row), through: through)
         for line in row.demand {
             builder.add(dayNumber: line.day, quantity: number(line.quantity))
         }
         return builder.build()
+    }
+
+    /// Where a series starts: where the part's history does, which is its first demand or
+    /// earlier where the history is known to start earlier (the part's creation, an imported
+    /// history's since=), never before the window. So a part new to the catalogue is not
+    /// charged with years of zeros it never had the chance to sell in, and a part that sold
+    /// twice in three years is not taken for one that sold twice in the weeks after its first
+    /// sale. Croston's first interval counts from here, as statsforecast counts it: a first
+    /// demand in the series' k-th period is an interval of k.
+    func start(_ row: PlanningRow) -> PlanningDate {
+        let firstDemand = row.demand.lazy.filter { $0.quantity > .zero }.map(\.day).min()
+        guard let day = [firstDemand, row.introducedDay].compactMap({ $0 }).min() else { return through }
+        return max(from, min(through, PlanningDate(dayNumber: day)))
     }
 
     /// The time one part's plan may take. A sound plan takes a millisecond; one that takes

@@ -36,6 +36,45 @@ struct PlanTests {
         #expect((fields["why"] as? String)?.isEmpty == false)
     }
 
+    /// An imported history that says where it starts: 18 months, demand of 4 in the 10th and
+    /// 6 in the 16th. From since= the series is 18 months with 2 demands, ADI 9, CV² 0.04:
+    /// intermittent, SBA with α 0.1. Croston's first interval counts from the series' start
+    /// (10), so size 4 and interval 10, then size 0.1·6 + 0.9·4 = 4.2 and interval
+    /// 0.1·6 + 0.9·10 = 9.6: 4.2 / 9.6 × (1 - 0.05) = 0.415625 a month. Without since= the
+    /// series would start at the first sale, 9 months, and the part would count as new.
+    @Test func aSeriesStartsWhereItsHistoryIsSaidToStart() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-S \"slow\" cost=4"))
+        try expectOK(client.send("plan set period=month"))
+        let days = try daemon.sql("""
+            SELECT (date_trunc('month', current_date) - interval '18 months')::date::text,
+                   (date_trunc('month', current_date) - interval '9 months' + interval '9 days')::date::text,
+                   (date_trunc('month', current_date) - interval '3 months' + interval '14 days')::date::text
+            """).rows[0].map { $0! }
+        func plan() throws -> [String: Any] {
+            let plan = try client.send("plan show P-S")
+            #expect(plan.code == 200, "\(plan)")
+            return try JSONSerialization.jsonObject(with: Data(try #require(plan.json).utf8)) as! [String: Any]
+        }
+        try expectOK(client.send("history add MAIN P-S \(days[1]):4 \(days[2]):6"))
+        _ = try client.send("format json")
+        #expect(try plan()["class"] as? String == "new")
+        _ = try client.send("format text")
+        let said = try client.send("history add MAIN P-S since=\(days[0])")
+        #expect(said.lines == ["200 OK 0 history lines added for P-S at MAIN; its history starts \(days[0])"], "\(said)")
+        _ = try client.send("format json")
+        let fields = try plan()
+        #expect(fields["periods"] as? String == "18 months from \(days[0])")
+        #expect(fields["class"] as? String == "intermittent")
+        #expect(fields["method"] as? String == "sba")
+        #expect(fields["forecast_per_month"] as? String == "0.416")
+        _ = try client.send("format text")
+        #expect(try client.send("history add MAIN P-S \(days[0]):1 since=\(days[1])").code == 422)
+        #expect(try client.send("history add MAIN P-S").code == 400)
+    }
+
     @Test func historyRefusesWhatCannotBeDemand() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

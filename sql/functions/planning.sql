@@ -99,8 +99,9 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- history add: past demand a site brings from the system it leaves, which planning reads like
--- goods issues. All lines or none.
--- p: {location, part_no, dates: [text], quantities: [text], actor, command, ref?, fingerprint?}
+-- goods issues. All lines or none. since= says where that system's records of the part begin
+-- (no line may be earlier); stated again, the earliest is kept.
+-- p: {location, part_no, dates: [text], quantities: [text], since?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION history_add(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -108,22 +109,38 @@ DECLARE
     v_part integer;
     v_location integer;
     v_future date;
+    v_first date;
+    v_since date := (p->>'since')::date;
     v_added integer;
+    v_message text;
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
     END IF;
     v_part := (part_named(p->>'part_no')).id;
     v_location := (location_named(p->>'location')).id;
-    SELECT min(d::date) INTO v_future FROM jsonb_array_elements_text(p->'dates') AS t(d) WHERE d::date > current_date;
-    IF v_future IS NOT NULL THEN
-        RAISE EXCEPTION '% is in the future: history records past demand', v_future USING ERRCODE = 'PS422';
+    SELECT min(d::date) FILTER (WHERE d::date > current_date), min(d::date)
+      INTO v_future, v_first FROM jsonb_array_elements_text(p->'dates') AS t(d);
+    IF v_future IS NOT NULL OR v_since > current_date THEN
+        RAISE EXCEPTION '% is in the future: history records past demand', coalesce(v_future, v_since) USING ERRCODE = 'PS422';
+    END IF;
+    IF v_first < v_since THEN
+        RAISE EXCEPTION 'a line of % is before since=%: the history cannot start after its own demand', v_first, v_since
+            USING ERRCODE = 'PS422';
     END IF;
     INSERT INTO demand_history (part_id, location_id, demand_date, quantity, recorded_by)
     SELECT v_part, v_location, t.d::date, t.q::numeric, p->'actor'->>'user'
       FROM ROWS FROM (jsonb_array_elements_text(p->'dates'), jsonb_array_elements_text(p->'quantities')) AS t(d, q);
     GET DIAGNOSTICS v_added = ROW_COUNT;
-    RETURN request_end(p, outcome(200, format('%s history lines added for %s at %s', v_added, p->>'part_no', p->>'location')));
+    v_message := format('%s history lines added for %s at %s', v_added, p->>'part_no', p->>'location');
+    IF v_since IS NOT NULL THEN
+        INSERT INTO demand_history_start AS s (part_id, location_id, since, recorded_by)
+        VALUES (v_part, v_location, v_since, p->'actor'->>'user')
+        ON CONFLICT (part_id, location_id) DO UPDATE
+           SET since = least(s.since, excluded.since), recorded_by = excluded.recorded_by, recorded_at = now()
+        RETURNING format('%s; its history starts %s', v_message, since) INTO v_message;
+    END IF;
+    RETURN request_end(p, outcome(200, v_message));
 END $$;
 
 -- plan set: settings of the row every location inherits (no location) or of one location's

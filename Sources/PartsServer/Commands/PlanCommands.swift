@@ -8,12 +8,16 @@ import PartsStore
 /// numbers, explained) and the planning settings.
 enum PlanCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("history add", "history add <location> <part_no> <date>:<qty> ...",
-                    "records past demand that planning reads like goods issues", role: .manager, changesData: true,
-                    positional: 2...2, lines: .required) { invocation, environment in
+        CommandSpec("history add", "history add <location> <part_no> [<date>:<qty> ...] [since=<date>]",
+                    "records past demand that planning reads like goods issues, and where that history starts",
+                    role: .manager, changesData: true, positional: 2...2, lines: .optional, named: ["since"]) { invocation, environment in
             let entries = try historyEntries(Array(invocation.arguments.dropFirst(2)))
+            let since = try invocation.date("since")
+            guard !entries.isEmpty || since != nil else {
+                throw CommandFailure.badRequest("history add needs <date>:<qty> lines, since=<date>, or both")
+            }
             let outcome = try await environment.store.addHistory(location: invocation.argument(0)!, partNo: invocation.argument(1)!,
-                                                                 entries: entries, invocation.context)
+                                                                 entries: entries, since: since, invocation.context)
             return Reply(outcome)
         },
         CommandSpec("plan show", "plan show <part_no> [location=<code>]",

@@ -5,12 +5,13 @@ extension PartsStore {
     /// Records past demand, all lines or none (history_add). Dates and quantities have the
     /// right form; whether they are history the function decides.
     public func addHistory(location: String, partNo: String, entries: [(date: String, quantity: ExactDecimal)],
-                           _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
+                           since: String? = nil, _ context: CommandContext) async throws(StoreError) -> MutationOutcome {
         var input = WorkflowInput(context)
         input.set("location", location)
         input.set("part_no", partNo)
         input.set("dates", entries.map(\.date))
         input.set("quantities", entries.map(\.quantity.description))
+        input.set("since", since)
         return try await perform(.historyAdd, input).outcome
     }
 

@@ -25,6 +25,11 @@ public struct PlanningRow: Sendable {
     public var demand: [(day: Int, quantity: ExactDecimal)]
     /// The warehouse's (or the part category's) maximum days of supply, when a target is set.
     public var maxDaysOfSupply: Int?
+    /// The day (as `demand` counts them) the part's history at the location starts, when it
+    /// is known to start before its first demand: the part's creation, or the `since=` of an
+    /// imported history, whichever is earlier. The periods from there to the first demand
+    /// are periods without demand.
+    public var introducedDay: Int?
 }
 
 /// The history a run reads: whole periods from `from` through `through`.
@@ -77,7 +82,8 @@ enum PlanningRows {
                coalesce(p.lead_days, sup.lead_days) AS lead_days,
                coalesce(b.on_hand, 0) AS on_hand, coalesce(b.reserved, 0) AS reserved,
                coalesce(oo.quantity, 0) AS on_order, coalesce(bo.quantity, 0) AS back_ordered,
-               coalesce(r.abc_class, 'C') AS abc_class, x.days, x.quantities, t.max_days
+               coalesce(r.abc_class, 'C') AS abc_class, x.days, x.quantities, t.max_days,
+               least(hs.since, p.created_at::date) - date '1970-01-01' AS introduced_day
           FROM planned x
           JOIN part p ON p.id = x.part_id
           JOIN location l ON l.id = x.location_id
@@ -86,6 +92,7 @@ enum PlanningRows {
           LEFT JOIN open_order_quantity oo ON oo.part_id = x.part_id AND oo.location_id = x.location_id
           LEFT JOIN back_order_quantity bo ON bo.part_id = x.part_id AND bo.location_id = x.location_id
           LEFT JOIN supplier sup ON sup.code = p.supplier
+          LEFT JOIN demand_history_start hs ON hs.part_id = x.part_id AND hs.location_id = x.location_id
           LEFT JOIN LATERAL (
               SELECT max_days FROM turnover_target t
                WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
@@ -100,7 +107,7 @@ enum PlanningRows {
     /// rows, and looking every name up again for each would cost as much as the parsing.
     struct Columns {
         let partID, partNo, locationID, location, unit, cost, pack, leadDays: Int
-        let onHand, reserved, onOrder, backOrdered, abcClass, days, quantities, maxDays: Int
+        let onHand, reserved, onOrder, backOrdered, abcClass, days, quantities, maxDays, introducedDay: Int
 
         init(_ names: ColumnNames) throws(PostgresError) {
             partID = try names.position("part_id")
@@ -119,6 +126,7 @@ enum PlanningRows {
             days = try names.position("days")
             quantities = try names.position("quantities")
             maxDays = try names.position("max_days")
+            introducedDay = try names.position("introduced_day")
         }
     }
 
@@ -147,7 +155,8 @@ enum PlanningRows {
             onHand: number(values[at.onHand]), reserved: number(values[at.reserved]), onOrder: number(values[at.onOrder]),
             backOrdered: number(values[at.backOrdered]), abcClass: try text(at.abcClass, "abc_class"),
             demand: demandLines(days: values[at.days], quantities: values[at.quantities]),
-            maxDaysOfSupply: values[at.maxDays].flatMap { Int($0) })
+            maxDaysOfSupply: values[at.maxDays].flatMap { Int($0) },
+            introducedDay: values[at.introducedDay].flatMap { Int($0) })
     }
 
     /// Zips the two arrays of a row. A run reads millions of these elements, so they are

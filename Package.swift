@@ -20,6 +20,7 @@ let migrationFiles = [
     "014_serials_repairs.sql",
     "015_job_findings.sql",
     "016_history_start.sql",
+    "017_review_days.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

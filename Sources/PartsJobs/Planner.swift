@@ -74,7 +74,7 @@ public struct Planner: Sendable {
         return try PartPlan.compute(
             series: series(row), parameters: settings.parameters,
             leadTime: try LeadTime(days: Double(row.leadDays ?? settings.defaultLeadDays),
-                                   standardDeviationDays: settings.leadDaysSD, period: period),
+                                   standardDeviationDays: settings.leadDaysSD, reviewDays: settings.reviewDays, period: period),
             abcClass: ABCClass(rawValue: row.abcClass) ?? .c,
             stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
                                  reserved: number(row.reserved), backOrdered: number(row.backOrdered)),

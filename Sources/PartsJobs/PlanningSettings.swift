@@ -12,6 +12,9 @@ public struct PlanningSettings: Sendable, Equatable {
     public var defaultLeadDays = 14
     /// Spread of the lead time in days (0: deliveries keep their date).
     public var leadDaysSD = 0.0
+    /// Days between one order and the next: a part must last its lead time and this. The
+    /// reorder run is nightly, so 1; a site that places its stock order weekly says 7.
+    public var reviewDays = 1.0
     /// Days without an issue after which stock counts as dead.
     public var deadDays = 180
 
@@ -48,6 +51,9 @@ public struct PlanningSettings: Sendable, Equatable {
         case .orderingCost: parameters.orderingCost = try Self.number(key, text)
         case .holdingRate: parameters.annualHoldingRate = try Self.number(key, text)
         case .leadDaysSD: leadDaysSD = try Self.number(key, text)
+        case .reviewDays:
+            reviewDays = try Self.number(key, text)
+            guard reviewDays <= 365 else { throw .invalid("review_days must be from 0 to 365, got \(text)") }
         case .slowMover: parameters.slowMoverThreshold = try Self.number(key, text)
         }
     }
@@ -56,7 +62,7 @@ public struct PlanningSettings: Sendable, Equatable {
     public func validate() throws(PlanningSettingsError) {
         do {
             try parameters.validate()
-            _ = try LeadTime(days: Double(defaultLeadDays), standardDeviationDays: leadDaysSD, period: period)
+            _ = try LeadTime(days: Double(defaultLeadDays), standardDeviationDays: leadDaysSD, reviewDays: reviewDays, period: period)
         } catch {
             throw .invalid(error.description)
         }
@@ -93,6 +99,7 @@ public struct PlanningSettings: Sendable, Equatable {
         case .holdingRate: return number(parameters.annualHoldingRate)
         case .leadDays: return String(defaultLeadDays)
         case .leadDaysSD: return number(leadDaysSD)
+        case .reviewDays: return number(reviewDays)
         case .slowMover: return number(parameters.slowMoverThreshold)
         case .deadDays: return String(deadDays)
         }

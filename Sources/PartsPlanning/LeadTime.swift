@@ -1,29 +1,41 @@
-/// How long a replenishment takes, in planning periods, and how much that varies.
+/// How long a replenishment takes, in planning periods, and how much that varies; and how
+/// long until the next order may be placed, which with periodic review a part must also last.
 ///
 /// Periods, not days, because demand is forecast per period; a lead time of 10 days with weekly
-/// buckets is 10/7 ≈ 1.43 periods (fractions are fine: lead-time demand is forecast × L).
+/// buckets is 10/7 ≈ 1.43 periods (fractions are fine: lead-time demand is forecast × (L + R)).
 public struct LeadTime: Sendable, Equatable {
     /// Mean lead time in periods, ≥ 0.
     public let periods: Double
     /// Standard deviation of the lead time in periods, ≥ 0; 0 when unknown.
     public let standardDeviation: Double
+    /// The review interval R in periods, ≥ 0: the time from one order to the next. An order
+    /// placed now must cover demand until the order after it arrives, L + R from now.
+    public let reviewPeriods: Double
 
-    /// Throws `invalidParameter` naming `leadTime` or `leadTimeStandardDeviation` when either
-    /// is negative or not finite.
-    public init(periods: Double, standardDeviation: Double = 0) throws(PlanningError) {
+    /// L + R, the protection interval the reorder point covers.
+    public var protectionPeriods: Double { periods + reviewPeriods }
+
+    /// Throws `invalidParameter` naming `leadTime`, `leadTimeStandardDeviation` or
+    /// `reviewInterval` when one is negative or not finite.
+    public init(periods: Double, standardDeviation: Double = 0, reviewPeriods: Double = 0) throws(PlanningError) {
         try Check.nonNegative(periods, "leadTime")
         try Check.nonNegative(standardDeviation, "leadTimeStandardDeviation")
+        try Check.nonNegative(reviewPeriods, "reviewInterval")
         self.periods = periods
         self.standardDeviation = standardDeviation
+        self.reviewPeriods = reviewPeriods
     }
 
-    /// A lead time known in days (from the part or its supplier), expressed in `period`s.
-    public init(days: Double, standardDeviationDays: Double = 0, period: PlanningPeriod) throws(PlanningError) {
+    /// A lead time and review interval known in days, expressed in `period`s.
+    public init(days: Double, standardDeviationDays: Double = 0, reviewDays: Double = 0,
+                period: PlanningPeriod) throws(PlanningError) {
         try Check.nonNegative(days, "leadTime")
         try Check.nonNegative(standardDeviationDays, "leadTimeStandardDeviation")
+        try Check.nonNegative(reviewDays, "reviewInterval")
         try self.init(
             periods: days / period.averageDays,
-            standardDeviation: standardDeviationDays / period.averageDays)
+            standardDeviation: standardDeviationDays / period.averageDays,
+            reviewPeriods: reviewDays / period.averageDays)
     }
 }
 
@@ -39,8 +51,9 @@ public enum LeadTimeDemandModel: String, Sendable, CaseIterable, Codable {
 
 /// Lead-time demand, safety stock and reorder point for one part.
 ///
-/// - mean LTD μ = forecast per period × L;
-/// - σ_LTD = √(L·σ_D² + μ_D²·σ_L²), with σ_D the forecast's RMSE (the error the forecast
+/// Over the protection interval L + R (lead time and review interval, see `LeadTime`):
+/// - mean LTD μ = forecast per period × (L + R);
+/// - σ_LTD = √((L + R)·σ_D² + μ_D²·σ_L²), with σ_D the forecast's RMSE (the error the forecast
 ///   makes per period), μ_D the forecast per period and σ_L the lead-time standard deviation;
 /// - normal model: safety stock = z·σ_LTD with z the service-level quantile,
 ///   reorder point = μ + safety stock;
@@ -60,11 +73,11 @@ public struct ReorderLevels: Sendable, Equatable {
     public let safetyStock: Double
     public let reorderPoint: Double
 
-    /// σ_LTD = √(L·σ_D² + μ_D²·σ_L²).
+    /// σ_LTD = √((L + R)·σ_D² + μ_D²·σ_L²).
     public static func leadTimeDemandStandardDeviation(
         demandPerPeriod: Double, demandStandardDeviation: Double, leadTime: LeadTime
     ) -> Double {
-        let l = leadTime.periods
+        let l = leadTime.protectionPeriods
         let variance =
             l * demandStandardDeviation * demandStandardDeviation
             + demandPerPeriod * demandPerPeriod * leadTime.standardDeviation * leadTime.standardDeviation
@@ -87,7 +100,7 @@ public struct ReorderLevels: Sendable, Equatable {
         try Check.openUnit(serviceLevel, "serviceLevel")
         try Check.nonNegative(slowMoverThreshold, "slowMoverThreshold")
         self.serviceLevel = serviceLevel
-        let mean = demandPerPeriod * leadTime.periods
+        let mean = demandPerPeriod * leadTime.protectionPeriods
         let sigma = ReorderLevels.leadTimeDemandStandardDeviation(
             demandPerPeriod: demandPerPeriod, demandStandardDeviation: demandStandardDeviation,
             leadTime: leadTime)

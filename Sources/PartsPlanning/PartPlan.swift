@@ -154,6 +154,7 @@ public struct PartPlan: Sendable, Equatable {
             PlanLine(name: "RMSE", value: q(rmse)),
             PlanLine(name: "lead time \(period)s", value: q(leadTime.periods)),
             PlanLine(name: "lead time sd \(period)s", value: q(leadTime.standardDeviation)),
+            PlanLine(name: "review interval \(period)s", value: q(leadTime.reviewPeriods)),
             PlanLine(name: "lead-time demand", value: q(leadTimeDemand)),
             PlanLine(name: "lead-time demand sd", value: q(leadTimeDemandStandardDeviation)),
             PlanLine(name: "ABC class", value: abcClass.rawValue),
@@ -214,7 +215,10 @@ public struct PartPlan: Sendable, Equatable {
             parts.append("\(method): \(plainNumber(forecast.perPeriod)) per \(unit)")
         }
         let service = plainNumber(levels.serviceLevel * 100, places: 2) + "%"
-        let ltd = "lead-time demand \(plainNumber(levels.meanLeadTimeDemand)) over \(plainNumber(leadTime.periods)) \(unit)s"
+        let interval = leadTime.reviewPeriods > 0
+            ? "\(plainNumber(leadTime.periods)) + \(plainNumber(leadTime.reviewPeriods)) review"
+            : plainNumber(leadTime.periods)
+        let ltd = "lead-time demand \(plainNumber(levels.meanLeadTimeDemand)) over \(interval) \(unit)s"
         switch levels.model {
         case .normal:
             parts.append(

@@ -7,9 +7,10 @@ import Testing
 @Suite("planning: history and plan show")
 struct PlanTests {
     /// Ten units a week for twenty weeks: smooth demand, forecast 10 a week. Lead time 14 days
-    /// is two weeks, so lead-time demand is 20 and, with no forecast error, so is the reorder
-    /// point; four weeks of review make an order of 40, order-up-to 60, and an empty shelf
-    /// orders all 60.
+    /// is two weeks and the nightly run reviews every day (1/7 week), so the protection
+    /// interval is 15/7 weeks: lead-time demand 150/7 = 21.429 and, with no forecast error, so
+    /// is the reorder point; four weeks of demand make an order of 40, order-up-to 61.429, and
+    /// an empty shelf orders 62 whole units.
     @Test func aSmoothPartIsPlannedFromItsHistory() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()
@@ -28,11 +29,12 @@ struct PlanTests {
         #expect(fields["series"] as? String == Array(repeating: "10.000", count: 20).joined(separator: " "))
         #expect(fields["class"] as? String == "smooth")
         #expect(fields["forecast_per_week"] as? String == "10.000")
-        #expect(fields["lead_time_demand"] as? String == "20.000")
+        #expect(fields["review_interval_weeks"] as? String == "0.143")
+        #expect(fields["lead_time_demand"] as? String == "21.429")
         #expect(fields["safety_stock"] as? String == "0.000")
-        #expect(fields["reorder_point"] as? String == "20.000")
-        #expect(fields["order_up_to"] as? String == "60.000")
-        #expect(fields["suggested_order"] as? String == "60.000")
+        #expect(fields["reorder_point"] as? String == "21.429")
+        #expect(fields["order_up_to"] as? String == "61.429")
+        #expect(fields["suggested_order"] as? String == "62.000")
         #expect((fields["why"] as? String)?.isEmpty == false)
     }
 

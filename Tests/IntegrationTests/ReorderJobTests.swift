@@ -7,7 +7,7 @@ import Testing
 @Suite("jobs: reorder runs, proposals and snapshots")
 struct ReorderJobTests {
     /// P-H: ten a week for twenty weeks, lead time two weeks, nothing on hand (the worked
-    /// example of PlanTests): reorder point 20, order-up-to 60, so the run proposes 60.
+    /// example of PlanTests): reorder point 21.429, order-up-to 61.429, so the run proposes 62.
     private func smoothPart(_ daemon: TestDaemon, _ client: AdminConnection) throws {
         try expectOK(client.send("location add MAIN \"Main\""))
         try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4 supplier=ACME"))
@@ -33,7 +33,7 @@ struct ReorderJobTests {
         let run = try client.send("job run reorder --wait")
         #expect(run.code == 200, "\(run)")
         let proposal = try #require(run.lastText.firstMatch(of: /RP-\d{4}-\d{6}/).map { String($0.output) })
-        #expect(run.lastText.contains("1 to order, value 240.00, 0 flagged"))
+        #expect(run.lastText.contains("1 to order, value 248.00, 0 flagged"))
 
         _ = try client.send("format json")
         let shown = try fields(client.send("reorder show"))
@@ -44,10 +44,10 @@ struct ReorderJobTests {
         #expect(line["part_no"] as? String == "P-H")
         #expect(line["class"] as? String == "smooth")
         #expect(line["forecast"] as? String == "10.000")
-        #expect(line["reorder_point"] as? String == "20.000")
-        #expect(line["order_up_to"] as? String == "60.000")
-        #expect(line["suggested"] as? String == "60.000")
-        #expect(line["value"] as? String == "240.00")
+        #expect(line["reorder_point"] as? String == "21.429")
+        #expect(line["order_up_to"] as? String == "61.429")
+        #expect(line["suggested"] as? String == "62.000")
+        #expect(line["value"] as? String == "248.00")
         // plan show and the run plan through the same code: the same numbers.
         let plan = try fields(client.send("plan show P-H"))
         #expect(plan["reorder_point"] as? String == line["reorder_point"] as? String)
@@ -83,19 +83,19 @@ struct ReorderJobTests {
         let proposal = try #require(try daemon.sql("SELECT proposal_no FROM reorder_proposal").scalar)
         let approved = try client.send("reorder approve \(proposal)")
         let order = try #require(approved.lastText.firstMatch(of: /PO-\d{4}-\d{6}/).map { String($0.output) })
-        #expect(approved.lastText == "\(proposal) approved: 1 lines to order, value 240.00; purchase orders \(order) (1 lines)")
+        #expect(approved.lastText == "\(proposal) approved: 1 lines to order, value 248.00; purchase orders \(order) (1 lines)")
         let placed = try daemon.sql("""
             SELECT s.code, l.quantity, l.price, l.expected - current_date FROM po_line l
               JOIN purchase_order o ON o.id = l.po_id JOIN supplier s ON s.id = o.supplier_id
             """).rows
-        #expect(placed == [["ACME", "60.000", "4.0000", "21"]])
-        #expect(try client.send("reorder export \(proposal)").lines.contains("200-ACME,P-H,filter,MAIN,60.000,PCS,4.0000,240.00,\(order)"))
+        #expect(placed == [["ACME", "62.000", "4.0000", "21"]])
+        #expect(try client.send("reorder export \(proposal)").lines.contains("200-ACME,P-H,filter,MAIN,62.000,PCS,4.0000,248.00,\(order)"))
         let next = try client.send("job run reorder --wait")
         #expect(next.lastText.contains("0 to order"), "\(next)")
         _ = try client.send("format json")
         let plan = try fields(client.send("plan show P-H"))
-        #expect(plan["on_order"] as? String == "60.000")
-        #expect(plan["position"] as? String == "60.000")
+        #expect(plan["on_order"] as? String == "62.000")
+        #expect(plan["position"] as? String == "62.000")
         _ = try client.send("format text")
 
         // A proposal whose order for a supplier falls short of its minimum is still placed,
@@ -105,7 +105,7 @@ struct ReorderJobTests {
         try expectOK(client.send("job run reorder --wait"))
         let small = try #require(try daemon.sql("SELECT proposal_no FROM reorder_proposal WHERE state = 'open'").scalar)
         let smallApproved = try client.send("reorder approve \(small)")
-        #expect(smallApproved.lastText.hasSuffix("(ACME 240.00 < 1000.00)"), "\(smallApproved)")
+        #expect(smallApproved.lastText.hasSuffix("(ACME 248.00 < 1000.00)"), "\(smallApproved)")
 
         try expectOK(client.send("part add P-S \"seal\" cost=1 supplier=ACME"))
         try expectOK(client.send("receive MAIN P-S:1"))
@@ -161,18 +161,18 @@ struct ReorderJobTests {
         let daemon = try TestDaemon()
         let client = try daemon.connect()
         try smoothPart(daemon, client)
-        // 60 units at 10 a week last 42 days: over a 30-day maximum.
+        // 62 units at 10 a week last 43.4 days: over a 30-day maximum.
         try daemon.sql("""
             INSERT INTO turnover_target (location_id, turnover, max_days, updated_by)
             SELECT id, 12, 30, 'test' FROM location WHERE code = 'MAIN'
             """)
         let run = try client.send("job run reorder --wait")
-        #expect(run.lastText.contains("1 to order, value 240.00, 1 flagged"), "\(run)")
+        #expect(run.lastText.contains("1 to order, value 248.00, 1 flagged"), "\(run)")
         let line = try daemon.sql("SELECT quantity, flagged, days_of_supply, why FROM reorder_line").rows[0]
-        #expect(line[0] == "60.000")
+        #expect(line[0] == "62.000")
         #expect(line[1] == "t")
-        #expect(line[2] == "42.0")
-        #expect(line[3]!.contains("flagged: 42 days of supply after this order, the maximum is 30"))
+        #expect(line[2] == "43.4")
+        #expect(line[3]!.contains("flagged: 43.4 days of supply after this order, the maximum is 30"))
     }
 
     @Test func aRunThatFailsPartWayLeavesNoHalfProposal() throws {
@@ -327,6 +327,8 @@ struct ReorderJobTests {
         #expect(try client.send("plan set service_b=0").code == 422)
         #expect(try client.send("plan set lead_days=-1").code == 422)
         #expect(try client.send("plan set lead_days_sd=-2").code == 422)
+        #expect(try client.send("plan set review_days=366").code == 422)
+        #expect(try client.send("plan set review_days=-1").code == 422)
         #expect(try client.send("plan set alpha=1e-1").code == 422)
         #expect(try client.send("plan set location=MAIN period=month").code == 422)
         #expect(try client.send("plan set location=NOWHERE service_a=0.9").code == 404)
@@ -335,9 +337,10 @@ struct ReorderJobTests {
         #expect(try daemon.sql("SELECT count(*) FROM planning_setting").scalar == "0")
 
         try expectOK(client.send("plan set service_a=0.97 period=month ref=p1"))
-        try expectOK(client.send("plan set location=MAIN service_a=0.99 lead_days=21"))
+        try expectOK(client.send("plan set location=MAIN service_a=0.99 lead_days=21 review_days=7"))
         let settings = try client.send("plan settings location=MAIN")
         #expect(settings.lines.contains { $0.contains("service_a") && $0.contains("0.99") && $0.contains("MAIN") }, "\(settings)")
+        #expect(settings.lines.contains { $0.contains("review_days") && $0.contains("7") && $0.contains("MAIN") }, "\(settings)")
         #expect(settings.lines.contains { $0.contains("period") && $0.contains("month") && $0.contains("all locations") })
         #expect(settings.lines.contains { $0.contains("beta") && $0.contains("0.1") && $0.contains("built-in") })
         try expectOK(client.send("plan set location=MAIN service_a=default"))

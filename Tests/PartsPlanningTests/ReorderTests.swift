@@ -48,6 +48,19 @@ struct ReorderTests {
         #expect(quantityString(only.safetyStock) == "128.155")
     }
 
+    @Test("periodic review: 10 a period sd 3, L 2 ± 0.5, R 1, 95 % → μ 30, σ √(3·9 + 10²·0.25) = √52")
+    func reviewIntervalWidensTheProtectionInterval() throws {
+        let levels = try ReorderLevels(
+            demandPerPeriod: 10, demandStandardDeviation: 3,
+            leadTime: LeadTime(periods: 2, standardDeviation: 0.5, reviewPeriods: 1), serviceLevel: 0.95)
+        #expect(levels.meanLeadTimeDemand == 30)
+        #expect(levels.leadTimeDemandStandardDeviation == 52.0.squareRoot())
+        #expect(quantityString(levels.safetyStock) == "11.861")  // 1.6448536 × 7.2111026
+        #expect(quantityString(levels.reorderPoint) == "41.861")
+        #expect(try LeadTime(days: 14, reviewDays: 7, period: .week).protectionPeriods == 3)
+        #expect(throws: PlanningError.self) { try LeadTime(periods: 1, reviewPeriods: -1) }
+    }
+
     @Test("slow mover, Poisson: mean 2 at 95 % → 5, since P(≤4) = 7e⁻² = 0.947")
     func poissonByHand() throws {
         let levels = try ReorderLevels(

@@ -168,7 +168,7 @@ BEGIN
       FROM ROWS FROM (jsonb_array_elements_text(p->'settings'), jsonb_array_elements_text(p->'values')) AS t(k, value);
     SELECT k INTO v_unknown FROM jsonb_object_keys(v) AS k
      WHERE k NOT IN ('period', 'history_days', 'service_a', 'service_b', 'service_c', 'alpha', 'beta', 'review_periods',
-                     'ordering_cost', 'holding_rate', 'lead_days', 'lead_days_sd', 'slow_mover', 'dead_days')
+                     'review_days', 'ordering_cost', 'holding_rate', 'lead_days', 'lead_days_sd', 'slow_mover', 'dead_days')
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'no planning setting %', v_unknown USING ERRCODE = 'PS422';
@@ -182,11 +182,11 @@ BEGIN
         v_location := (location_named(p->>'location')).id;
     END IF;
     INSERT INTO planning_setting AS s (location_id, period, history_days, service_a, service_b, service_c, alpha, beta,
-                                       review_periods, ordering_cost, holding_rate, lead_days, lead_days_sd, slow_mover,
-                                       dead_days, updated_by)
+                                       review_periods, review_days, ordering_cost, holding_rate, lead_days, lead_days_sd,
+                                       slow_mover, dead_days, updated_by)
     VALUES (v_location, v->>'period', (v->>'history_days')::integer, (v->>'service_a')::numeric,
             (v->>'service_b')::numeric, (v->>'service_c')::numeric, (v->>'alpha')::numeric, (v->>'beta')::numeric,
-            (v->>'review_periods')::numeric, (v->>'ordering_cost')::numeric, (v->>'holding_rate')::numeric,
+            (v->>'review_periods')::numeric, (v->>'review_days')::numeric, (v->>'ordering_cost')::numeric, (v->>'holding_rate')::numeric,
             (v->>'lead_days')::integer, (v->>'lead_days_sd')::numeric, (v->>'slow_mover')::numeric,
             (v->>'dead_days')::integer, p->'actor'->>'user')
     ON CONFLICT ((coalesce(location_id, 0))) DO UPDATE SET
@@ -198,6 +198,7 @@ BEGIN
         alpha = CASE WHEN v ? 'alpha' THEN excluded.alpha ELSE s.alpha END,
         beta = CASE WHEN v ? 'beta' THEN excluded.beta ELSE s.beta END,
         review_periods = CASE WHEN v ? 'review_periods' THEN excluded.review_periods ELSE s.review_periods END,
+        review_days = CASE WHEN v ? 'review_days' THEN excluded.review_days ELSE s.review_days END,
         ordering_cost = CASE WHEN v ? 'ordering_cost' THEN excluded.ordering_cost ELSE s.ordering_cost END,
         holding_rate = CASE WHEN v ? 'holding_rate' THEN excluded.holding_rate ELSE s.holding_rate END,
         lead_days = CASE WHEN v ? 'lead_days' THEN excluded.lead_days ELSE s.lead_days END,

@@ -6,7 +6,7 @@ public enum PlanningSettingKey: String, Sendable, CaseIterable {
     case period, historyDays = "history_days"
     case serviceA = "service_a", serviceB = "service_b", serviceC = "service_c"
     case alpha, beta
-    case reviewPeriods = "review_periods", orderingCost = "ordering_cost", holdingRate = "holding_rate"
+    case reviewPeriods = "review_periods", reviewDays = "review_days", orderingCost = "ordering_cost", holdingRate = "holding_rate"
     case leadDays = "lead_days", leadDaysSD = "lead_days_sd", slowMover = "slow_mover", deadDays = "dead_days"
 }
 

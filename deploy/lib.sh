@@ -297,6 +297,20 @@ stop_daemon() {
     rm -f "$var/partsd.pid"
 }
 
+# write_build_commit BINDIR: writes BINDIR/partsd.commit, the commit `status` and
+# partsd_build_info report: `git describe` of this source tree ("-dirty" when it has changes),
+# or, in a tarball made by `git archive`, the commit git wrote into COMMIT; else "unknown".
+write_build_commit() {
+    local bindir=$1 commit=unknown top
+    top=$(git -C "$PARTSD_ROOT" rev-parse --show-toplevel 2>/dev/null || true)
+    if [[ -n $top && $(cd "$top" && pwd -P) == "$PARTSD_ROOT" ]]; then
+        commit=$(git -C "$PARTSD_ROOT" describe --always --dirty --abbrev=12 2>/dev/null || printf unknown)
+    elif [[ -f $PARTSD_ROOT/COMMIT ]] && ! grep -q 'Format:' "$PARTSD_ROOT/COMMIT"; then
+        commit=$(head -n 1 "$PARTSD_ROOT/COMMIT")
+    fi
+    printf '%s\n' "$commit" >"$bindir/partsd.commit"
+}
+
 # bench_setup PROGRAM...: for the benchmark scripts. Sets bindir (a release build, or
 # $PARTSD_BIN_DIR) and checks PROGRAMs are in it; sets pgbin; makes the work directory $work
 # under /tmp, whose daemon and cluster are stopped, and which is removed (unless BENCH_KEEP=1),
@@ -310,6 +324,7 @@ bench_setup() {
         log "building (swift build -c release)"
         swift build -c release
         bindir=$(swift build -c release --show-bin-path)
+        write_build_commit "$bindir"
     fi
     local program
     for program in "$@"; do

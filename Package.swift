@@ -105,6 +105,7 @@ let package = Package(
             dependencies: [
                 "PostgresClient", "PartsDomain", "PartsMigrations",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: settings
@@ -116,6 +117,7 @@ let package = Package(
             dependencies: [
                 "PartsStore", "PartsPlanning", "PartsDomain", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

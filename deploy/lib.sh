@@ -5,8 +5,10 @@
 
 PARTSD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PARTSD_PG_PORT=5432
-# libqrencode-dev: the warranty tags' QR codes; zbar-tools: the test that decodes them.
-PARTSD_PACKAGES=(postgresql-15 libpq-dev socat libqrencode-dev zbar-tools)
+# libqrencode-dev: the warranty tags' QR codes; zbar-tools: the test that decodes them;
+# python3-yaml: the test that reads the sample alert rules when promtool (package prometheus,
+# large, not installed for it) is not there.
+PARTSD_PACKAGES=(postgresql-15 libpq-dev socat libqrencode-dev zbar-tools python3-yaml)
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -29,7 +31,7 @@ package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# Installs what the project needs (postgresql-15, libpq-dev, socat, libqrencode-dev, zbar-tools)
+# Installs what the project needs (postgresql-15, libpq-dev, socat, libqrencode-dev, zbar-tools, python3-yaml)
 # when missing. As root: keeps postgresql-common from creating its default cluster,
 # runs `apt-get update` once, installs. Not root: says what to install and exits 1.
 ensure_packages() {

@@ -112,6 +112,25 @@ struct MetricsTests {
         #expect(!daemon.log.contains("metrics endpoint"))
     }
 
+    /// The sample alert rules are valid rules, and fire when they should (their promtool unit
+    /// tests); without promtool (Debian's package prometheus has it), valid YAML at least.
+    @Test func sampleAlertRulesHold() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/prometheus")
+        let rules = folder.appendingPathComponent("partsd-alerts.yml").path
+        let tests = folder.appendingPathComponent("partsd-alerts.test.yml").path
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
+            let checked = try TestCluster.run("/usr/bin/promtool", ["check", "rules", rules])
+            #expect(checked.status == 0, "\(checked.output)")
+            let tested = try TestCluster.run("/usr/bin/promtool", ["test", "rules", tests])
+            #expect(tested.status == 0, "\(tested.output)")
+        } else {
+            let script = "import sys, yaml\nfor path in sys.argv[1:]: yaml.safe_load(open(path))"
+            let parsed = try TestCluster.run("/usr/bin/python3", ["-c", script, rules, tests])
+            #expect(parsed.status == 0, "\(parsed.output)")
+        }
+    }
+
     /// The inodes of the TCP sockets in LISTEN state that process `pid` holds.
     private func listeningTCPSockets(of pid: Int32) throws -> Set<String> {
         var listening = Set<String>()

@@ -45,17 +45,7 @@ struct MetricsServer: Service {
                                               childChannelInitializer: initializer)
         }
         logger.info("metrics endpoint ready", metadata: ["listen": "\(address)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask { await serve(connection) }
-                    }
-                }
-            }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
-        }
+        try await server.serveConnections { connection in await serve(connection) }
         if case .unix(let path) = address { unlink(path) }
         logger.info("metrics endpoint closed")
     }

@@ -84,35 +84,31 @@ enum HTTPProbe {
     private static func connected(_ address: Address) throws -> Int32 {
         switch address {
         case .tcp(let port):
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var target = sockaddr_in()
             target.sin_family = sa_family_t(AF_INET)
             target.sin_port = port.bigEndian
             target.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let result = withUnsafePointer(to: &target) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard result == 0 else {
-                close(fd)
-                throw TestFailure("cannot connect to 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
-            }
-            return fd
+            return try connected(AF_INET, &target, "127.0.0.1:\(port)")
         case .unix(let path):
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
             var target = sockaddr_un()
             target.sun_family = sa_family_t(AF_UNIX)
             withUnsafeMutableBytes(of: &target.sun_path) { raw in
                 raw.copyBytes(from: path.utf8.prefix(raw.count - 1))
             }
-            let result = withUnsafePointer(to: &target) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard result == 0 else {
-                close(fd)
-                throw TestFailure("cannot connect to \(path): \(String(cString: strerror(errno)))")
-            }
-            return fd
+            return try connected(AF_UNIX, &target, path)
         }
+    }
+
+    private static func connected<Address>(_ family: Int32, _ target: inout Address, _ name: String) throws -> Int32 {
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        let result = withUnsafePointer(to: &target) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<Address>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw TestFailure("cannot connect to \(name): \(String(cString: strerror(errno)))")
+        }
+        return fd
     }
 }
 

@@ -66,6 +66,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The system library and nothing else.
@@ -107,6 +108,7 @@ let package = Package(
             dependencies: [
                 "PostgresClient", "PartsDomain", "PartsMigrations",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: settings
@@ -118,6 +120,7 @@ let package = Package(
             dependencies: [
                 "PartsStore", "PartsPlanning", "PartsDomain", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -133,6 +136,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,7 +190,10 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: settings
         ),
         .testTarget(name: "PartsJobsTests", dependencies: ["PartsJobs"], swiftSettings: settings),
-        .testTarget(name: "PartsServerTests", dependencies: ["PartsServer"], swiftSettings: settings),
+        .testTarget(
+            name: "PartsServerTests",
+            dependencies: ["PartsServer", .product(name: "NIOHTTP1", package: "swift-nio")], swiftSettings: settings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["PartsClient", "PostgresClient", "PartsDomain", "PartsMigrations", "PartsStore", "PartsProtocol",

@@ -5,8 +5,10 @@
 
 PARTSD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 PARTSD_PG_PORT=5432
-# libqrencode-dev: the warranty tags' QR codes; zbar-tools: the test that decodes them.
-PARTSD_PACKAGES=(postgresql-15 libpq-dev socat libqrencode-dev zbar-tools)
+# libqrencode-dev: the warranty tags' QR codes; zbar-tools: the test that decodes them;
+# python3-yaml: the test that reads the sample alert rules when promtool (package prometheus,
+# large, not installed for it) is not there.
+PARTSD_PACKAGES=(postgresql-15 libpq-dev socat libqrencode-dev zbar-tools python3-yaml)
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -29,7 +31,7 @@ package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# Installs what the project needs (postgresql-15, libpq-dev, socat, libqrencode-dev, zbar-tools)
+# Installs what the project needs (postgresql-15, libpq-dev, socat, libqrencode-dev, zbar-tools, python3-yaml)
 # when missing. As root: keeps postgresql-common from creating its default cluster,
 # runs `apt-get update` once, installs. Not root: says what to install and exits 1.
 ensure_packages() {
@@ -297,6 +299,20 @@ stop_daemon() {
     rm -f "$var/partsd.pid"
 }
 
+# write_build_commit BINDIR: writes BINDIR/partsd.commit, the commit `status` and
+# partsd_build_info report: `git describe` of this source tree ("-dirty" when it has changes),
+# or, in a tarball made by `git archive`, the commit git wrote into COMMIT; else "unknown".
+write_build_commit() {
+    local bindir=$1 commit=unknown top
+    top=$(git -C "$PARTSD_ROOT" rev-parse --show-toplevel 2>/dev/null || true)
+    if [[ -n $top && $(cd "$top" && pwd -P) == "$PARTSD_ROOT" ]]; then
+        commit=$(git -C "$PARTSD_ROOT" describe --always --dirty --abbrev=12 2>/dev/null || printf unknown)
+    elif [[ -f $PARTSD_ROOT/COMMIT ]] && ! grep -q 'Format:' "$PARTSD_ROOT/COMMIT"; then
+        commit=$(head -n 1 "$PARTSD_ROOT/COMMIT")
+    fi
+    printf '%s\n' "$commit" >"$bindir/partsd.commit"
+}
+
 # bench_setup PROGRAM...: for the benchmark scripts. Sets bindir (a release build, or
 # $PARTSD_BIN_DIR) and checks PROGRAMs are in it; sets pgbin; makes the work directory $work
 # under /tmp, whose daemon and cluster are stopped, and which is removed (unless BENCH_KEEP=1),
@@ -310,6 +326,7 @@ bench_setup() {
         log "building (swift build -c release)"
         swift build -c release
         bindir=$(swift build -c release --show-bin-path)
+        write_build_commit "$bindir"
     fi
     local program
     for program in "$@"; do

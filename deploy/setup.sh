@@ -13,6 +13,7 @@ cd "$PARTSD_ROOT"
 log "building (swift build -c release)"
 swift build -c release
 bindir=$(swift build -c release --show-bin-path)
+write_build_commit "$bindir"
 # .build/release is the same directory under a shorter name: nicer in the lines printed below.
 if [[ $(cd "$PARTSD_ROOT/.build/release" 2>/dev/null && pwd -P) == "$(cd "$bindir" && pwd -P)" ]]; then
     bindir=$PARTSD_ROOT/.build/release

@@ -67,6 +67,7 @@ log "building (swift build --build-tests)"
 swift build --build-tests
 export PARTSD_BIN_DIR
 PARTSD_BIN_DIR=$(swift build --show-bin-path)
+write_build_commit "$PARTSD_BIN_DIR"
 
 # A hung test must not hold CI for its whole time limit: after PARTSD_TEST_TIMEOUT seconds
 # (default 1800; 0 for none) the test processes are killed and the run fails.

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import PartsDomain
 import PartsStore
 import PostgresClient
@@ -130,6 +131,7 @@ public actor JobRunner: Service {
             }
             await jobSession.finish(id, succeeded: true, items: summary.items, result: summary.result, message: summary.message,
                                     findings: findings)
+            Self.countRun(job.rawValue, outcome: "succeeded")
             logger.info("job succeeded", metadata: ["job": "\(job.rawValue)", "id": "\(id)", "message": "\(summary.message)",
                                                     "seconds": "\((ContinuousClock.now - started).components.seconds)"])
         } catch {
@@ -140,7 +142,15 @@ public actor JobRunner: Service {
     private nonisolated func finish(_ jobSession: JobSession, _ id: Int64, _ failure: JobError) async {
         let recorded = record(failure)
         await jobSession.finish(id, succeeded: false, items: 0, result: recorded.result, message: recorded.message)
+        Self.countRun(jobSession.job, outcome: "failed")
         logger.error("job failed", metadata: ["job": "\(jobSession.job)", "id": "\(id)", "error": "\(recorded.message)"])
+    }
+
+    /// `partsd_job_runs_total{job,outcome}`: runs this daemon finished. When each job last
+    /// succeeded is read from job_run at scrape time instead, so a restart or a run on another
+    /// daemon does not lose it.
+    private static func countRun(_ job: String, outcome: String) {
+        Counter(label: "partsd_job_runs_total", dimensions: [("job", job), ("outcome", outcome)]).increment()
     }
 
     /// The run's writer is the job's own session, the one holding its lock; the readers get

@@ -42,6 +42,11 @@ public enum Daemon {
                                  policy: AccessPolicy(grants: configuration.grants, trustRoot: configuration.trustRoot), notifier: notifier, logger: logger)
         // Jobs stop after the server: commands in progress may still be waiting on a run.
         var services: [any Service] = [jobs, server]
+        if let address = configuration.metricsListen {
+            let scrape = MetricsScrape(registry: DaemonMetrics.bootstrap(), store: store,
+                                       calendar: configuration.siteCalendar, logger: logger)
+            services.append(MetricsServer(address: address, scrape: scrape, logger: logger))
+        }
         if let watchdog = Watchdog(notifier: notifier, environment: environmentVariables, pid: getpid()) {
             services.append(watchdog)
         }

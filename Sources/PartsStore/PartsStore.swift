@@ -51,10 +51,12 @@ public struct PartsStore: Sendable {
     /// Runs one workflow: its SQL function, in one transaction (see Workflow).
     func perform(_ workflow: Workflow, _ input: WorkflowInput) async throws(StoreError) -> WorkflowReply {
         let text = input.text
-        let statement = "SELECT \(workflow.rawValue)($1::jsonb) AS reply"
-        let reply = try await write { connection throws(PostgresError) in
-            try connection.query(statement, [text]).records[0].text("reply")
+        let statement = PostedDocumentTypes.statement("\(workflow.rawValue)($1::jsonb)", as: "reply")
+        let (reply, posted) = try await write { connection throws(PostgresError) in
+            let row = try connection.query(statement, [text]).records[0]
+            return (try row.text("reply"), try row.optionalText("posted_types"))
         }
+        PostedDocumentTypes.count(posted)
         return try WorkflowReply(parsing: reply)
     }
 

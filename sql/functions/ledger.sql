@@ -15,6 +15,20 @@ CREATE TRIGGER stock_movement_no_truncate BEFORE TRUNCATE ON stock_movement
 CREATE TRIGGER document_line_append_only BEFORE UPDATE OR DELETE ON document_line
     FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change();
 
+-- The types of the documents this transaction posted, for the daemon's
+-- partsd_documents_posted_total (see PostedDocumentTypes.swift). A trigger, because documents
+-- are inserted in more than one place; a transaction-local setting, because a subtransaction
+-- that rolls back (a refused document of a batch) takes its marks with it, and the next
+-- transaction starts with none.
+CREATE FUNCTION document_posted_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('partsd.posted_types',
+                       coalesce(current_setting('partsd.posted_types', true), '') || NEW.doc_type || ' ', true);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER document_posted_mark AFTER INSERT ON document
+    FOR EACH ROW EXECUTE FUNCTION document_posted_mark();
+
 -- Documents, balances, history and proposals refer to parts, locations and suppliers by id
 -- for ever: master data is changed, never deleted.
 CREATE FUNCTION refuse_master_data_delete() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -20,7 +20,7 @@ enum SessionCommands {
                     Field("gid", .integer(Int(peer.gid))), Field("role", .text(peer.role.description)),
                 ])])
             },
-            CommandSpec("status", "status", "version, uptime, database, pool and connections", role: .viewer) {
+            CommandSpec("status", "status", "version, commit, uptime, database, schema and server versions, pool and connections", role: .viewer) {
                 _, environment throws(CommandFailure) in
                 await status(environment)
             },
@@ -61,11 +61,16 @@ enum SessionCommands {
         let timeout = await environment.store.sessionStatementTimeout()
         let pool = await environment.store.poolUsage()
         let jobs = (try? await environment.store.lastJobRuns()) ?? []
+        let versions = await environment.store.databaseVersions()
         return Reply(.ok, blocks: [.record([
             Field("version", .text("partsd/\(ServerState.version)")),
+            Field("commit", .text(BuildInfo.commit)),
             Field("protocol", .integer(1)),
             Field("uptime_seconds", .integer(environment.state.uptimeSeconds)),
             Field("database", .text(reachable ? "reachable" : "unreachable")),
+            // The newest migration the database recorded, and the server's own version.
+            Field("schema_version", .optional(versions.schema)),
+            Field("server_version", .optional(versions.server)),
             // As a pooled session reports it: the setting every connection gets, reconnects included.
             Field("statement_timeout", .optional(timeout)),
             Field("pool_in_use", .integer(pool.inUse)),

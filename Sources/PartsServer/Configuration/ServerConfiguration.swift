@@ -65,6 +65,8 @@ public struct ServerConfiguration: Sendable {
     /// of the part's price.
     public var coreChargePercent = ExactDecimal(units: 100, scale: 0)
     public var logLevel: Logger.Level = .info
+    /// Where Prometheus scrapes `/metrics`; nil: metrics are off (and cost nothing).
+    public var metricsListen: MetricsAddress?
 
     public init() {}
 
@@ -130,6 +132,7 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationProblem("log.level must be one of trace, debug, info, notice, warning, error, critical; got \(level)")
         }
         logLevel = parsedLevel
+        metricsListen = try MetricsAddress(parsing: reader.string(forKey: "metrics.listen", default: ""))
         try validate()
     }
 

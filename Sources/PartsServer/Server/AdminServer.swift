@@ -56,18 +56,7 @@ public struct AdminServer: Service {
         logger.info("admin socket ready", metadata: ["socket": "\(listen)"])
         notifier.notify("READY=1\nSTATUS=serving on \(listen)")
 
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask { await serve(connection) }
-                    }
-                }
-            }
-        } onGracefulShutdown: {
-            notifier.notify("STOPPING=1")
-            server.channel.close(promise: nil)
-        }
+        try await server.serveConnections(onShutdown: { notifier.notify("STOPPING=1") }) { connection in await serve(connection) }
         if case .path(let path) = listen { unlink(path) }
         logger.info("admin socket closed")
     }

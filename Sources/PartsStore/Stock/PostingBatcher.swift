@@ -1,3 +1,4 @@
+import Metrics
 import PartsDomain
 import PostgresClient
 
@@ -90,9 +91,14 @@ actor PostingBatcher {
         let batch = "[" + inputs.joined(separator: ",") + "]"
         let json: String
         do {
-            json = try await pool.withConnection { connection throws(PostgresError) in
-                try connection.query("SELECT post_stock_documents($1::jsonb) AS replies", [batch]).records[0].text("replies")
+            let statement = PostedDocumentTypes.statement("post_stock_documents($1::jsonb)", as: "replies")
+            let posted: String?
+            (json, posted) = try await pool.withConnection { connection throws(PostgresError) in
+                let row = try connection.query(statement, [batch]).records[0]
+                return (try row.text("replies"), try row.optionalText("posted_types"))
             }
+            PostedDocumentTypes.count(posted)
+            Recorder(label: StoreMetrics.postingBatchSize).record(inputs.count)
         } catch {
             return Array(repeating: .failure(.batch(StoreError(error))), count: inputs.count)
         }

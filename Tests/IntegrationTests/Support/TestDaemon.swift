@@ -26,8 +26,9 @@ final class TestDaemon {
     /// The grants every test daemon has: root and one uid per role.
     static let standardGrants = ["root=admin", "\(clerkUID)=clerk", "\(viewerUID)=viewer", "\(managerUID)=manager"]
 
+    /// `binary`: another partsd than the one built (a copy beside a file of its own).
     init(extraArguments: [String] = [], environment: [String: String] = [:], database: String? = nil,
-         conninfo: String? = nil, grants: [String] = TestDaemon.standardGrants) throws {
+         conninfo: String? = nil, grants: [String] = TestDaemon.standardGrants, binary: String = TestCluster.binary("partsd")) throws {
         ownsDatabase = database == nil
         self.database = try database ?? TestCluster.createDatabase()
         self.conninfo = try conninfo ?? TestCluster.conninfo(database: self.database)
@@ -41,7 +42,7 @@ final class TestDaemon {
             + grants.flatMap { ["--grant", $0] } + extraArguments
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { $1 }
-        process = try Subprocess(TestCluster.binary("partsd"), arguments, environment: variables, outputPath: logPath)
+        process = try Subprocess(binary, arguments, environment: variables, outputPath: logPath)
         try waitUntilServing()
     }
 

@@ -64,6 +64,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // RFC 4180 CSV for partsctl's imports and exports: a streaming reader and a writer.
+        .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
     ],
     targets: [
         // The system library and nothing else.
@@ -154,6 +156,8 @@ let package = Package(
             name: "partsctl",
             dependencies: [
                 "PartsClient",
+                "PartsDomain",
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings

@@ -14,7 +14,6 @@ final class CSVFile {
     private let reader: CSVReader
     /// The physical line the next record starts on: records may span lines.
     private var nextLine = 1
-    private let totalLines: Int
 
     /// A problem with the file as a whole or with one row, named by line and column.
     struct Problem: Error {
@@ -42,7 +41,6 @@ final class CSVFile {
     init(path: String, encoding: TextEncoding, known: [String], required: [String], positional: [String]? = nil) throws(Problem) {
         self.path = path
         let bytes = try Self.readAll(path)
-        totalLines = max(1, Iconv.line(of: bytes.count, in: bytes))
         let text: String
         do { text = try encoding.decode(bytes) } catch { throw Problem(line: error.line, column: nil, text: error.text) }
         do {
@@ -106,9 +104,6 @@ final class CSVFile {
     }
 
     func has(_ column: String) -> Bool { index[column] != nil }
-
-    /// How much of the file has been read, 0 to 1.
-    var fractionRead: Double { min(1, Double(nextLine - 1) / Double(totalLines)) }
 
     /// How many lines of the file a record took: one, and one more for each line break in a
     /// quoted field (CR LF counted once).

@@ -15,7 +15,6 @@ struct CountImport {
     static let required = ["location", "part_no", "counted"]
 
     let run: ImportRun
-    let connection: AdminConnection
     let batchSize: Int
     let reason: String
 
@@ -57,29 +56,17 @@ struct CountImport {
             byLocation[location, default: []].append(Line(record: record, entry: "\(partNo):\(counted)"))
         }
         guard !run.stopped else { return }  // a count is posted whole or not at all
-        let pipeline = Pipeline<[Line]>(connection: connection)
-        func handle(_ done: ([Line], Reply)?) {
-            guard let (lines, reply) = done else { return }
-            if reply.isSuccess { return }
-            run.added -= lines.count
-            for line in lines { run.reject(line.record, column: nil, "the adjust of \(lines.count) lines was refused: \(reply.message)") }
-        }
-        do {
-            for location in byLocation.keys.sorted() {
-                let lines = byLocation[location]!
-                for start in stride(from: 0, to: lines.count, by: batchSize) {
-                    let batch = Array(lines[start..<min(start + batchSize, lines.count)])
-                    var command = "adjust " + RequestLine.quote(location)
-                    for line in batch { command += " " + line.entry }
-                    command += " reason=" + RequestLine.quote(reason)
-                    command += " ref=count-\(HistoryImport.fingerprint(command))"
-                    run.added += batch.count
-                    handle(try pipeline.send(command, tag: batch))
-                }
+        for location in byLocation.keys.sorted() {
+            let lines = byLocation[location]!
+            for start in stride(from: 0, to: lines.count, by: batchSize) {
+                let batch = Array(lines[start..<min(start + batchSize, lines.count)])
+                var command = "adjust " + RequestLine.quote(location)
+                for line in batch { command += " " + line.entry }
+                command += " reason=" + RequestLine.quote(reason)
+                command += " ref=count-\(HistoryImport.fingerprint(command))"
+                run.queue(.init(text: command, records: batch.map(\.record), label: "the adjust of \(location) (\(batch.count) lines)"))
             }
-            while let done = try pipeline.receive() { handle(done) }
-        } catch {
-            run.lost(error)
         }
+        run.sendQueued()
     }
 }

@@ -14,7 +14,6 @@ struct HistoryImport {
     static let columns = ["part_no", "location", "date", "quantity"]
 
     let run: ImportRun
-    let connection: AdminConnection
     let batchSize: Int
 
     private struct Line {
@@ -25,30 +24,15 @@ struct HistoryImport {
     func start() -> Int32 {
         var pending: [Line] = []
         var key: (partNo: String, location: String)?
-        var commands = 0, lines = 0
-        let pipeline = Pipeline<[Line]>(connection: connection)
-        func handle(_ done: ([Line], Reply)?) {
-            guard let (sent, reply) = done else { return }
-            if reply.isSuccess {
-                lines += sent.count
-                return
-            }
-            for line in sent { run.reject(line.record, column: nil, "its history add was refused: \(reply.message)") }
-        }
-        func flush() -> Bool {
-            guard let key, !pending.isEmpty else { return true }
+        var commands = 0
+        func flush() {
+            guard let key, !pending.isEmpty else { return }
             var command = "history add \(RequestLine.quote(key.location)) \(RequestLine.quote(key.partNo))"
             for line in pending { command += " " + line.entry }
             command += " ref=csv-\(Self.fingerprint(command))"
-            do {
-                handle(try pipeline.send(command, tag: pending))
-            } catch {
-                run.lost(error)
-                return false
-            }
+            run.queue(.init(text: command, records: pending.map(\.record), label: "its history add"))
             commands += 1
             pending.removeAll(keepingCapacity: true)
-            return true
         }
         while let record = run.nextRecord() {
             let file = run.file
@@ -71,19 +55,14 @@ struct HistoryImport {
                 continue
             }
             if let current = key, current.partNo != partNo || current.location != location || pending.count == batchSize {
-                guard flush() else { return run.finish(what: "history lines") }
+                flush()
             }
             key = (partNo, location)
             pending.append(Line(record: record, entry: "\(date):\(quantity)"))
         }
-        if flush() {
-            do {
-                while let done = try pipeline.receive() { handle(done) }
-            } catch {
-                run.lost(error)
-            }
-        }
-        return run.finish(summary: "imported \(lines) history lines from \(run.file.path) in \(commands) commands")
+        flush()
+        run.sendQueued()
+        return run.finish(summary: "imported \(run.added) history lines from \(run.file.path) in \(commands) commands")
     }
 
     /// 64-bit FNV-1a of the command, in hex: the same batch gets the same ref on every run.

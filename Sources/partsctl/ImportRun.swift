@@ -12,21 +12,37 @@ final class ImportRun {
     let file: CSVFile
     let encoding: TextEncoding
     let rejectsPath: String?
+    let sender: ParallelSender
     private var rejects: CSVOutput?
     var progress = Progress()
     var added = 0, updated = 0, unchanged = 0, rejected = 0
-    /// Rows handled, for the progress line.
-    var rowsDone = 0
+    /// Rows of commands left unsent when the import stopped.
+    private var notSent = 0
+
+    /// A command the import will send, and the rows it carries.
+    struct Command {
+        var text: String
+        var records: [CSVFile.Record]
+        /// Counted as updated rather than added when it succeeds.
+        var updates = false
+        /// What a refusal is called in a rejected row's reason ("its receipt"); nil: the reply alone.
+        var label: String?
+    }
+
+    private var commands: [Command] = []
+    /// Rows read so far.
+    private(set) var rowsRead = 0
     private(set) var stopped = false
     /// The exit status so far: 1 once a row is rejected, 2 when the daemon went away.
     private(set) var status: Int32 = 0
 
     static let rejectColumn = "reject_reason"
 
-    init(file: CSVFile, encoding: TextEncoding, rejectsPath: String?) {
+    init(file: CSVFile, encoding: TextEncoding, rejectsPath: String?, sender: ParallelSender) {
         self.file = file
         self.encoding = encoding
         self.rejectsPath = rejectsPath
+        self.sender = sender
         if rejectsPath != nil {
             rejects = CSVOutput(header: file.header.filter { $0 != Self.rejectColumn } + [Self.rejectColumn])
         }
@@ -49,10 +65,38 @@ final class ImportRun {
         return false
     }
 
+    func queue(_ command: Command) { commands.append(command) }
+
+    /// Sends what was queued, in file order over the sender's connections, and counts each
+    /// row by its command's reply. Without --rejects the first refusal stops what is not yet
+    /// sent; what was in flight is still counted, refusals and all.
+    func sendQueued() {
+        guard !commands.isEmpty else { return }
+        let rows = commands.reduce(0) { $0 + $1.records.count }
+        let count = Double(commands.count)
+        let outcome = sender.send(commands.map(\.text), stopOnRefusal: rejectsPath == nil) { done in
+            progress.update(rows: Int(Double(rows) * Double(done) / count), fraction: Double(done) / count)
+        }
+        for (command, reply) in zip(commands, outcome.replies) {
+            guard let reply else {
+                notSent += command.records.count
+                continue
+            }
+            if reply.isSuccess {
+                if command.updates { updated += command.records.count } else { added += command.records.count }
+                continue
+            }
+            let reason = command.label.map { "\($0) was refused: \(reply.message)" } ?? reply.message
+            for record in command.records { reject(record, column: nil, reason) }
+        }
+        commands.removeAll()
+        if let lost = outcome.lost { self.lost(lost) }
+    }
+
     /// The daemon could not be reached or went away: nothing more can be sent.
     func lost(_ error: AdminClientError) {
         progress.clear()
-        Output.error("\(error.description) (\(file.path), rows done: \(rowsDone); run the import again: what was posted is not posted twice)")
+        Output.error("\(error.description) (\(file.path), rows read: \(rowsRead); run the import again: what was posted is not posted twice)")
         status = 2
         stopped = true
     }
@@ -60,8 +104,7 @@ final class ImportRun {
     /// The next row to import; a row with more or fewer fields than the header is rejected.
     func nextRecord() -> CSVFile.Record? {
         while !stopped, let record = file.next() {
-            rowsDone += 1
-            progress.update(rows: rowsDone, fraction: file.fractionRead)
+            rowsRead += 1
             if let problem = file.shapeProblem(record) {
                 reject(record, column: nil, problem)
                 continue
@@ -95,6 +138,7 @@ final class ImportRun {
         }
         var summary = summary
         if let rejectsPath, rejected > 0 { summary += " (written to \(rejectsPath))" }
+        if notSent > 0 { summary += ", \(notSent) not sent" }
         if stopped, status < 2 { summary += "; stopped at the first error" }
         Output.write(summary + String(format: " (%.1f s)\n", progress.elapsedSeconds))
         return status

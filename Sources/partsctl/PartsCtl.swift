@@ -121,6 +121,9 @@ struct PartsCtl: ParsableCommand {
         "Lines per command when importing: history lines, receipt lines, count lines (1 to 200, default 100).", valueName: "n"))
     var batch = 100
 
+    @Option(name: .long, help: ArgumentHelp("Connections an import sends over at once (1 to 16, default 4).", valueName: "n"))
+    var connections = 4
+
     /// The file operation asked for, if any: at most one a run.
     private var fileJobs: [String] {
         [importHistory, importParts, importStock, importCount, exportParts, exportStock, exportCount].compactMap { $0 }
@@ -144,6 +147,7 @@ struct PartsCtl: ParsableCommand {
             throw ValidationError("--timeout must be 0 or more seconds")
         }
         guard (1...200).contains(batch) else { throw ValidationError("--batch must be 1 to 200") }
+        guard (1...16).contains(connections) else { throw ValidationError("--connections must be 1 to 16") }
         if fileJobs.count > 1 { throw ValidationError("give one of --import-* and --export-* at a time") }
         if !fileJobs.isEmpty, !(words.isEmpty && lines.isEmpty) {
             throw ValidationError("an import or export sends the file; give no command words with it")
@@ -170,27 +174,27 @@ struct PartsCtl: ParsableCommand {
         let status: Int32
         let textEncoding = TextEncoding(name: encoding)!
         if let importHistory {
-            status = session.runImport(path: importHistory, encoding: textEncoding, rejects: rejects,
+            status = session.runImport(path: importHistory, connections: connections, encoding: textEncoding, rejects: rejects,
                                        known: HistoryImport.columns, required: HistoryImport.columns,
                                        positional: HistoryImport.columns) { run, connection in
-                HistoryImport(run: run, connection: connection, batchSize: batch).start()
+                HistoryImport(run: run, batchSize: batch).start()
             }
         } else if let importParts {
-            status = session.runImport(path: importParts, encoding: textEncoding, rejects: rejects,
+            status = session.runImport(path: importParts, connections: connections, encoding: textEncoding, rejects: rejects,
                                        known: PartsImport.columns, required: ["part_no"]) { run, connection in
                 PartsImport(run: run, connection: connection).start()
                 return run.finish(what: "parts")
             }
         } else if let importStock {
-            status = session.runImport(path: importStock, encoding: textEncoding, rejects: rejects,
+            status = session.runImport(path: importStock, connections: connections, encoding: textEncoding, rejects: rejects,
                                        known: StockImport.columns, required: StockImport.required) { run, connection in
                 StockImport(run: run, connection: connection, batchSize: batch).start()
                 return run.finish(what: "opening balances")
             }
         } else if let importCount {
-            status = session.runImport(path: importCount, encoding: textEncoding, rejects: rejects,
+            status = session.runImport(path: importCount, connections: connections, encoding: textEncoding, rejects: rejects,
                                        known: CountImport.columns, required: CountImport.required) { run, connection in
-                CountImport(run: run, connection: connection, batchSize: batch, reason: reason).start()
+                CountImport(run: run, batchSize: batch, reason: reason).start()
                 return run.finish(what: "counts")
             }
         } else if let exportParts {
@@ -339,7 +343,7 @@ final class Session {
 
     /// A CSV import over one JSON-mode connection: the file is opened and its header checked
     /// before the daemon is asked anything.
-    func runImport(path: String, encoding: TextEncoding, rejects: String?, known: [String], required: [String],
+    func runImport(path: String, connections: Int, encoding: TextEncoding, rejects: String?, known: [String], required: [String],
                    positional: [String]? = nil, _ body: (ImportRun, AdminConnection) -> Int32) -> Int32 {
         let file: CSVFile
         do {
@@ -349,7 +353,10 @@ final class Session {
             Output.error(error.described(path: path))
             return 1
         }
-        return runJSON { connection in body(ImportRun(file: file, encoding: encoding, rejectsPath: rejects), connection) }
+        let sender = ParallelSender(socketPath: socketPath, timeoutSeconds: timeoutSeconds, connections: connections)
+        return runJSON { connection in
+            body(ImportRun(file: file, encoding: encoding, rejectsPath: rejects, sender: sender), connection)
+        }
     }
 
     /// Runs `body` on a connection switched to JSON, which partsctl reads rows and messages from.

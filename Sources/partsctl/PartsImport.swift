@@ -27,14 +27,6 @@ struct PartsImport {
             return
         }
         var seen: [String: Int] = [:]
-        /// A row in flight and whether it adds a part (else it updates one).
-        let pipeline = Pipeline<(record: CSVFile.Record, adds: Bool)>(connection: connection)
-        func handle(_ done: ((record: CSVFile.Record, adds: Bool), Reply)?) {
-            guard let (sent, reply) = done, !reply.isSuccess else { return }
-            if sent.adds { run.added -= 1 } else { run.updated -= 1 }
-            // The daemon's refusals name the field they are about.
-            run.reject(sent.record, column: nil, reply.message)
-        }
         rows: while let record = run.nextRecord() {
             let file = run.file
             let partNo = file.value("part_no", in: record) ?? ""
@@ -58,40 +50,27 @@ struct PartsImport {
                     continue rows
                 }
             }
-            let command: String
-            let adds: Bool
             if let current = existing[partNo] {
                 let differing = given.filter { column, value in !Self.same(column, value, current[column] ?? "") }
                 if differing.isEmpty {
                     run.unchanged += 1
                     continue
                 }
-                command = "part set " + RequestLine.quote(partNo) + Self.named(differing)
-                adds = false
-                run.updated += 1
+                let command = "part set " + RequestLine.quote(partNo) + Self.named(differing)
+                run.queue(.init(text: command + Self.ref(command), records: [record], updates: true))
             } else {
                 guard let description = given.removeValue(forKey: "description") else {
                     run.reject(record, column: "description", "a new part needs a description")
                     continue
                 }
-                command = "part add " + RequestLine.quote(partNo) + " " + RequestLine.quote(description) + Self.named(given)
-                adds = true
-                run.added += 1
-            }
-            do {
-                handle(try pipeline.send(command + " ref=part-\(HistoryImport.fingerprint(command))", tag: (record, adds)))
-            } catch {
-                run.lost(error)
-                return
+                let command = "part add " + RequestLine.quote(partNo) + " " + RequestLine.quote(description) + Self.named(given)
+                run.queue(.init(text: command + Self.ref(command), records: [record]))
             }
         }
-        // What is in flight is posted whatever happened before: count it honestly.
-        do {
-            while let done = try pipeline.receive() { handle(done) }
-        } catch {
-            run.lost(error)
-        }
+        run.sendQueued()
     }
+
+    private static func ref(_ command: String) -> String { " ref=part-\(HistoryImport.fingerprint(command))" }
 
     /// ` key=value ...` in the columns' order, so the same row gives the same command.
     private static func named(_ fields: [String: String]) -> String {

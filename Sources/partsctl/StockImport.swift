@@ -47,28 +47,14 @@ struct StockImport {
         }
         var pending: [String: [Line]] = [:]
         var seen: [String: Int] = [:]
-        let pipeline = Pipeline<[Line]>(connection: connection)
-        func handle(_ done: ([Line], Reply)?) {
-            guard let (lines, reply) = done else { return }
-            if reply.isSuccess { return }
-            // A receipt is all its lines or none: every row of it was refused.
-            run.added -= lines.count
-            for line in lines { run.reject(line.record, column: nil, "its receipt (\(lines.count) lines from line \(lines[0].record.line)) was refused: \(reply.message)") }
-        }
-        func flush(_ location: String) -> Bool {
-            guard let lines = pending.removeValue(forKey: location), !lines.isEmpty else { return true }
+        func flush(_ location: String) {
+            guard let lines = pending.removeValue(forKey: location), !lines.isEmpty else { return }
             var command = "receive " + RequestLine.quote(location)
             for line in lines { command += " " + line.entry }
             command += " note=\"opening balance\""
             command += " ref=open-\(HistoryImport.fingerprint(command))"
-            run.added += lines.count
-            do {
-                handle(try pipeline.send(command, tag: lines))
-                return true
-            } catch {
-                run.lost(error)
-                return false
-            }
+            run.queue(.init(text: command, records: lines.map(\.record),
+                            label: "its receipt (\(lines.count) lines from line \(lines[0].record.line))"))
         }
         while let record = run.nextRecord() {
             let file = run.file
@@ -118,15 +104,11 @@ struct StockImport {
                 continue
             }
             pending[location, default: []].append(Line(record: record, entry: entry))
-            if pending[location]!.count >= batchSize, !flush(location) { return }
+            if pending[location]!.count >= batchSize { flush(location) }
         }
         // The rows read before a stop are sent: they were good, and the rerun replays them.
-        for location in pending.keys.sorted() where !flush(location) { return }
-        do {
-            while let done = try pipeline.receive() { handle(done) }
-        } catch {
-            run.lost(error)
-        }
+        for location in pending.keys.sorted() { flush(location) }
+        run.sendQueued()
     }
 
     private static func key(_ location: String, _ partNo: String) -> String { location + "\u{0}" + partNo }

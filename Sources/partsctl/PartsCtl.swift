@@ -39,6 +39,20 @@ struct PartsCtl: ParsableCommand {
 
               partsctl --import-history old-system-issues.csv
 
+            Going live (columns by header name, any order; RFC 4180 quoting; --encoding gb18030 \
+            or utf-8, a UTF-8 byte order mark recognised): --import-parts FILE (part_no, \
+            description, unit, cost, category, pack, lead_days, supplier, warranty_return, \
+            serialized: new parts added, differing ones updated with part set, the rest \
+            unchanged); --import-stock FILE (location, part_no, quantity, unit_cost: opening \
+            balances as receipts of --batch lines, each with a ref= of its own text); \
+            --import-count FILE (location, part_no, counted: one adjust per location). A bad row \
+            is named by line and column and stops the import, or with --rejects FILE is written \
+            there with its reason and the import goes on. --export-parts, --export-stock \
+            [--location] and --export-count --location write what the imports read.
+
+              partsctl --import-parts parts.csv --encoding gb18030 --rejects rejected.csv
+              partsctl --export-count sheet.csv --location MAIN
+
             Exit status: 0 when every reply was 2xx, 1 when the worst was 4xx, 2 on a 5xx \
             reply or when the daemon cannot be reached or drops the connection.
             """,

@@ -18,13 +18,8 @@ struct CountImport {
     let batchSize: Int
     let reason: String
 
-    private struct Line {
-        var record: CSVFile.Record
-        var entry: String
-    }
-
     func start() {
-        var byLocation: [String: [Line]] = [:]
+        var byLocation: [String: [ImportRun.Line]] = [:]
         var seen: [String: Int] = [:]
         while let record = run.nextRecord() {
             let file = run.file
@@ -53,7 +48,7 @@ struct CountImport {
                 continue
             }
             seen[location + "\u{0}" + partNo] = record.line
-            byLocation[location, default: []].append(Line(record: record, entry: "\(partNo):\(counted)"))
+            byLocation[location, default: []].append(ImportRun.Line(record: record, entry: "\(partNo):\(counted)"))
         }
         guard !run.stopped else { return }  // a count is posted whole or not at all
         for location in byLocation.keys.sorted() {

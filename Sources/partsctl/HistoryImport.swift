@@ -16,13 +16,8 @@ struct HistoryImport {
     let run: ImportRun
     let batchSize: Int
 
-    private struct Line {
-        var record: CSVFile.Record
-        var entry: String
-    }
-
     func start() -> Int32 {
-        var pending: [Line] = []
+        var pending: [ImportRun.Line] = []
         var key: (partNo: String, location: String)?
         var commands = 0
         func flush() {
@@ -58,7 +53,7 @@ struct HistoryImport {
                 flush()
             }
             key = (partNo, location)
-            pending.append(Line(record: record, entry: "\(date):\(quantity)"))
+            pending.append(ImportRun.Line(record: record, entry: "\(date):\(quantity)"))
         }
         flush()
         run.sendQueued()

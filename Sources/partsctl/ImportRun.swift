@@ -30,6 +30,13 @@ final class ImportRun {
     }
 
     private var commands: [Command] = []
+
+    /// A row turned into one line of a command (`P-1:5@2.10`, `2026-01-05:3`), kept with the
+    /// row so that a refusal of the command names every row it carried.
+    struct Line {
+        var record: CSVFile.Record
+        var entry: String
+    }
     /// Rows read so far.
     private(set) var rowsRead = 0
     private(set) var stopped = false

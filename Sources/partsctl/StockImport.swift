@@ -18,11 +18,6 @@ struct StockImport {
     let connection: AdminConnection
     let batchSize: Int
 
-    private struct Line {
-        var record: CSVFile.Record
-        var entry: String
-    }
-
     func start() {
         let parts: [String: Bool]
         let locations: Set<String>
@@ -45,7 +40,7 @@ struct StockImport {
             run.stop(status: 2)
             return
         }
-        var pending: [String: [Line]] = [:]
+        var pending: [String: [ImportRun.Line]] = [:]
         var seen: [String: Int] = [:]
         func flush(_ location: String) {
             guard let lines = pending.removeValue(forKey: location), !lines.isEmpty else { return }
@@ -103,7 +98,7 @@ struct StockImport {
                 run.unchanged += 1  // nothing to open with
                 continue
             }
-            pending[location, default: []].append(Line(record: record, entry: entry))
+            pending[location, default: []].append(ImportRun.Line(record: record, entry: entry))
             if pending[location]!.count >= batchSize { flush(location) }
         }
         // The rows read before a stop are sent: they were good, and the rerun replays them.

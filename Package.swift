@@ -67,6 +67,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // RFC 4180 CSV for partsctl's imports and exports: a streaming reader and a writer.
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // The system library and nothing else.
@@ -161,6 +163,8 @@ let package = Package(
             name: "partsctl",
             dependencies: [
                 "PartsClient",
+                "PartsDomain",
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings

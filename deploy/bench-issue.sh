@@ -36,16 +36,9 @@ stock_per_part=1000000
 
 bench_setup partsd partsctl partsbench
 
-log "durable PostgreSQL (fsync on) in $work/pg"
-start_cluster "$work/pg" durable
-ensure_database "$work/pg" partsd
-conninfo=$(cluster_conninfo "$work/pg" partsd)
-"$bindir/partsd" migrate --database "$conninfo" >>"$work/partsd.log" 2>&1 ||
-    die "partsd migrate failed (log: $work/partsd.log)"
-socket="$work/partsd.sock"
 serve_args=(--grant "$(id -un)=admin")
 [[ -n ${BENCH_POOL_SIZE:-} ]] && serve_args+=(--pool-size "$BENCH_POOL_SIZE")
-start_daemon "$bindir" "$work" "$socket" "$conninfo" "${serve_args[@]}"
+bench_start_daemon "${serve_args[@]}"
 
 # --- load: a location, the parts, stock for every part (through the socket, 4 loaders) ------
 part_no() { printf 'B-%05d' "$1"; }

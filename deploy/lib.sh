@@ -340,6 +340,20 @@ bench_setup() {
     trap 'exit 143' TERM
 }
 
+# bench_start_daemon [SERVE_ARGS...]: for the benchmark scripts, after bench_setup: a durable
+# cluster (fsync on) in $work/pg with database partsd migrated, and partsd serving
+# $work/partsd.sock with SERVE_ARGS. Sets conninfo and socket.
+bench_start_daemon() {
+    log "durable PostgreSQL (fsync on) in $work/pg"
+    start_cluster "$work/pg" durable
+    ensure_database "$work/pg" partsd
+    conninfo=$(cluster_conninfo "$work/pg" partsd)
+    "$bindir/partsd" migrate --database "$conninfo" >>"$work/partsd.log" 2>&1 ||
+        die "partsd migrate failed (log: $work/partsd.log)"
+    socket="$work/partsd.sock"
+    start_daemon "$bindir" "$work" "$socket" "$conninfo" "$@"
+}
+
 # shellcheck disable=SC2317  # called by the EXIT trap
 bench_cleanup() {
     stop_daemon "$work"

@@ -1,130 +1,63 @@
-import Glibc
 import PartsClient
+import PartsDomain
 
 /// `partsctl --import-history FILE`: past demand from the system a site leaves, as CSV rows
-/// `part_no,location,date,quantity` (a header row is skipped), sent as `history add` commands of
-/// at most `batchSize` lines for one part and location.
+/// `part_no,location,date,quantity` (a header naming them, in any order, or none and this
+/// order), sent as `history add` commands of at most `batchSize` lines for one part and
+/// location.
 ///
-/// The file is read as a stream, so its size does not matter. Every command carries a `ref=`
-/// made from its own text, so running the same import again after a failure adds nothing
-/// twice. A malformed row stops the import at that row, with its line number; what was sent
-/// before it stays, and the rerun after the fix replays it.
+/// Every command carries a `ref=` made from its own text, so running the same import again
+/// after a failure adds nothing twice. A malformed row stops the import at that row, with its
+/// line and column (or, with --rejects, goes there); what was read before it is sent, and the
+/// rerun after the fix replays it.
 struct HistoryImport {
+    static let columns = ["part_no", "location", "date", "quantity"]
+
+    let run: ImportRun
     let batchSize: Int
-    let printer: ReplyPrinter
 
-    struct Row: Equatable {
-        var partNo: String
-        var location: String
-        var entry: String
-    }
-
-    /// Sends the file; returns the exit status (the worst reply, or 1 for a malformed row).
-    func run(path: String, connection: AdminConnection) -> Int32 {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            Output.error("cannot open \(path): \(String(cString: strerror(errno)))")
-            return 2
-        }
-        defer { close(fd) }
-        var reader = FileLineReader(fd: fd)
-        var lineNumber = 0
-        var pending: [Row] = []
-        var worst: Int32 = 0
-        var sent = 0, lines = 0
-        func flush() -> Bool {
-            guard let first = pending.first else { return true }
-            var command = "history add \(RequestLine.quote(first.location)) \(RequestLine.quote(first.partNo))"
-            for row in pending { command += " " + row.entry }
+    func start() -> Int32 {
+        var pending: [ImportRun.Line] = []
+        var key: (partNo: String, location: String)?
+        var commands = 0
+        func flush() {
+            guard let key, !pending.isEmpty else { return }
+            var command = "history add \(RequestLine.quote(key.location)) \(RequestLine.quote(key.partNo))"
+            for line in pending { command += " " + line.entry }
             command += " ref=csv-\(Self.fingerprint(command))"
-            do {
-                let reply = try connection.send(command)
-                sent += 1
-                lines += pending.count
-                if !reply.isSuccess {
-                    Output.error("rows for \(first.partNo) at \(first.location) ending at line \(lineNumber):")
-                    printer.print(reply, to: 2)
-                }
-                worst = max(worst, exitStatus(forCode: reply.code))
-            } catch {
-                Output.error("\(error.description) (at line \(lineNumber))")
-                worst = 2
-                return false
-            }
+            run.queue(.init(text: command, records: pending.map(\.record), label: "its history add"))
+            commands += 1
             pending.removeAll(keepingCapacity: true)
-            return true
         }
-        while let bytes = reader.next() {
-            lineNumber += 1
-            let text = String(decoding: bytes, as: UTF8.self)
-            if text.trimmingSpaces.isEmpty { continue }
-            let row: Row
-            switch Self.parse(text) {
-            case .success(let parsed): row = parsed
-            case .failure(let problem):
-                if lineNumber == 1 { continue }  // a header
-                Output.error("\(path):\(lineNumber): \(problem.text)")
-                _ = flush()
-                return max(worst, 1)
+        while let record = run.nextRecord() {
+            let file = run.file
+            let partNo = file.value("part_no", in: record) ?? "", location = file.value("location", in: record) ?? ""
+            let date = file.value("date", in: record) ?? "", quantity = file.value("quantity", in: record) ?? ""
+            guard Identifier.isPartNumber(partNo) else {
+                run.reject(record, column: "part_no", "'\(partNo)' is not a part number")
+                continue
             }
-            if let first = pending.first, first.partNo != row.partNo || first.location != row.location || pending.count == batchSize {
-                guard flush() else { return worst }
+            guard Identifier.isLocationCode(location) else {
+                run.reject(record, column: "location", "'\(location)' is not a location code")
+                continue
             }
-            pending.append(row)
-        }
-        guard flush() else { return worst }
-        Output.write("imported \(lines) history lines from \(path) in \(sent) commands\n")
-        return worst
-    }
-
-    struct Problem: Error { let text: String }
-
-    /// One CSV row: four fields, double quotes around a field that holds a comma or a quote.
-    static func parse(_ line: String) -> Result<Row, Problem> {
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var characters = Array(line.hasSuffix("\r") ? String(line.dropLast()) : line)
-        characters.append(",")
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if quoted {
-                if character == "\"" {
-                    if index + 1 < characters.count, characters[index + 1] == "\"" {
-                        field.append("\"")
-                        index += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(character)
-                }
-            } else if character == "\"" && field.isEmpty {
-                quoted = true
-            } else if character == "," {
-                fields.append(field.trimmingSpaces)
-                field = ""
-            } else {
-                field.append(character)
+            guard date.count == 10, date.allSatisfy({ $0.isNumber || $0 == "-" }) else {
+                run.reject(record, column: "date", "'\(date)' is not a date like 2026-11-22")
+                continue
             }
-            index += 1
+            do throws(NumberProblem) { _ = try ExactDecimal.quantity(quantity) } catch {
+                run.reject(record, column: "quantity", error.description)
+                continue
+            }
+            if let current = key, current.partNo != partNo || current.location != location || pending.count == batchSize {
+                flush()
+            }
+            key = (partNo, location)
+            pending.append(ImportRun.Line(record: record, entry: "\(date):\(quantity)"))
         }
-        guard !quoted else { return .failure(Problem(text: "a quoted field is not closed")) }
-        guard fields.count == 4 else {
-            return .failure(Problem(text: "expected part_no,location,date,quantity; found \(fields.count) fields"))
-        }
-        let date = fields[2], quantity = fields[3]
-        guard date.count == 10, date.allSatisfy({ $0.isNumber || $0 == "-" }) else {
-            return .failure(Problem(text: "'\(date)' is not a date like 2026-11-22"))
-        }
-        guard !quantity.isEmpty, quantity.allSatisfy({ $0.isNumber || $0 == "." }) else {
-            return .failure(Problem(text: "'\(quantity)' is not a quantity"))
-        }
-        guard !fields[0].isEmpty, !fields[1].isEmpty, !(fields[0] + fields[1]).contains(" ") else {
-            return .failure(Problem(text: "part_no and location must be given, without spaces"))
-        }
-        return .success(Row(partNo: fields[0], location: fields[1], entry: "\(date):\(quantity)"))
+        flush()
+        run.sendQueued()
+        return run.finish(summary: "imported \(run.added) history lines from \(run.file.path) in \(commands) commands")
     }
 
     /// 64-bit FNV-1a of the command, in hex: the same batch gets the same ref on every run.

@@ -39,6 +39,20 @@ struct PartsCtl: ParsableCommand {
 
               partsctl --import-history old-system-issues.csv
 
+            Going live (columns by header name, any order; RFC 4180 quoting; --encoding gb18030 \
+            or utf-8, a UTF-8 byte order mark recognised): --import-parts FILE (part_no, \
+            description, unit, cost, category, pack, lead_days, supplier, warranty_return, \
+            serialized: new parts added, differing ones updated with part set, the rest \
+            unchanged); --import-stock FILE (location, part_no, quantity, unit_cost: opening \
+            balances as receipts of --batch lines, each with a ref= of its own text); \
+            --import-count FILE (location, part_no, counted: one adjust per location). A bad row \
+            is named by line and column and stops the import, or with --rejects FILE is written \
+            there with its reason and the import goes on. --export-parts, --export-stock \
+            [--location] and --export-count --location write what the imports read.
+
+              partsctl --import-parts parts.csv --encoding gb18030 --rejects rejected.csv
+              partsctl --export-count sheet.csv --location MAIN
+
             Exit status: 0 when every reply was 2xx, 1 when the worst was 4xx, 2 on a 5xx \
             reply or when the daemon cannot be reached or drops the connection.
             """,
@@ -76,8 +90,58 @@ struct PartsCtl: ParsableCommand {
         valueName: "file"))
     var importHistory: String?
 
-    @Option(name: .long, help: ArgumentHelp("History lines per command when importing (1 to 200, default 100).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Import the parts master from this CSV file (part_no, description, unit, cost, ... by header name).",
+        valueName: "file"))
+    var importParts: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Import opening stock from this CSV file (location, part_no, quantity, unit_cost) as goods receipts.",
+        valueName: "file"))
+    var importStock: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Post a filled-in count sheet (location, part_no, counted) as one adjust per location.", valueName: "file"))
+    var importCount: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the parts master to this CSV file (part export).", valueName: "file"))
+    var exportParts: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write stock on hand to this CSV file (stock export; --location for one).",
+                                            valueName: "file"))
+    var exportStock: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the count sheet of --location to this CSV file, to fill in.",
+                                            valueName: "file"))
+    var exportCount: String?
+
+    @Option(name: .long, help: ArgumentHelp("The location of --export-stock or --export-count.", valueName: "code"))
+    var location: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The encoding of the CSV files read and written: utf-8 (default; a UTF-8 byte order mark is recognised) or gb18030.",
+        valueName: "name"))
+    var encoding = "utf-8"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Write rejected rows to this CSV file, with a reject_reason column, and go on (default: stop at the first).",
+        valueName: "file"))
+    var rejects: String?
+
+    @Option(name: .long, help: ArgumentHelp("The reason of the adjusts --import-count posts (default: stocktake).", valueName: "text"))
+    var reason = "stocktake"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Lines per command when importing: history lines, receipt lines, count lines (1 to 200, default 100).", valueName: "n"))
     var batch = 100
+
+    @Option(name: .long, help: ArgumentHelp("Connections an import sends over at once (1 to 16, default 4).", valueName: "n"))
+    var connections = 4
+
+    /// The file operation asked for, if any: at most one a run.
+    private var fileJobs: [String] {
+        [importHistory, importParts, importStock, importCount, exportParts, exportStock, exportCount].compactMap { $0 }
+    }
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "The request: a command and its arguments, e.g. stock show P-1001.", valueName: "command words"))
@@ -97,9 +161,13 @@ struct PartsCtl: ParsableCommand {
             throw ValidationError("--timeout must be 0 or more seconds")
         }
         guard (1...200).contains(batch) else { throw ValidationError("--batch must be 1 to 200") }
-        if importHistory != nil, !(words.isEmpty && lines.isEmpty) {
-            throw ValidationError("--import-history sends the file; give no command words with it")
+        guard (1...16).contains(connections) else { throw ValidationError("--connections must be 1 to 16") }
+        if fileJobs.count > 1 { throw ValidationError("give one of --import-* and --export-* at a time") }
+        if !fileJobs.isEmpty, !(words.isEmpty && lines.isEmpty) {
+            throw ValidationError("an import or export sends the file; give no command words with it")
         }
+        if TextEncoding(name: encoding) == nil { throw ValidationError("--encoding must be utf-8 or gb18030, got \(encoding)") }
+        if exportCount != nil, location == nil { throw ValidationError("--export-count needs --location") }
         if (words + lines).contains(where: { $0.contains("\n") || $0.contains("\r") }) {
             throw ValidationError("a request is one line: words may not contain a line break")
         }
@@ -118,8 +186,37 @@ struct PartsCtl: ParsableCommand {
             printer: ReplyPrinter(mode: json ? .json : raw ? .raw : body ? .body : .pretty)
         )
         let status: Int32
+        let textEncoding = TextEncoding(name: encoding)!
         if let importHistory {
-            status = session.runImport(HistoryImport(batchSize: batch, printer: session.printer), path: importHistory)
+            status = session.runImport(path: importHistory, connections: connections, encoding: textEncoding, rejects: rejects,
+                                       known: HistoryImport.columns, required: HistoryImport.columns,
+                                       positional: HistoryImport.columns) { run, connection in
+                HistoryImport(run: run, batchSize: batch).start()
+            }
+        } else if let importParts {
+            status = session.runImport(path: importParts, connections: connections, encoding: textEncoding, rejects: rejects,
+                                       known: PartsImport.columns, required: ["part_no"]) { run, connection in
+                PartsImport(run: run, connection: connection).start()
+                return run.finish(what: "parts")
+            }
+        } else if let importStock {
+            status = session.runImport(path: importStock, connections: connections, encoding: textEncoding, rejects: rejects,
+                                       known: StockImport.columns, required: StockImport.required) { run, connection in
+                StockImport(run: run, connection: connection, batchSize: batch).start()
+                return run.finish(what: "opening balances")
+            }
+        } else if let importCount {
+            status = session.runImport(path: importCount, connections: connections, encoding: textEncoding, rejects: rejects,
+                                       known: CountImport.columns, required: CountImport.required) { run, connection in
+                CountImport(run: run, batchSize: batch, reason: reason).start()
+                return run.finish(what: "counts")
+            }
+        } else if let exportParts {
+            status = session.runJSON { Export(kind: .parts, encoding: textEncoding).run(path: exportParts, connection: $0) }
+        } else if let exportStock {
+            status = session.runJSON { Export(kind: .stock(location: location), encoding: textEncoding).run(path: exportStock, connection: $0) }
+        } else if let exportCount, let location {
+            status = session.runJSON { Export(kind: .countSheet(location: location), encoding: textEncoding).run(path: exportCount, connection: $0) }
         } else if !requests.isEmpty {
             status = session.runOneShot(requests)
         } else if isatty(0) != 0 {
@@ -258,9 +355,39 @@ final class Session {
         }
     }
 
-    /// A CSV import over one connection.
-    func runImport(_ importer: HistoryImport, path: String) -> Int32 {
-        withConnection { connection in importer.run(path: path, connection: connection) }
+    /// A CSV import over one JSON-mode connection: the file is opened and its header checked
+    /// before the daemon is asked anything.
+    func runImport(path: String, connections: Int, encoding: TextEncoding, rejects: String?, known: [String], required: [String],
+                   positional: [String]? = nil, _ body: (ImportRun, AdminConnection) -> Int32) -> Int32 {
+        let file: CSVFile
+        do {
+            file = try CSVFile(path: path, encoding: encoding, known: known + [ImportRun.rejectColumn], required: required,
+                               positional: positional)
+        } catch {
+            Output.error(error.described(path: path))
+            return 1
+        }
+        let sender = ParallelSender(socketPath: socketPath, timeoutSeconds: timeoutSeconds, connections: connections)
+        return runJSON { connection in
+            body(ImportRun(file: file, encoding: encoding, rejectsPath: rejects, sender: sender), connection)
+        }
+    }
+
+    /// Runs `body` on a connection switched to JSON, which partsctl reads rows and messages from.
+    func runJSON(_ body: (AdminConnection) -> Int32) -> Int32 {
+        withConnection { connection in
+            do throws(AdminClientError) {
+                let reply = try connection.send("format json")
+                guard reply.isSuccess else {
+                    printer.print(reply, to: 2)
+                    return exitStatus(forCode: reply.code)
+                }
+            } catch {
+                Output.error(error.description)
+                return 2
+            }
+            return body(connection)
+        }
     }
 
     /// Reads request lines from a file descriptor, one by one, and prints every reply.

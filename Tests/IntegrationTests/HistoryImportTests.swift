@@ -35,7 +35,7 @@ struct HistoryImportTests {
         let partsctl = TestCluster.binary("partsctl")
         let run = try TestCluster.run(partsctl, ["--socket", daemon.socketPath, "--import-history", file.path])
         #expect(run.status == 1)
-        #expect(run.output.contains("bad.csv:2: 'yesterday' is not a date like 2026-11-22"), "\(run.output)")
+        #expect(run.output.contains("bad.csv:2: column date: 'yesterday' is not a date like 2026-11-22"), "\(run.output)")
         // What came before the bad row was sent; nothing after it.
         #expect(try daemon.sql("SELECT demand_date::text FROM demand_history").rows == [["2026-01-05"]])
 

@@ -25,7 +25,7 @@ struct CommandTable: Sendable {
             + OEMCommands.specs + ClaimCommands.specs + ReturnBatchCommands.specs + VerdictCommands.specs
             + OldPartsCommands.specs + WarrantyReportCommands.specs
             + UnitCommands.specs + RepairCommands.specs + RepairReportCommands.specs + ExchangeCommands.specs
-            + PoolCommands.specs
+            + PoolCommands.specs + CountCommands.specs
         return CommandTable(specs: SessionCommands.specs(table: { CommandTable.standard }) + domain)
     }()
 

@@ -44,7 +44,25 @@ enum PartCommands {
                      .money(part.cost), .decimal(part.onHand), .decimal(part.available)]
                 }))])
         },
+        // Every column part add takes, named as partsctl --import-parts reads them, so an
+        // export imports again unchanged; paged like part list.
+        CommandSpec("part export", "part export [category=<c>] [after=<part_no>] [limit=<n>]",
+                    "the parts master, every field part add takes, in part-number order", role: .viewer,
+                    named: ["category", "after", "limit"]) { invocation, environment in
+            let parts = try await environment.store.parts(category: invocation[named: "category"], after: invocation[named: "after"],
+                                                          limit: try invocation.listLimit())
+            return Reply(.ok, "\(parts.count) parts", blocks: [.table(Table(
+                columns: exportColumns.map { Table.Column($0) },
+                rows: parts.map { part in
+                    [.text(part.partNo), .text(part.description), .text(part.unit), .money(part.cost), .optional(part.category),
+                     .decimal(part.pack), part.leadDays.map(Value.integer) ?? .null, .optional(part.supplier),
+                     .bool(part.warrantyReturn), .bool(part.serialized)]
+                }))])
+        },
     ]
+
+    static let exportColumns = ["part_no", "description", "unit", "cost", "category", "pack", "lead_days", "supplier",
+                                "warranty_return", "serialized"]
 
     static func fields(_ part: PartRecord) -> [Field] {
         // Shown only when set: the makers always want this part back from a warranty claim.

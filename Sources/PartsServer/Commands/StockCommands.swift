@@ -51,6 +51,25 @@ enum StockCommands {
                                                              limit: limit)
             return Reply(.ok, "\(rows.count) rows", blocks: [.table(stockTable(rows, key: "rows", withPart: true))])
         },
+        // The columns partsctl --import-stock reads: an export is another system's opening stock.
+        CommandSpec("stock export", "stock export [location=<code>] [after=<location>:<part_no>] [limit=<n>]",
+                    "stock on hand with its average cost, by location and part", role: .viewer,
+                    named: ["location", "after", "limit"]) { invocation, environment in
+            let limit = try invocation.listLimit()
+            var after: (location: String, partNo: String)?
+            if let text = invocation[named: "after"] {
+                let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw CommandFailure.invalid("after must be <location>:<part_no>, the last row of the page before, got \(text)")
+                }
+                after = (String(parts[0]), String(parts[1]))
+            }
+            let rows = try await environment.store.stockExport(location: invocation[named: "location"], after: after, limit: limit)
+            return Reply(.ok, "\(rows.count) rows", blocks: [.table(Table(
+                columns: [Table.Column("location"), Table.Column("part_no"), Table.Column("quantity", nil, .right),
+                          Table.Column("unit_cost", nil, .right)],
+                rows: rows.map { [.text($0.location), .text($0.partNo), .decimal($0.onHand), .money($0.averageCost)] }))])
+        },
         CommandSpec("ledger", "ledger <part_no> [location=<code>] [limit=<n>]",
                     "the part's movements, newest first, with running balance", role: .viewer,
                     positional: 1...1, named: ["location", "limit"]) { invocation, environment in

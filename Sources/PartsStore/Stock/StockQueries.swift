@@ -83,6 +83,19 @@ extension PartsStore {
         }
     }
 
+    /// Balances with stock, by location then part, paged by (location, part) so that one
+    /// export can walk every location: `stock export`, the opening stock of another system.
+    public func stockExport(location: String?, after: (location: String, partNo: String)?, limit: Int) async throws(StoreError) -> [StockRow] {
+        if let location { try await requireLocation(location) }
+        return try await read { connection throws(PostgresError) in
+            try connection.query(Self.stockSelect + """
+                 WHERE ($1::text IS NULL OR l.code = $1) AND b.on_hand > 0
+                   AND ($2::text IS NULL OR (l.code, p.part_no) > ($2, $3::text))
+                 ORDER BY l.code, p.part_no LIMIT $4
+                """, [location, after?.location, after?.partNo, String(limit)]).records.map(Self.stockRow)
+        }
+    }
+
     /// The part's movements, newest first, each with the balance right after it.
     public func ledger(partNo: String, location: String?, limit: Int) async throws(StoreError) -> [MovementRow] {
         try await requirePart(partNo)

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Go-live import benchmark: partsctl --import-parts and --import-stock through the admin socket
+# against COPY of the same rows into bare tables, in the same run, on the same durable cluster.
+#
+#   deploy/bench-import.sh            # 100,000 parts
+#   BENCH_PARTS=10000 deploy/bench-import.sh
+#
+# Builds in release mode, starts a durable PostgreSQL cluster (fsync on) in a fresh directory
+# under /tmp, migrates, starts partsd, writes a parts CSV (part_no, description with a comma and
+# a quote, unit, cost, category, lead_days) and an opening-stock CSV (one balance per part at
+# MAIN), then times:
+#   - partsctl --import-parts, then partsctl --import-stock (--batch receipt lines);
+#   - psql COPY of the same two files into two bare tables (no keys, no constraints), which is
+#     the floor any load reaches.
+# Prints the times, rows/s and the ratio import : COPY (the issue's aim is within 10x).
+#
+# Settings (environment):
+#   BENCH_PARTS      parts (and balances) to load (default 100000)
+#   BENCH_BATCH      receipt lines per receive (default 200, the document line limit)
+#   BENCH_KEEP=1     keep the cluster directory (and print where it is)
+#   PARTSD_BIN_DIR   use these binaries instead of building
+set -euo pipefail
+# shellcheck source=deploy/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+parts=${BENCH_PARTS:-100000}
+batch=${BENCH_BATCH:-200}
+
+bench_setup partsd partsctl
+
+bench_start_daemon --grant "$(id -un)=admin"
+"$bindir/partsctl" --socket "$socket" location add MAIN "Bench warehouse" kind=warehouse >/dev/null ||
+    die "location add failed"
+
+log "writing $parts parts and their opening stock as CSV"
+awk -v n="$parts" 'BEGIN {
+    print "part_no,description,unit,cost,category,lead_days"
+    for (i = 1; i <= n; i++)
+        printf "B-%06d,\"Bench part %d, \"\"grade %d\"\"\",PCS,%d.%02d,bench,%d\n", i, i, i % 7, 1 + i % 90, i % 100, i % 60
+}' >"$work/parts.csv"
+awk -v n="$parts" 'BEGIN {
+    print "location,part_no,quantity,unit_cost"
+    for (i = 1; i <= n; i++) printf "MAIN,B-%06d,%d,%d.%02d\n", i, 1 + i % 500, 1 + i % 90, i % 100
+}' >"$work/stock.csv"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+log "partsctl --import-parts"
+t0=$(now)
+"$bindir/partsctl" --socket "$socket" --timeout 0 --import-parts "$work/parts.csv" >"$work/import-parts.out" 2>&1 ||
+    { cat "$work/import-parts.out" >&2; die "--import-parts failed"; }
+t1=$(now)
+log "partsctl --import-stock --batch $batch"
+"$bindir/partsctl" --socket "$socket" --timeout 0 --import-stock "$work/stock.csv" --batch "$batch" >"$work/import-stock.out" 2>&1 ||
+    { cat "$work/import-stock.out" >&2; die "--import-stock failed"; }
+t2=$(now)
+loaded=$(cluster_psql "$work/pg" partsd -tAc \
+    "SELECT count(*) FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no LIKE 'B-%' AND b.on_hand > 0")
+[[ $loaded == "$parts" ]] || die "expected $parts parts with stock, found $loaded"
+
+log "COPY of the same rows into bare tables"
+cluster_psql "$work/pg" partsd -q -c "CREATE TABLE bench_part (part_no text, description text, unit text, cost numeric,
+    category text, lead_days int); CREATE TABLE bench_stock (location text, part_no text, quantity numeric, unit_cost numeric)"
+t3=$(now)
+cluster_psql "$work/pg" partsd -q -c "\\copy bench_part FROM '$work/parts.csv' WITH (FORMAT csv, HEADER true)"
+cluster_psql "$work/pg" partsd -q -c "\\copy bench_stock FROM '$work/stock.csv' WITH (FORMAT csv, HEADER true)"
+t4=$(now)
+copied=$(cluster_psql "$work/pg" partsd -tAc "SELECT (SELECT count(*) FROM bench_part) + (SELECT count(*) FROM bench_stock)")
+[[ $copied == $((2 * parts)) ]] || die "COPY loaded $copied rows, expected $((2 * parts))"
+discrepancies=$(cluster_psql "$work/pg" partsd -tAc "SELECT count(*) FROM ledger_discrepancy")
+
+parts_s=$(elapsed "$t0" "$t1") stock_s=$(elapsed "$t1" "$t2") import_s=$(elapsed "$t0" "$t2") copy_s=$(elapsed "$t3" "$t4")
+echo
+echo "Go-live import, fsync on, $parts parts and $parts opening balances (receipts of $batch lines)"
+printf '%-28s %10s %12s\n' step seconds rows/s
+printf '%-28s %10s %12.0f\n' "partsctl --import-parts" "$parts_s" "$(awk -v n="$parts" -v s="$parts_s" 'BEGIN { print n / s }')"
+printf '%-28s %10s %12.0f\n' "partsctl --import-stock" "$stock_s" "$(awk -v n="$parts" -v s="$stock_s" 'BEGIN { print n / s }')"
+printf '%-28s %10s %12.0f\n' "import, both" "$import_s" "$(awk -v n="$parts" -v s="$import_s" 'BEGIN { print 2 * n / s }')"
+printf '%-28s %10s %12.0f\n' "COPY, both, bare tables" "$copy_s" "$(awk -v n="$parts" -v s="$copy_s" 'BEGIN { print 2 * n / s }')"
+awk -v a="$import_s" -v b="$copy_s" 'BEGIN { printf "ratio import : COPY  %.1fx\n", a / b }'
+tail -n 1 "$work/import-parts.out" "$work/import-stock.out" | grep -v '^$' | grep -v '^==>' || true
+echo "ledger discrepancies after the import: $discrepancies"
+[[ $discrepancies == 0 ]] || die "balances and the ledger disagree"

@@ -150,20 +150,10 @@ struct FailoverTests {
     /// paused they do not show an issue posted on the primary. Once the standby is gone they
     /// read the primary, and show it.
     @Test func reportsReadTheStandbyAndThePrimaryOnceTheStandbyIsGone() throws {
-        let primary = try PrivateCluster(settings: ["max_wal_senders=5", "wal_keep_size=64MB"])
-        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", primary.conninfo])
-        let standby = try PrivateCluster(standbyOf: primary, applicationName: "reports")
-        let daemon = try TestDaemon(environment: ["PARTSD_DATABASE_READ_URL": standby.conninfo + " connect_timeout=2"],
-                                    database: "postgres", conninfo: primary.conninfo)
-        let client = try daemon.connect()
-        try daemon.seed(client, parts: [("P-1", "10")])
+        let site = try ReadStandbySite()
+        let client = site.client
         try expectOK(client.send("issue MAIN P-1:3"))
-        let replica = try Connection(conninfo: standby.conninfo)
-        func caughtUp() throws -> Bool {
-            try replica.query("SELECT count(*) FROM document WHERE doc_type = 'GI'").scalar == "1"
-        }
-        for _ in 0..<100 where try !caughtUp() { usleep(100_000) }
-        try #require(try caughtUp())
+        try site.waitForReplay("SELECT count(*) = 1 FROM document WHERE doc_type = 'GI'")
         _ = try client.send("format json")
         func issueValue() throws -> String? {
             let reply = try client.send("report abc location=MAIN")
@@ -171,10 +161,10 @@ struct FailoverTests {
             return (object?["rows"] as? [[String: Any]])?.first { $0["part_no"] as? String == "P-1" }?["issue_value"] as? String
         }
         #expect(try issueValue() == "30.00")
-        try replica.execute("SELECT pg_wal_replay_pause()")
+        try site.replica.execute("SELECT pg_wal_replay_pause()")
         #expect(try client.send("issue MAIN P-1:2").code == 201)
         #expect(try issueValue() == "30.00", "the report read the primary, not the paused standby")
-        try standby.stop()
+        try site.standby.stop()
         #expect(try issueValue() == "50.00", "the report did not fall back to the primary")
     }
 
@@ -182,22 +172,11 @@ struct FailoverTests {
     /// the run does not plan a part whose history came after. Once the standby is gone the run
     /// reads the primary, and plans it.
     @Test func theReorderRunReadsTheStandbyAndThePrimaryOnceTheStandbyIsGone() throws {
-        let primary = try PrivateCluster(settings: ["max_wal_senders=5", "wal_keep_size=64MB"])
-        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", primary.conninfo])
-        let standby = try PrivateCluster(standbyOf: primary, applicationName: "reports")
-        let daemon = try TestDaemon(environment: ["PARTSD_DATABASE_READ_URL": standby.conninfo + " connect_timeout=2"],
-                                    database: "postgres", conninfo: primary.conninfo)
-        let client = try daemon.connect()
-        try daemon.seed(client, parts: [("P-1", "10")])
+        let site = try ReadStandbySite()
+        let client = site.client
         try expectOK(client.send("history add MAIN P-1 2026-09-01:4 2026-10-01:6"))
-        let replica = try Connection(conninfo: standby.conninfo)
-        func replayed(_ part: String) throws -> Bool {
-            try replica.query("SELECT count(*) FROM demand_line d JOIN part p ON p.id = d.part_id WHERE p.part_no = $1",
-                              [part]).scalar != "0"
-        }
-        for _ in 0..<100 where try !replayed("P-1") { usleep(100_000) }
-        try #require(try replayed("P-1"))
-        try replica.execute("SELECT pg_wal_replay_pause()")
+        try site.waitForReplay("SELECT count(*) > 0 FROM demand_line d JOIN part p ON p.id = d.part_id WHERE p.part_no = 'P-1'")
+        try site.replica.execute("SELECT pg_wal_replay_pause()")
         try expectOK(client.send(#"part add P-2 "second" cost=5.00"#))
         try expectOK(client.send("history add MAIN P-2 2026-09-01:3 2026-10-01:5"))
         func planned() throws -> String {
@@ -206,14 +185,42 @@ struct FailoverTests {
             return reply.body.joined(separator: " ")
         }
         let onStandby = try planned()
-        try standby.stop()
+        try site.standby.stop()
         let onPrimary = try planned()
         #expect(onStandby != onPrimary, "\(onStandby) / \(onPrimary)")
-        let lines = try daemon.sql("""
+        let lines = try site.daemon.sql("""
             SELECT string_agg(p.part_no, ',' ORDER BY p.part_no) FROM reorder_proposal rp
               JOIN reorder_line l ON l.proposal_id = rp.id JOIN part p ON p.id = l.part_id
              GROUP BY rp.id ORDER BY rp.id
             """).rows.map { $0[0] ?? "" }
         #expect(lines == ["P-1", "P-1,P-2"], "\(lines)")
+    }
+}
+
+/// A primary, a streaming standby that `database.read_url` names, and a daemon on the primary
+/// with part P-1 (10 on hand at MAIN).
+private struct ReadStandbySite {
+    let primary: PrivateCluster
+    let standby: PrivateCluster
+    let daemon: TestDaemon
+    let client: AdminConnection
+    let replica: Connection
+
+    init() throws {
+        primary = try PrivateCluster(settings: ["max_wal_senders=5", "wal_keep_size=64MB"])
+        try TestCluster.run(TestCluster.binary("partsd"), ["migrate", "--database", primary.conninfo])
+        standby = try PrivateCluster(standbyOf: primary, applicationName: "reports")
+        daemon = try TestDaemon(environment: ["PARTSD_DATABASE_READ_URL": standby.conninfo + " connect_timeout=2"],
+                                database: "postgres", conninfo: primary.conninfo)
+        client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10")])
+        replica = try Connection(conninfo: standby.conninfo)
+    }
+
+    /// Waits up to 10 s for the standby to answer `condition` (one boolean) with true.
+    func waitForReplay(_ condition: String) throws {
+        func holds() throws -> Bool { try replica.query(condition).scalar == "t" }
+        for _ in 0..<100 where try !holds() { usleep(100_000) }
+        try #require(try holds(), "the standby did not replay: \(condition)")
     }
 }

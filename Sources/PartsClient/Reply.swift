@@ -46,7 +46,9 @@ public struct Reply: Sendable, Equatable, CustomStringConvertible {
         let utf8 = Array(last.utf8)
         self.code = Int(utf8[0] - 48) * 100 + Int(utf8[1] - 48) * 10 + Int(utf8[2] - 48)
         self.lines = lines
-        self.body = lines.dropLast().map { String($0.dropFirst(4)) }
+        // Bytes, not Characters: a line whose text starts with a combining mark ("200-" + U+064B)
+        // has "-" and the mark in one Character, and dropping four would drop the mark too.
+        self.body = lines.dropLast().map { String(decoding: $0.utf8.dropFirst(4), as: UTF8.self) }
         let rest = utf8.count > 4 ? String(decoding: utf8[4...], as: UTF8.self) : ""
         if lines.count == 1, rest.first == "{" {
             self.json = rest

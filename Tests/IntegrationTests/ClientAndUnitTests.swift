@@ -28,6 +28,14 @@ struct ClientAndUnitTests {
         #expect(unreachable.status == 2)
     }
 
+    /// A data line whose text starts with a combining mark: "-" and the mark are one
+    /// Character, so the frame must be taken off as bytes (found by deploy/fuzz.sh).
+    @Test func aReplyLineKeepsACombiningMarkAfterItsFrame() throws {
+        let reply = try Reply(lines: ["200-\u{064B}[json", "200 OK done"])
+        #expect(reply.body == ["\u{064B}[json"])
+        #expect(reply.code == 200 && reply.word == "OK" && reply.lastText == "done")
+    }
+
     @Test func partsctlReadsCommandsFromStdin() throws {
         let daemon = try TestDaemon()
         let result = try TestCluster.run(TestCluster.binary("partsctl"), ["--socket", daemon.socketPath],

@@ -74,6 +74,9 @@ struct PlanTests {
         #expect(fields["forecast_per_month"] as? String == "0.416")
         _ = try client.send("format text")
         #expect(try client.send("history add MAIN P-S \(days[0]):1 since=\(days[1])").code == 422)
+        let tomorrow = try #require(try daemon.sql("SELECT (current_date + 1)::text").scalar)
+        #expect(try client.send("history add MAIN P-S since=\(tomorrow)").code == 422)
+        #expect(try client.send("history add MAIN P-S since=2026-02-30").code == 422)
         #expect(try client.send("history add MAIN P-S").code == 400)
     }
 

@@ -33,9 +33,14 @@ struct StatusTests {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pb-" + UUID().uuidString.prefix(8))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.copyItem(atPath: TestCluster.binary("partsd"), toPath: folder.appendingPathComponent("partsd").path)
+        // A hard link where it can be: a copy is open for writing a moment, and a child that a
+        // parallel test forks then makes the new binary "busy" (ETXTBSY) until it execs.
+        let copy = folder.appendingPathComponent("partsd").path
+        if (try? FileManager.default.linkItem(atPath: TestCluster.binary("partsd"), toPath: copy)) == nil {
+            try FileManager.default.copyItem(atPath: TestCluster.binary("partsd"), toPath: copy)
+        }
         try "0a1b2c3d4e5f-dirty\n".write(to: folder.appendingPathComponent("partsd.commit"), atomically: true, encoding: .utf8)
-        let daemon = try TestDaemon(binary: folder.appendingPathComponent("partsd").path)
+        let daemon = try TestDaemon(binary: copy)
         #expect(try daemon.connect().send("status").body.contains("commit             0a1b2c3d4e5f-dirty"))
     }
 }

@@ -32,7 +32,13 @@ final class Subprocess {
         let variables = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { variables.forEach { free($0) } }
         var child: pid_t = 0
-        let result = posix_spawn(&child, path, &actions, nil, argv, variables)
+        // A binary a test has just copied is "busy" while any child forked meanwhile by a
+        // parallel test still holds the copy's write descriptor, until that child execs.
+        var result = posix_spawn(&child, path, &actions, nil, argv, variables)
+        for _ in 0..<100 where result == ETXTBSY {
+            usleep(20_000)
+            result = posix_spawn(&child, path, &actions, nil, argv, variables)
+        }
         guard result == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(result)))") }
         pid = child
     }

@@ -47,7 +47,8 @@ final class TestDaemon {
     }
 
     deinit {
-        if process.isRunning {
+        // A start that threw leaves no process, and deinit still runs for a class.
+        if let process, process.isRunning {
             process.signal(SIGTERM)
             process.wait()
         }

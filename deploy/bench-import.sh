@@ -25,6 +25,7 @@ set -euo pipefail
 
 parts=${BENCH_PARTS:-100000}
 batch=${BENCH_BATCH:-200}
+connections=${BENCH_CONNECTIONS:-4}
 
 bench_setup partsd partsctl
 
@@ -48,11 +49,11 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 log "partsctl --import-parts"
 t0=$(now)
-"$bindir/partsctl" --socket "$socket" --timeout 0 --import-parts "$work/parts.csv" >"$work/import-parts.out" 2>&1 ||
+"$bindir/partsctl" --socket "$socket" --timeout 0 --connections "$connections" --import-parts "$work/parts.csv" >"$work/import-parts.out" 2>&1 ||
     { cat "$work/import-parts.out" >&2; die "--import-parts failed"; }
 t1=$(now)
 log "partsctl --import-stock --batch $batch"
-"$bindir/partsctl" --socket "$socket" --timeout 0 --import-stock "$work/stock.csv" --batch "$batch" >"$work/import-stock.out" 2>&1 ||
+"$bindir/partsctl" --socket "$socket" --timeout 0 --connections "$connections" --import-stock "$work/stock.csv" --batch "$batch" >"$work/import-stock.out" 2>&1 ||
     { cat "$work/import-stock.out" >&2; die "--import-stock failed"; }
 t2=$(now)
 loaded=$(cluster_psql "$work/pg" partsd -tAc \

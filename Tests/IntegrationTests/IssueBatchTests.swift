@@ -3,7 +3,8 @@ import PartsClient
 import PostgresClient
 import Testing
 
-/// Goods issues that arrive together are posted as one set (sql/010_issue_batches.sql). These
+/// Goods issues that arrive together, and goods receipts, are posted as one set
+/// (post_document_set in sql/functions/stock.sql). These
 /// call the database functions the daemon calls, with batches made to order, and race clerks
 /// through the socket behind a held lock so that their issues do share batches.
 @Suite("issues posted as a set")
@@ -32,7 +33,7 @@ struct IssueBatchTests {
             Self.issue([("P-1", "2")], counterparty: "WO-2", ref: "batch-ref-1"),
         ].joined(separator: ",") + "]"
         // The set path takes it whole (it answers NULL for a batch it leaves to the one-by-one path).
-        let posted = try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb)::text").scalar
+        let posted = try daemon.sql("SELECT post_document_set('\(batch)'::jsonb)::text").scalar
         let receipts = try #require(posted)
         let documents = try daemon.sql("""
             SELECT d.doc_no, d.counterparty, d.client_ref, sum(l.value)::text AS total
@@ -70,7 +71,7 @@ struct IssueBatchTests {
             Self.issue([("P-1", "1"), ("P-2", "1")]),
         ].joined(separator: ",") + "]"
         // The set takes the locks, finds the shortage and raises; nothing of it stays.
-        #expect(throws: (any Error).self) { try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb)") }
+        #expect(throws: (any Error).self) { try daemon.sql("SELECT post_document_set('\(batch)'::jsonb)") }
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type = 'GI'").scalar == "0")
         let results = try daemon.sql("""
             SELECT r->>'sqlstate' AS sqlstate, r->'reply'->'document'->>'doc_no' AS doc_no
@@ -100,17 +101,91 @@ struct IssueBatchTests {
         let transfer = Self.issue([("P-1", "1")]).replacingOccurrences(of: #""type":"GI""#, with: #""type":"TR","to_location":"BR1""#)
         for batch in ["[\(Self.issue([("P-1", "1")])),\(receipt)]", "[\(transfer),\(transfer)]",
                       "[\(Self.issue([("P-1", "1.5")])),\(Self.issue([("P-1", "1")]))]"] {
-            #expect(try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb) IS NULL").scalar == "t", "\(batch)")
+            #expect(try daemon.sql("SELECT post_document_set('\(batch)'::jsonb) IS NULL").scalar == "t", "\(batch)")
         }
         // A ref used before is a replay or a conflict, and one ref twice in a batch a retry
         // racing its first send: the one-by-one path answers both.
         try daemon.sql("SELECT post_stock_documents('[\(Self.issue([("P-1", "1")], ref: "used"))]'::jsonb)")
         for batch in ["[\(Self.issue([("P-1", "1")], ref: "used")),\(Self.issue([("P-1", "1")]))]",
                       "[\(Self.issue([("P-1", "1")], ref: "twice")),\(Self.issue([("P-1", "1")], ref: "twice"))]"] {
-            #expect(try daemon.sql("SELECT post_issue_batch('\(batch)'::jsonb) IS NULL").scalar == "t", "\(batch)")
+            #expect(try daemon.sql("SELECT post_document_set('\(batch)'::jsonb) IS NULL").scalar == "t", "\(batch)")
         }
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type NOT IN ('GR', 'GI')").scalar == "0")
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type = 'GI'").scalar == "1")
+    }
+
+    static func receipt(_ lines: [(String, String, String?)], location: String = "MAIN") -> String {
+        let items = lines.map { line in
+            #"{"part_no":"\#(line.0)","quantity":"\#(line.1)""# + (line.2.map { #","unit_cost":"\#($0)""# } ?? "") + "}"
+        }.joined(separator: ",")
+        return #"{"type":"GR","location":"\#(location)","counterparty":"SUP-1","lines":[\#(items)],"#
+            + #""actor":{"user":"tester","uid":0,"role":"admin"},"command":"receive"}"#
+    }
+
+    /// A receipt posted as a set leaves the same balances, average costs, lines and receipt as
+    /// the one-by-one path: P-1 and P-2 start alike, P-1's receipt goes through the set and
+    /// P-2's through stock_post, at the same quantities and costs.
+    @Test func receiptsPostedAsASetMatchTheOneByOnePath() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "3"), ("P-2", "3")])
+        for part in ["N-1", "N-2", "P-3", "P-4"] { try expectOK(client.send("part add \(part) \"new \(part)\" cost=2.5")) }
+        let set = "[" + Self.receipt([("P-1", "7", "13.3333"), ("N-1", "4", nil)]) + "]"
+        let posted = try #require(try daemon.sql("SELECT post_document_set('\(set)'::jsonb)::text").scalar)
+        let single = Self.receipt([("P-2", "7", "13.3333"), ("N-2", "4", nil)])
+        let alone = try #require(try daemon.sql("""
+            SELECT stock_post('\(single)'::jsonb || '{"command":"receive"}')::text
+            """).scalar)
+        // Balance, average cost and the receipt's line values agree part for part.
+        let balances = try daemon.sql("""
+            SELECT p.part_no, b.on_hand::text, b.avg_cost::text FROM stock_balance b JOIN part p ON p.id = b.part_id
+             WHERE p.part_no IN ('P-1', 'P-2', 'N-1', 'N-2') ORDER BY p.part_no
+            """)
+        #expect(balances.value(0, "part_no") == "N-1" && balances.value(1, "part_no") == "N-2")
+        #expect(balances.value(0, "avg_cost") == "2.5000" && balances.value(1, "avg_cost") == "2.5000")
+        #expect(balances.value(2, "on_hand") == "10.000" && balances.value(3, "on_hand") == "10.000")
+        // (3 × 10 + 7 × 13.3333) / 10 = 12.33331, kept at four places.
+        #expect(balances.value(2, "avg_cost") == "12.3333" && balances.value(3, "avg_cost") == "12.3333")
+        // One is json, the other jsonb: they space their colons differently.
+        let compact = { (text: String) in text.replacingOccurrences(of: " : ", with: ":").replacingOccurrences(of: ": ", with: ":") }
+        for needle in [#""value":"93.33""#, #""value":"10.00""#, #""unit_cost":"13.3333""#, #""total":"103.33""#] {
+            #expect(compact(posted).contains(needle), "\(needle) in \(posted)")
+            #expect(compact(alone).contains(needle), "\(needle) in \(alone)")
+        }
+        #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type = 'GR' AND counterparty = 'SUP-1'").scalar == "2")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+
+        // Through the socket, a receipt of several lines prints as it always did.
+        let shown = try client.send("receive MAIN P-3:2@4.25 P-4:1 from=SUP-1")
+        #expect(shown.code == 201, "\(shown)")
+        #expect(shown.description.contains("8.50") && shown.description.contains("11.00"), "\(shown)")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+    }
+
+    /// What the set would re-average line by line, or refuse, is left to the one-by-one path.
+    @Test func receiptsTheSetCannotPostAreLeftToTheOneByOnePath() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "3"), ("P-2", "3")])
+        try expectOK(client.send("location add OLD \"Old parts\" kind=oldparts"))
+        for batch in ["[\(Self.receipt([("P-1", "1", "2"), ("P-1", "1", "3")]))]",
+                      "[\(Self.receipt([("P-1", "1", "2")])),\(Self.receipt([("P-1", "1", "3")]))]",
+                      "[\(Self.receipt([("P-1", "1", "2.00001"), ("P-2", "1", nil)]))]",
+                      "[\(Self.receipt([("P-1", "1", nil), ("P-2", "1", nil)], location: "OLD"))]",
+                      "[\(Self.receipt([("P-1", "1", "-1"), ("P-2", "1", nil)]))]"] {
+            #expect(try daemon.sql("SELECT post_document_set('\(batch)'::jsonb) IS NULL").scalar == "t", "\(batch)")
+        }
+        // Two receipts of one part in one batch re-average one after the other, as they always did.
+        let twice = "[\(Self.receipt([("P-1", "1", "20")])),\(Self.receipt([("P-1", "1", "30")]))]"
+        #expect(try daemon.sql("SELECT count(*) FROM json_array_elements(post_stock_documents('\(twice)'::jsonb)) r WHERE r::jsonb ? 'reply'").scalar == "2")
+        // (3 × 10 + 20) / 4 = 12.5, then (4 × 12.5 + 30) / 5 = 16.
+        #expect(try daemon.sql("SELECT b.avg_cost::text FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-1' AND b.location_id = (SELECT id FROM location WHERE code = 'MAIN')").scalar == "16.0000")
+        let old = try client.send("receive OLD P-1:1 P-2:1")
+        #expect(old.code == 422 && old.lastText.contains("old-parts location"), "\(old)")
+        #expect(try daemon.sql("SELECT count(*) FROM stock_balance WHERE location_id = (SELECT id FROM location WHERE code = 'OLD')").scalar == "0")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
     }
 
     @Test func clerksRacingForStockInSharedBatchesNeverOverdrawIt() throws {

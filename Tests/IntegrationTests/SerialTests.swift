@@ -107,7 +107,7 @@ struct SerialTests {
         try daemon.expectConsistent()
     }
 
-    /// Goods issues of serialised parts leave the set path (post_issue_batch) to the one-by-one
+    /// Goods issues of serialised parts leave the set path (post_document_set) to the one-by-one
     /// path, which moves their units: a batch of them still posts each and moves each unit once.
     @Test func issuesOfUnitsPostedTogetherMoveEachUnitOnce() throws {
         let daemon = try TestDaemon()

@@ -105,7 +105,7 @@ CREATE TYPE request_line AS (
 -- A request's lines, resolved in the clerk's order, every line checked (check_line) before
 -- the first is returned: what each workflow checks beyond that is its own. post_stock_document
 -- resolves its lines itself, in part order so that balance rows are locked in the one order,
--- and refuses them with check_line too; post_issue_batch resolves a batch as one set and
+-- and refuses them with check_line too; post_document_set resolves a batch as one set and
 -- leaves any line check_line would refuse to the one-by-one path.
 CREATE FUNCTION request_lines(p_lines jsonb) RETURNS SETOF request_line
 LANGUAGE plpgsql STABLE AS $$

@@ -1,5 +1,5 @@
 -- The clerks' stock documents: receive, issue, transfer and adjust (stock_post), posted in
--- batches (post_stock_documents), goods-issue batches as one set (post_issue_batch), and
+-- batches (post_stock_documents), batches of issues or of receipts as one set (post_document_set), and
 -- returns against a goods issue (return_post).
 
 -- Refuses an in-transit location where a workflow other than a transfer order's would move
@@ -43,8 +43,8 @@ END $$;
 --
 -- Locks come in one order for the whole batch, so two batches (or a batch and any other
 -- request) cannot deadlock: first every ref's lock, then every balance row the batch touches,
--- part then location. A batch of goods issues is posted as one set when it can be
--- (post_issue_batch); otherwise each document runs in a subtransaction of its own.
+-- part then location. A batch of goods issues, or of goods receipts, is posted as one set when
+-- it can be (post_document_set); otherwise each document runs in a subtransaction of its own.
 CREATE FUNCTION post_stock_documents(p_batch jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -60,10 +60,11 @@ DECLARE
     v_made_locations integer[];
 BEGIN
     PERFORM request_lock_all(p_batch);
-    -- A document alone costs less one by one: the set's statements have more to set up.
-    IF jsonb_array_length(p_batch) > 1 THEN
+    -- A one-line document alone costs less one by one: the set's statements have more to set
+    -- up. From two lines on the set costs less (a 200-line receipt about half).
+    IF jsonb_array_length(p_batch) > 1 OR jsonb_array_length(p_batch->0->'lines') > 1 THEN
         BEGIN
-            v_result := post_issue_batch(p_batch);
+            v_result := post_document_set(p_batch);
         EXCEPTION WHEN OTHERS THEN
             v_result := NULL;
         END;
@@ -122,10 +123,11 @@ LANGUAGE sql STABLE AS $$
      WHERE loc.code IS NOT NULL
 $$;
 
--- One line of a goods-issue batch, resolved: what it takes from where, how much later lines
--- of the batch take from the same part and location (to give each movement its running
--- balance), and how much all of them take together.
-CREATE TYPE issue_batch_line AS (
+-- One line of a batch posted as a set, resolved: what it moves where and at what cost (a
+-- receipt's own cost, or the part's standard cost; an issue's is the average cost it leaves
+-- at), how much later lines of the batch move of the same part and location (to give each
+-- movement its running balance), and how much all of them move together.
+CREATE TYPE set_line AS (
     doc         integer,
     line_no     integer,
     part_id     integer,
@@ -135,20 +137,24 @@ CREATE TYPE issue_batch_line AS (
     location_id integer,
     quantity    numeric,
     later       numeric,
-    total       numeric
+    total       numeric,
+    unit_cost   numeric
 );
 
--- Goods issues posted as a set. Document by document, a posting spends most of its time
--- starting statements, not changing rows: every INSERT and UPDATE is a new executor, with its
--- CHECK constraints read again, for one row each. Issues are what a parts room posts most (one
--- per repair order), so a batch whose documents all take stock out is posted here by a handful
--- of statements for the whole batch. Returns post_stock_documents' answer, or NULL when the
--- batch is not one this path posts (anything but goods issues from stock locations, an
--- unknown part or location, a serialised part, whose units post_stock_document moves one by
--- one, a ref seen before or twice in the batch), unchanged. Raises when
--- a document would be refused (not enough stock, say), after taking locks: the caller rolls
--- the set back and posts the documents one by one, which refuses that document alone.
-CREATE FUNCTION post_issue_batch(p_batch jsonb) RETURNS json
+-- Goods issues or goods receipts posted as a set. Document by document, a posting spends most
+-- of its time starting statements, not changing rows: every INSERT and UPDATE is a new
+-- executor, with its CHECK constraints read again, for one row each. Issues are what a parts
+-- room posts most (one per repair order), and receipts come with many lines (a delivery, an
+-- opening balance), so a batch whose documents are all issues, or all receipts, is posted here
+-- by a handful of statements for the whole batch. Returns post_stock_documents' answer, or
+-- NULL when the batch is not one this path posts (anything but issues or receipts at stock
+-- locations, the two mixed, an unknown part or location, a serialised part, whose units
+-- post_stock_document moves one by one, a receipt naming one part and location twice in the
+-- batch, whose average cost is re-averaged line by line, a ref seen before or twice in the
+-- batch), unchanged. Raises when a document would be refused (not enough stock, say), after
+-- taking locks: the caller rolls the set back and posts the documents one by one, which
+-- refuses that document alone.
+CREATE FUNCTION post_document_set(p_batch jsonb) RETURNS json
 LANGUAGE plpgsql
 -- Custom plans of these statements cost more to make (about 2.5 ms for a batch of 16) than
 -- the generic ones cost to run, and the generic ones are as good: index probes per line.
@@ -156,7 +162,8 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_at timestamptz := now();
-    v_lines issue_batch_line[];
+    v_lines set_line[];
+    v_type text;
     v_qualifies boolean;
     v_docs integer;
     v_groups integer;
@@ -164,22 +171,28 @@ DECLARE
     v_result json;
     v_outcomes request_outcome[];
 BEGIN
-    SELECT array_agg(x ORDER BY (x).doc, (x).line_no),
-           bool_and(ok), count(DISTINCT (x).doc), count(*) FILTER (WHERE (x).later = 0)
-      INTO v_lines, v_qualifies, v_docs, v_groups
+    SELECT array_agg(x ORDER BY (x).doc, (x).line_no), min(type), bool_and(ok) AND count(DISTINCT type) = 1,
+           count(DISTINCT (x).doc), count(*) FILTER (WHERE (x).later = 0)
+      INTO v_lines, v_type, v_qualifies, v_docs, v_groups
       FROM (SELECT ROW(d.ord, l.ord, pt.id, pt.part_no, pt.description, pt.unit, loc.id, q.quantity,
                        coalesce(sum(q.quantity) OVER (PARTITION BY pt.id, loc.id ORDER BY d.ord, l.ord
                                                       ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
-                       sum(q.quantity) OVER (PARTITION BY pt.id, loc.id)
-                      )::issue_batch_line AS x,
-                   coalesce(t.code = 'GI' AND loc.id IS NOT NULL AND loc.kind <> 'transit' AND pt.id IS NOT NULL
-                            AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
-                            AND NOT d.item ? 'to_location' AND NOT pt.serialized AND NOT l.item ? 'serial', false) AS ok
+                       sum(q.quantity) OVER (PARTITION BY pt.id, loc.id),
+                       coalesce(q.unit_cost, pt.cost)
+                      )::set_line AS x,
+                   t.code AS type,
+                   coalesce(t.code IN ('GI', 'GR') AND loc.id IS NOT NULL AND loc.kind NOT IN ('transit', 'oldparts')
+                            AND pt.id IS NOT NULL AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
+                            AND NOT d.item ? 'to_location' AND NOT pt.serialized AND NOT l.item ? 'serial'
+                            AND (t.code = 'GI' OR coalesce(q.unit_cost, pt.cost) >= 0
+                                                  AND fits_unit(coalesce(q.unit_cost, pt.cost), 4::smallint)
+                                                  AND count(*) OVER (PARTITION BY pt.id, loc.id) = 1), false) AS ok
               FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
               LEFT JOIN document_type t ON t.code = d.item->>'type'
               LEFT JOIN location loc ON loc.code = d.item->>'location'
               CROSS JOIN LATERAL jsonb_array_elements(d.item->'lines') WITH ORDINALITY AS l(item, ord)
-              CROSS JOIN LATERAL (SELECT (l.item->>'quantity')::numeric AS quantity) q
+              CROSS JOIN LATERAL (SELECT (l.item->>'quantity')::numeric AS quantity,
+                                         (l.item->>'unit_cost')::numeric AS unit_cost) q
               -- An index probe per line (see post_stock_document).
               LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt ON true
               LEFT JOIN unit_of_measure u ON u.code = pt.unit) resolved;
@@ -196,20 +209,36 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    -- Balance rows are locked in the one order, part then location; then one UPDATE takes
-    -- each part and location's total (carried by its last line), and only from what is
-    -- available, as stock_out does.
-    PERFORM 1
-       FROM unnest(v_lines) AS x
-       JOIN stock_balance b ON b.part_id = (x).part_id AND b.location_id = (x).location_id
-      WHERE (x).later = 0
-      ORDER BY (x).part_id, (x).location_id
-        FOR UPDATE OF b;
-    UPDATE stock_balance b
-       SET on_hand = b.on_hand - (x).total, last_issue_at = v_at
-      FROM unnest(v_lines) AS x
-     WHERE (x).later = 0 AND b.part_id = (x).part_id AND b.location_id = (x).location_id
-       AND b.on_hand - b.reserved >= (x).total;
+    -- Balance rows are locked in the one order, part then location; then one statement moves
+    -- each part and location's total (carried by its last line): an issue only from what is
+    -- available, as stock_out does, a receipt into a row it makes or re-averaging the cost of
+    -- the one there, as stock_in does, rows taken in that order.
+    IF v_type = 'GI' THEN
+        PERFORM 1
+           FROM unnest(v_lines) AS x
+           JOIN stock_balance b ON b.part_id = (x).part_id AND b.location_id = (x).location_id
+          WHERE (x).later = 0
+          ORDER BY (x).part_id, (x).location_id
+            FOR UPDATE OF b;
+        UPDATE stock_balance b
+           SET on_hand = b.on_hand - (x).total, last_issue_at = v_at
+          FROM unnest(v_lines) AS x
+         WHERE (x).later = 0 AND b.part_id = (x).part_id AND b.location_id = (x).location_id
+           AND b.on_hand - b.reserved >= (x).total;
+    ELSE
+        -- A receipt's part and location are on one line of the batch, so total is its
+        -- quantity; its cost has at most 4 places, so excluded's cost is the line's.
+        INSERT INTO stock_balance AS b (part_id, location_id, on_hand, avg_cost, last_receipt_at)
+        SELECT (x).part_id, (x).location_id, (x).total, (x).unit_cost, v_at
+          FROM unnest(v_lines) AS x
+         ORDER BY (x).part_id, (x).location_id
+        ON CONFLICT (part_id, location_id) DO UPDATE SET
+            avg_cost = CASE WHEN b.on_hand + excluded.on_hand = 0 THEN excluded.avg_cost
+                            ELSE round((b.on_hand * b.avg_cost + excluded.on_hand * excluded.avg_cost)
+                                       / (b.on_hand + excluded.on_hand), 4) END,
+            on_hand = b.on_hand + excluded.on_hand,
+            last_receipt_at = excluded.last_receipt_at;
+    END IF;
     GET DIAGNOSTICS v_taken = ROW_COUNT;
     IF v_taken <> v_groups THEN
         RAISE EXCEPTION 'not enough stock for every document of the batch' USING ERRCODE = 'PS409';
@@ -230,19 +259,23 @@ BEGIN
           FROM doc ORDER BY ord
         RETURNING id, doc_no
     ), line AS MATERIALIZED (
-        SELECT (x).*, n.id AS document_id, b.avg_cost AS unit_cost,
-               round((x).quantity * b.avg_cost, 2) AS value, b.on_hand + (x).later AS balance_after
+        -- The balance as it is after the batch, less what later lines moved.
+        SELECT (x).doc, (x).line_no, (x).part_id, (x).part_no, (x).description, (x).unit, (x).location_id,
+               (x).quantity, n.id AS document_id, moved.unit_cost, round((x).quantity * moved.unit_cost, 2) AS value,
+               CASE WHEN v_type = 'GI' THEN b.on_hand + (x).later ELSE b.on_hand - (x).later END AS balance_after,
+               CASE WHEN v_type = 'GI' THEN -(x).quantity ELSE (x).quantity END AS movement
           FROM unnest(v_lines) AS x
           JOIN doc ON doc.ord = (x).doc
           JOIN new_doc n ON n.doc_no = doc.doc_no
           JOIN stock_balance b ON b.part_id = (x).part_id AND b.location_id = (x).location_id
+         CROSS JOIN LATERAL (SELECT CASE WHEN v_type = 'GI' THEN b.avg_cost ELSE (x).unit_cost END AS unit_cost) moved
     ), new_line AS (
         INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
         SELECT document_id, line_no, part_id, quantity, unit_cost, value FROM line
     ), movement AS (
         INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost,
                                     balance_after, posted_at)
-        SELECT document_id, line_no, part_id, location_id, -quantity, unit_cost, balance_after, v_at
+        SELECT document_id, line_no, part_id, location_id, movement, unit_cost, balance_after, v_at
           FROM line ORDER BY doc, line_no
     ), receipt AS (
         -- The receipts, shaped as post_stock_document returns them, as json: jsonb would sort

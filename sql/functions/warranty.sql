@@ -14,20 +14,21 @@
 -- locks a stock balance: old parts are not stock.
 
 -- Old parts are not stock: no balance row may exist at an old-parts location, so available
--- stock, its value, planning and turnover can never count them.
+-- stock, its value, planning and turnover can never count them. Checked once per statement
+-- over the rows it made: a receipt of many lines makes many rows at once.
 CREATE FUNCTION refuse_oldparts_stock() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v_code text;
 BEGIN
-    SELECT code INTO v_code FROM location WHERE id = NEW.location_id AND kind = 'oldparts';
+    SELECT l.code INTO v_code FROM made JOIN location l ON l.id = made.location_id WHERE l.kind = 'oldparts' LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION '% is an old-parts location: warranty old parts are not stock; they come in with claim new and leave with batch ship or oldparts scrap',
             v_code USING ERRCODE = 'PS422';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER stock_balance_not_oldparts BEFORE INSERT ON stock_balance
-    FOR EACH ROW EXECUTE FUNCTION refuse_oldparts_stock();
+CREATE TRIGGER stock_balance_not_oldparts AFTER INSERT ON stock_balance
+    REFERENCING NEW TABLE AS made FOR EACH STATEMENT EXECUTE FUNCTION refuse_oldparts_stock();
 
 -- Rules are versions, claims are facts, verdicts and appeals are final: rows only ever added.
 CREATE FUNCTION refuse_warranty_change() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -95,6 +95,18 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return lhs.wide(scale) == rhs.wide(scale)
     }
 
+    /// How many of `steps` equal steps from zero to `whole` this value reaches, rounded half
+    /// up and kept within 0...steps (0 when `whole` is not positive). Exact, so a chart drawn
+    /// from decimals puts a value on the same step on every machine.
+    public func steps(_ steps: Int, of whole: ExactDecimal) -> Int {
+        guard whole.isPositive, steps > 0 else { return 0 }
+        let scale = max(self.scale, whole.scale)
+        let part = wide(scale), total = whole.wide(scale)
+        guard part > 0 else { return 0 }
+        guard part < total else { return steps }
+        return Int((part * Int128(steps) * 2 + total) / (total * 2))
+    }
+
     private func wide(_ target: Int) -> Int128 {
         var value = Int128(units)
         for _ in scale..<target { value *= 10 }

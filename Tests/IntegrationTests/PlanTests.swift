@@ -1,5 +1,7 @@
 import Foundation
 import PartsClient
+import PartsDomain
+import enum PartsProtocol.DisplayWidth
 import PostgresClient
 import Synchronization
 import Testing
@@ -134,6 +136,61 @@ struct PlanTests {
         #expect(plan["reorder_point"] as? String == "0.000")
         #expect(try client.send("ping").code == 200)
     }
+
+    /// Ten units every other week for twenty weeks, the oldest week with demand: text mode
+    /// draws the series after the fields, unchanged, with the weeks without demand marked and
+    /// the reorder point and order-up-to named with the values the fields give; JSON carries
+    /// the fields and no drawing. Daily periods are more than fit: the chart shows the latest.
+    @Test func planShowDrawsTheSeriesInTextModeOnly() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"总库 Main\""))
+        try expectOK(client.send("part add P-C \"前刹车片 brake pad\" lead_days=14 cost=4"))
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(2, 20, 2) k").rows.map { $0[0]! }
+        try expectOK(client.send("history add MAIN P-C " + dates.map { "\($0):10" }.joined(separator: " ")))
+
+        _ = try client.send("format json")
+        let json = try client.send("plan show P-C")
+        let object = try #require(json.json, "\(json)")
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(object.utf8)) as? [String: Any])
+        #expect(json.lines.count == 1)
+        #expect(!json.lines[0].contains("demand per") && !json.lines[0].contains("▇") && !json.lines[0].contains("·"), "\(json)")
+        let reorderPoint = try #require(fields["reorder_point"] as? String)
+        let orderUpTo = try #require(fields["order_up_to"] as? String)
+        let firstWeek = try #require((fields["periods"] as? String)?.split(separator: " ").last.map(String.init))
+
+        _ = try client.send("format text")
+        let text = try client.send("plan show P-C")
+        #expect(text.code == 200, "\(text)")
+        let blank = try #require(text.body.firstIndex(of: ""), "\(text)")
+        // Before it, the fields' lines as they were: one a JSON field.
+        #expect(Set(text.body[..<blank].map { $0.components(separatedBy: "  ")[0] })
+            == Set(fields.keys.filter { $0 != "status" }.map { $0.replacingOccurrences(of: "_", with: " ") }))
+        #expect(text.body[..<blank].count == fields.count - 1)
+        #expect(text.body[blank...].dropFirst().first == "demand per week, 20 weeks from \(firstWeek), oldest left")
+        let chart = Array(text.body[(blank + 2)...])
+        #expect(chart.count == 6, "\(text)")
+        let top = [ExactDecimal("10")!, ExactDecimal(reorderPoint)!, ExactDecimal(orderUpTo)!].max()!
+        #expect(chart.first?.hasPrefix(top.trimmed.description + " ┤") == true, "\(text)")
+        // Oldest first: a week with demand, then one without, ten times.
+        let bottom = try #require(chart.dropLast().last?.split(separator: "│").last)
+        #expect(bottom.count == 20)
+        #expect(bottom.enumerated().allSatisfy { ($0.offset % 2 == 1) == ($0.element == "·") }, "\(bottom)")
+        #expect(chart.last?.contains("─ reorder point \(plainDecimal(reorderPoint))  ═ order-up-to \(plainDecimal(orderUpTo))") == true,
+                "\(text)")
+        #expect(chart.allSatisfy { DisplayWidth.of($0) <= 76 })
+
+        try expectOK(client.send("plan set period=day"))
+        let daily = try client.send("plan show P-C")
+        let title = try #require(daily.body.first { $0.hasPrefix("demand per day") }, "\(daily)")
+        #expect(title.hasPrefix("demand per day, the last "), "\(title)")
+        #expect(title.contains(" of 140 days from "), "\(title)")
+        #expect(daily.body.filter { $0.contains("│") || $0.contains("┤") }.allSatisfy { DisplayWidth.of($0) <= 76 }, "\(daily)")
+    }
+
+    /// "21.430" as text mode prints it: "21.43".
+    private func plainDecimal(_ text: String) -> String { ExactDecimal(text)!.trimmed.description }
 
     private static let planReply = Mutex<String?>(nil)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PartsClient
+import enum PartsProtocol.DisplayWidth
 import PostgresClient
 import Testing
 
@@ -89,6 +90,51 @@ struct ReportTests {
         #expect(try client.send("report turnover days=3661").code == 422)
         #expect(try client.send("report turnover by=part").code == 422)
         #expect(try client.send("report turnover location=NOWHERE").code == 404)
+    }
+
+    /// MAIN issued 30.00 (4 brake pads at 5, 5 filters at 2) of 60.00 in stock over 73 days:
+    /// 2.5 turns against a target of 4, which is the scale's top. The figures beside the bars
+    /// take 8 columns, so a bar has 76 - 2 - 4 - 1 - 1 - 2 - 8 = 58 cells: 2.5 of 4 is 290
+    /// eighths, 36 cells and 2 eighths, and the target sits after the last cell. BR2 (rows
+    /// come in location order) turned 0 times and has no target. Per category the CJK one keeps the bars in line. JSON carries
+    /// the table alone.
+    @Test func turnoverIsDrawnAgainstItsTargetInTextModeOnly() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("location add BR2 \"Branch 2\" kind=branch"))
+        try expectOK(client.send("part add P-T \"前刹车片\" cost=5 category=刹车片"))
+        try expectOK(client.send("part add P-U \"oil filter\" cost=2"))
+        try expectOK(client.send("receive MAIN P-T:10@5 P-U:20@2"))
+        try expectOK(client.send("issue MAIN P-T:4 P-U:5"))
+        try expectOK(client.send("receive BR2 P-U:5@2"))
+        try expectOK(client.send("target set MAIN turnover=4 max_days=200"))
+
+        let text = try client.send("report turnover days=73")
+        #expect(text.code == 200, "\(text)")
+        let blank = try #require(text.body.firstIndex(of: ""), "\(text)")
+        #expect(text.body[..<blank].count == 3 + 1 + 2, "\(text)")
+        #expect(words(try #require(text.body.first { $0.hasPrefix("MAIN") }))
+            == ["MAIN", "30.00", "60.00", "current", "stock", "2.50", "146", "4", "200", "below", "target"])
+        #expect(Array(text.body[(blank + 1)...]) == [
+            "  █ turnover per year  │ target  full width 4",
+            "  BR2  ·" + String(repeating: " ", count: 57) + "   0.00 / -",
+            "  MAIN " + String(repeating: "█", count: 36) + "▎" + String(repeating: " ", count: 21) + "│  2.50 / 4",
+        ])
+
+        let categories = try client.send("report turnover days=73 by=category")
+        let bars = Array(categories.body.drop { !$0.hasPrefix("  █") }.dropFirst())
+        #expect(bars.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["BR2 -", "MAIN -", "MAIN 刹车片"],
+                "\(categories)")
+        #expect(bars.allSatisfy { DisplayWidth.of($0) == 76 }, "\(categories)")
+        let barStart = bars.map { line in DisplayWidth.of(line.prefix { $0 != "█" && $0 != "·" }) }
+        #expect(Set(barStart).count == 1, "\(categories)")
+
+        _ = try client.send("format json")
+        let json = try client.send("report turnover days=73")
+        #expect(json.lines.count == 1)
+        #expect(!json.lines[0].contains("█") && !json.lines[0].contains("│"), "\(json)")
+        #expect(Set(try object(json).keys) == ["status", "message", "from", "through", "days", "rows"])
     }
 
     @Test func targetsAreCheckedAuditedAndListed() throws {

@@ -24,6 +24,18 @@ struct ExactDecimalTests {
         #expect(ExactDecimal("12.3456")!.formatted(minimumScale: 2) == "12.3456")
     }
 
+    /// 10 of 61.429 over 40 steps is 6.51: 7; a half step rounds up; beyond the whole, all.
+    @Test func stepsOfAWholeRoundHalfUpAndStayInRange() {
+        #expect(ExactDecimal("10.000")!.steps(40, of: ExactDecimal("61.429")!) == 7)
+        #expect(ExactDecimal("1")!.steps(8, of: ExactDecimal("16")!) == 1)
+        #expect(ExactDecimal("0.99")!.steps(8, of: ExactDecimal("16")!) == 0)
+        #expect(ExactDecimal("3")!.steps(10, of: ExactDecimal("2.5")!) == 10)
+        #expect(ExactDecimal("-1")!.steps(10, of: ExactDecimal("2.5")!) == 0)
+        #expect(ExactDecimal("1")!.steps(10, of: .zero) == 0)
+        #expect(ExactDecimal(units: .max, scale: 0).steps(1000, of: ExactDecimal(units: .max, scale: 0)) == 1000)
+        #expect(ExactDecimal(units: 1, scale: 9).steps(1000, of: ExactDecimal(units: .max, scale: 0)) == 0)
+    }
+
     @Test func comparesAcrossScalesWithoutOverflow() {
         #expect(ExactDecimal("2.50")! == ExactDecimal("2.5")!)
         #expect(ExactDecimal("2.499")! < ExactDecimal("2.5")!)

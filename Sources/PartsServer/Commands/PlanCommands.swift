@@ -21,7 +21,7 @@ enum PlanCommands {
             return Reply(outcome)
         },
         CommandSpec("plan show", "plan show <part_no> [location=<code>]",
-                    "one part's demand series, class, forecast, reorder point, order-up-to and suggestion, explained",
+                    "one part's demand series, class, forecast, reorder point, order-up-to and suggestion, explained; in text mode the series drawn as a chart with both levels marked",
                     role: .viewer, positional: 1...1, named: ["location"]) { invocation, environment in
             let partNo = invocation.argument(0)!
             let location = try await planningLocation(partNo, invocation[named: "location"], environment.store)
@@ -87,7 +87,24 @@ enum PlanCommands {
         if let days = planner.daysOfSupply(plan) {
             fields.append(Field("days_of_supply_after_order", .text(decimalString(days, places: 1))))
         }
-        return Reply(.ok, blocks: [.record(fields)])
+        return Reply(.ok, blocks: [.record(fields)] + demandChart(plan))
+    }
+
+    /// The series drawn, for text mode only: the numbers are the fields above, as printed
+    /// (three decimals), so the chart shows what the lines say. A blank line sets it apart.
+    static func demandChart(_ plan: PartPlan) -> [Block] {
+        let series = plan.series
+        let values = series.values.compactMap { ExactDecimal(quantityString($0)) }
+        guard !values.isEmpty, values.count == series.count,
+              let reorderPoint = ExactDecimal(quantityString(plan.reorderPoint)),
+              let orderUpTo = ExactDecimal(quantityString(plan.orderUpTo)) else { return [] }
+        let chart = TextChart.columns(values, levels: [TextChart.Level("reorder point", reorderPoint, mark: "─"),
+                                                       TextChart.Level("order-up-to", orderUpTo, mark: "═")])
+        let period = series.period.rawValue
+        let which = chart.shown < series.count ? "the last \(chart.shown) of \(series.count) \(period)s"
+            : "\(series.count) \(period)\(series.count == 1 ? "" : "s")"
+        let title = "demand per \(period), \(which) from \(series.periodStart(at: series.count - chart.shown)), oldest left"
+        return [.form(["", title] + chart.lines, [])]
     }
 
     /// "forecast per week" → forecast_per_week, "order quantity (eoq)" → order_quantity_eoq.

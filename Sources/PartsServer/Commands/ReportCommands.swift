@@ -10,7 +10,7 @@ enum ReportCommands {
 
     static let specs: [CommandSpec] = [
         CommandSpec("report turnover", "report turnover [location=<code>] [days=<n>] [by=category] [limit=<n>]",
-                    "turnover and days of supply per warehouse (or category) against target",
+                    "turnover and days of supply per warehouse (or category) against target; in text mode a bar a row with the target marked",
                     role: .viewer, named: ["location", "days", "by", "limit"]) { invocation, environment in
             let days = try days(invocation) ?? defaultDays
             let limit = try invocation.listLimit()
@@ -32,15 +32,15 @@ enum ReportCommands {
                 var cells: [Value] = [.text(row.location)]
                 if byCategory { cells.append(.optional(row.category)) }
                 cells += [.money(row.costOfGoodsIssued), .money(row.averageValue), .text(row.basis),
-                          row.turnover.map(Value.money) ?? .null, row.daysOfSupply.map(Value.decimal) ?? .null,
-                          row.targetTurnover.map(Value.decimal) ?? .null, row.maxDays.map(Value.integer) ?? .null,
+                          row.turnoverCell, row.daysOfSupply.map(Value.decimal) ?? .null,
+                          row.targetCell, row.maxDays.map(Value.integer) ?? .null,
                           .text(row.status)]
                 return cells
             }
             return Reply(.ok, "\(shown(report.rows.count, of: report.total, "rows")), \(days) days from \(report.from) to \(report.through)",
                          blocks: [.record([Field("from", .text(report.from)), Field("through", .text(report.through)),
                                            Field("days", .integer(days))]),
-                                  .table(Table(columns: columns, rows: rows))])
+                                  .table(Table(columns: columns, rows: rows))] + turnoverBars(report.rows, byCategory: byCategory))
         },
         CommandSpec("report dead", "report dead [days=<n>] [location=<code>] [limit=<n>]",
                     "stock with no demand in the last days (default: the location's dead_days setting, else 180), highest value first",
@@ -108,6 +108,18 @@ enum ReportCommands {
         },
     ]
 
+    /// Each row's turnover against its target as a bar, for text mode only, set apart by a
+    /// blank line; the figures beside the bars are the table's, as it prints them.
+    private static func turnoverBars(_ rows: [TurnoverRow], byCategory: Bool) -> [Block] {
+        guard !rows.isEmpty else { return [] }
+        let bars = rows.map { row in
+            TextChart.Bar(byCategory ? "\(row.location) \(row.category ?? "-")" : row.location, row.turnover,
+                          target: row.targetTurnover,
+                          note: TextRenderer.text(row.turnoverCell) + " / " + TextRenderer.text(row.targetCell))
+        }
+        return [.form([""] + TextChart.bars(bars, value: "turnover per year", target: "target"), [])]
+    }
+
     /// days= within bounds, or nil when not given.
     private static func days(_ invocation: Invocation) throws(CommandFailure) -> Int? {
         guard let text = invocation[named: "days"] else { return nil }
@@ -125,4 +137,10 @@ enum ReportCommands {
     private static func shownNote(_ count: Int, of total: Int) -> String {
         count < total ? " (\(count) shown)" : ""
     }
+}
+
+/// The table's cells that the bars repeat beside them, in one place so both print alike.
+private extension TurnoverRow {
+    var turnoverCell: Value { turnover.map(Value.money) ?? .null }
+    var targetCell: Value { targetTurnover.map(Value.decimal) ?? .null }
 }

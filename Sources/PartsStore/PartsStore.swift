@@ -10,14 +10,23 @@ public struct PartsStore: Sendable {
     /// Sessions on a standby for reports and `plan show` (`database.read_url`), when set.
     let reportPool: ConnectionPool?
     let logger: Logger
-    let batcher: PostingBatcher
+    let batcher: RequestBatcher
+    /// The workflows an import sends many of at once, each committed in batches like the
+    /// postings: a `part add` is a few rows, and alone its commit costs ten times its work.
+    let batchers: [Workflow: RequestBatcher]
+    static let batchedWorkflows: [Workflow] = [.partAdd, .partSet, .historyAdd]
 
-    /// `postingFlushes`: stock postings committing at once (see PostingBatcher).
+    /// `postingFlushes`: stock postings committing at once (see RequestBatcher).
     public init(pool: ConnectionPool, reportPool: ConnectionPool? = nil, logger: Logger, postingFlushes: Int = 2) {
         self.pool = pool
         self.reportPool = reportPool
         self.logger = logger
-        batcher = PostingBatcher(pool: pool, maxFlushes: min(postingFlushes, pool.configuration.size))
+        let flushes = min(postingFlushes, pool.configuration.size)
+        batcher = RequestBatcher(pool: pool, maxFlushes: flushes, call: "post_stock_documents($1::jsonb)",
+                                 sizeMetric: StoreMetrics.postingBatchSize)
+        batchers = Dictionary(uniqueKeysWithValues: Self.batchedWorkflows.map { workflow in
+            (workflow, RequestBatcher(pool: pool, maxFlushes: flushes, call: "requests_batch('\(workflow.rawValue)', $1::jsonb)"))
+        })
     }
 
     /// The migrator for the schema compiled into this build, from `sql/`.
@@ -51,6 +60,7 @@ public struct PartsStore: Sendable {
     /// Runs one workflow: its SQL function, in one transaction (see Workflow).
     func perform(_ workflow: Workflow, _ input: WorkflowInput) async throws(StoreError) -> WorkflowReply {
         let text = input.text
+        if let batcher = batchers[workflow] { return try await batcher.post(text).get() }
         let statement = PostedDocumentTypes.statement("\(workflow.rawValue)($1::jsonb)", as: "reply")
         let (reply, posted) = try await write { connection throws(PostgresError) in
             let row = try connection.query(statement, [text]).records[0]

@@ -58,6 +58,54 @@ BEGIN
       ORDER BY k;
 END $$;
 
+-- Each request of a batch for one workflow (p_workflow, one of the functions of Workflow.swift)
+-- in a subtransaction of its own, in order: a refused request is rolled back alone, and none
+-- is ever partly done. Returns, per request, {reply} or why it was refused {sqlstate, message,
+-- constraint}. The caller has taken the batch's locks in the one order (request_lock_all, and
+-- whatever rows its workflow locks).
+CREATE FUNCTION requests_each(p_workflow text, p_batch jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_results jsonb := '[]'::jsonb;
+    v_item jsonb;
+    v_reply jsonb;
+    v_state text;
+    v_message text;
+    v_constraint text;
+BEGIN
+    IF to_regprocedure(format('%I(jsonb)', p_workflow)) IS NULL THEN
+        RAISE EXCEPTION 'no workflow %', p_workflow;
+    END IF;
+    FOR v_item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+        BEGIN
+            -- The postings' call stays a static one: EXECUTE plans its statement every time.
+            IF p_workflow = 'stock_post' THEN
+                v_reply := stock_post(v_item);
+            ELSE
+                EXECUTE format('SELECT %I($1)', p_workflow) INTO v_reply USING v_item;
+            END IF;
+            v_results := v_results || jsonb_build_array(jsonb_build_object('reply', v_reply));
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+                                    v_constraint = CONSTRAINT_NAME;
+            v_results := v_results || jsonb_build_array(jsonb_build_object(
+                'sqlstate', v_state, 'message', v_message, 'constraint', nullif(v_constraint, '')));
+        END;
+    END LOOP;
+    RETURN v_results;
+END $$;
+
+-- Several requests of one workflow that arrived together, in one transaction and one commit:
+-- the daemon answers each after that commit (RequestBatcher). For workflows that change one
+-- row of master data or history each, whose rows two batches meet in no particular order; a
+-- request that deadlocks with another batch is rolled back alone and run again by itself.
+CREATE FUNCTION requests_batch(p_workflow text, p_batch jsonb) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM request_lock_all(p_batch);
+    RETURN requests_each(p_workflow, p_batch)::json;
+END $$;
+
 -- The one writer of client_request and audit_log rows: one row per outcome in the audit log,
 -- and for each one with a ref and a reply, the reply a retry gets.
 CREATE FUNCTION requests_record(p_outcomes request_outcome[]) RETURNS void

@@ -49,11 +49,7 @@ CREATE FUNCTION post_stock_documents(p_batch jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
     v_result json;
-    v_results jsonb := '[]'::jsonb;
-    v_item jsonb;
-    v_state text;
-    v_message text;
-    v_constraint text;
+    v_results jsonb;
     v_parts integer[];
     v_locations integer[];
     v_made_parts integer[];
@@ -96,16 +92,7 @@ BEGIN
                 FOR UPDATE OF u;
         END IF;
     END IF;
-    FOR v_item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
-        BEGIN
-            v_results := v_results || jsonb_build_array(jsonb_build_object('reply', stock_post(v_item)));
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
-                                    v_constraint = CONSTRAINT_NAME;
-            v_results := v_results || jsonb_build_array(jsonb_build_object(
-                'sqlstate', v_state, 'message', v_message, 'constraint', nullif(v_constraint, '')));
-        END;
-    END LOOP;
+    v_results := requests_each('stock_post', p_batch);
     -- The rows lock_balances made for documents that were then refused hold nothing.
     IF v_made_parts IS NOT NULL THEN
         PERFORM drop_made_balances(v_made_parts, v_made_locations);

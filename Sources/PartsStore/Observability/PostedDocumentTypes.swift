@@ -24,7 +24,7 @@ enum PostedDocumentTypes {
 
 /// Names the daemon's metrics factory needs to give histograms of the store their buckets.
 public enum StoreMetrics {
-    /// Documents per committed posting batch (see PostingBatcher).
+    /// Documents per committed posting batch (see RequestBatcher).
     public static let postingBatchSize = "partsd_posting_batch_size"
     /// Bucket bounds for it: powers of two up to the batcher's limit.
     public static let postingBatchSizeBuckets: [Double] = [1, 2, 4, 8, 16, 32]

@@ -4,7 +4,7 @@ import PostgresClient
 extension PartsStore {
     /// Posts a receipt, issue, transfer or count: the whole document or nothing, answered
     /// after it is committed (together with other documents that arrived meanwhile, see
-    /// PostingBatcher). With a ref that was used before, returns that first document again
+    /// RequestBatcher). With a ref that was used before, returns that first document again
     /// and posts nothing.
     public func post(_ draft: StockDocumentDraft, _ context: CommandContext) async throws(StoreError) -> PostedDocument {
         try await batcher.post(Self.postingInput(draft, context).text).get().document()

@@ -2,14 +2,16 @@ import Metrics
 import PartsDomain
 import PostgresClient
 
-/// Gathers stock postings that arrive while others are being committed and posts them
-/// together: one transaction and one commit (one WAL flush) for many documents.
+/// Gathers requests of one kind that arrive while others are being committed and runs them
+/// together: one transaction and one commit (one WAL flush) for many requests.
 ///
-/// A posting waits only while another batch runs, so a lone client sees no added delay; under
+/// A request waits only while another batch runs, so a lone client sees no added delay; under
 /// load, batches grow by themselves. Every caller is answered after its batch commits.
-/// Documents are independent inside a batch (see post_stock_documents): the database posts a
-/// batch of goods issues as one set, and anything else one document at a time.
-actor PostingBatcher {
+/// Requests are independent inside a batch, each refused alone: stock postings go to
+/// post_stock_documents, which posts a batch of goods issues or receipts as one set and
+/// anything else one document at a time; master data (an import's many `part add`s) to
+/// requests_batch, one request at a time.
+actor RequestBatcher {
     /// The workflow's reply (the posted document), or why the database refused it.
     typealias Outcome = Result<WorkflowReply, StoreError>
 
@@ -19,6 +21,10 @@ actor PostingBatcher {
     }
 
     private let pool: ConnectionPool
+    /// The SQL function call that takes a batch as `$1` and answers as post_stock_documents.
+    private let call: String
+    /// The histogram of batch sizes, for the postings.
+    private let sizeMetric: String?
     /// Batches committing at once. Few on purpose: postings queue up behind them, so the next
     /// batch is larger. Measured on 2 cores with fsync on, PostgreSQL posted about 1,400
     /// single-document calls a second from 16 clients, and about 3,500 documents a second as
@@ -35,9 +41,11 @@ actor PostingBatcher {
     private var pending: [Pending] = []
     private var flushes = 0
 
-    init(pool: ConnectionPool, maxFlushes: Int) {
+    init(pool: ConnectionPool, maxFlushes: Int, call: String, sizeMetric: String? = nil) {
         self.pool = pool
         self.maxFlushes = max(1, maxFlushes)
+        self.call = call
+        self.sizeMetric = sizeMetric
     }
 
     func post(_ input: String) async -> Outcome {
@@ -60,13 +68,13 @@ actor PostingBatcher {
         flushes -= 1
     }
 
-    /// Runs one batch. A document that deadlocked with another batch was rolled back alone;
-    /// it is posted again by itself, which cannot deadlock with its own batch.
+    /// Runs one batch. A request that deadlocked with another batch was rolled back alone;
+    /// it runs again by itself, which cannot deadlock with its own batch.
     private func commit(_ inputs: [String]) async -> [Outcome] {
-        var items = await Self.run(inputs, pool)
+        var items = await run(inputs)
         for (index, item) in items.enumerated() {
             if case .failure(.server(let error)) = item, error.sqlState.isRetryable {
-                items[index] = await Self.run([inputs[index]], pool)[0]
+                items[index] = await run([inputs[index]])[0]
             }
         }
         return items.map { item in
@@ -79,26 +87,26 @@ actor PostingBatcher {
         }
     }
 
-    /// A document's answer before mapping: a reply, the server's refusal of that document
+    /// A request's answer before mapping: a reply, the server's refusal of that request
     /// alone, or what failed the whole batch (the database gone, a timeout), which every
-    /// document of it shares.
+    /// request of it shares.
     private enum BatchFailure: Error {
         case server(ServerError)
         case batch(StoreError)
     }
 
-    private static func run(_ inputs: [String], _ pool: ConnectionPool) async -> [Result<WorkflowReply, BatchFailure>] {
+    private func run(_ inputs: [String]) async -> [Result<WorkflowReply, BatchFailure>] {
         let batch = "[" + inputs.joined(separator: ",") + "]"
         let json: String
         do {
-            let statement = PostedDocumentTypes.statement("post_stock_documents($1::jsonb)", as: "replies")
+            let statement = PostedDocumentTypes.statement(call, as: "replies")
             let posted: String?
             (json, posted) = try await pool.withConnection { connection throws(PostgresError) in
                 let row = try connection.query(statement, [batch]).records[0]
                 return (try row.text("replies"), try row.optionalText("posted_types"))
             }
             PostedDocumentTypes.count(posted)
-            Recorder(label: StoreMetrics.postingBatchSize).record(inputs.count)
+            if let sizeMetric { Recorder(label: sizeMetric).record(inputs.count) }
         } catch {
             return Array(repeating: .failure(.batch(StoreError(error))), count: inputs.count)
         }

@@ -43,7 +43,7 @@ struct PartsCtl: ParsableCommand {
             or utf-8, a UTF-8 byte order mark recognised): --import-parts FILE (part_no, \
             description, unit, cost, category, pack, lead_days, supplier, warranty_return, \
             serialized: new parts added, differing ones updated with part set, the rest \
-            unchanged); --import-stock FILE (location, part_no, quantity, unit_cost: opening \
+            unchanged); --import-stock FILE (location, part_no, quantity, unit_cost, serial: opening \
             balances as receipts of --batch lines, each with a ref= of its own text); \
             --import-count FILE (location, part_no, counted: one adjust per location). A bad row \
             is named by line and column and stops the import, or with --rejects FILE is written \
@@ -96,7 +96,7 @@ struct PartsCtl: ParsableCommand {
     var importParts: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Import opening stock from this CSV file (location, part_no, quantity, unit_cost) as goods receipts.",
+        "Import opening stock from this CSV file (location, part_no, quantity, unit_cost; serial for a unit of a serialised part) as goods receipts.",
         valueName: "file"))
     var importStock: String?
 
@@ -201,7 +201,7 @@ struct PartsCtl: ParsableCommand {
             }
         } else if let importStock {
             status = session.runImport(path: importStock, connections: connections, encoding: textEncoding, rejects: rejects,
-                                       known: StockImport.columns, required: StockImport.required) { run, connection in
+                                       known: StockImport.known, required: StockImport.required) { run, connection in
                 StockImport(run: run, connection: connection, batchSize: batch).start()
                 return run.finish(what: "opening balances")
             }

@@ -10,9 +10,16 @@ import PartsDomain
 /// an opening balance is posted once: a part that the location already holds is "unchanged"
 /// when the quantity is the file's, and rejected when it is not (a count corrects stock, with
 /// adjust), so even a rerun of an edited file cannot post a balance twice.
+///
+/// A serialised part comes in unit by unit: a row per unit, its `serial` column filled and
+/// its quantity 1, received as `<part_no>#<serial>`; the daemon refuses a serial it knows.
 struct StockImport {
+    /// The columns `--export-stock` writes and the import reads.
     static let columns = ["location", "part_no", "quantity", "unit_cost"]
+    /// What the import reads beyond them: a unit's serial.
+    static let known = columns + ["serial"]
     static let required = ["location", "part_no", "quantity"]
+    private static let one = ExactDecimal(units: 1, scale: 0)
 
     let run: ImportRun
     let connection: AdminConnection
@@ -63,8 +70,17 @@ struct StockImport {
                 run.reject(record, column: "part_no", partNo.isEmpty ? "the part number is empty" : "unknown part \(partNo) (import the parts first)")
                 continue
             }
-            guard !serialized else {
-                run.reject(record, column: "part_no", "\(partNo) is serialised: receive its units by serial (receive \(location) \(partNo)#<serial>)")
+            let serial = file.value("serial", in: record) ?? ""
+            if serialized, serial.isEmpty {
+                run.reject(record, column: "serial", "\(partNo) is serialised: give each unit a row of its own with its serial")
+                continue
+            }
+            if !serialized, !serial.isEmpty {
+                run.reject(record, column: "serial", "\(partNo) is not serialised: leave its serial empty")
+                continue
+            }
+            if serialized, !Identifier.isSerial(serial) {
+                run.reject(record, column: "serial", "'\(serial)' is not a valid serial (letters, digits, _ . / -, up to 40)")
                 continue
             }
             let quantityText = file.value("quantity", in: record) ?? ""
@@ -73,12 +89,29 @@ struct StockImport {
                 run.reject(record, column: "quantity", error.description)
                 continue
             }
-            var entry = "\(partNo):\(quantity)"
+            if serialized, quantity < Self.one || quantity > Self.one {
+                run.reject(record, column: "quantity", "a unit is one piece: \(partNo)#\(serial) cannot have \(quantity.trimmed)")
+                continue
+            }
+            var entry = serialized ? "\(partNo)#\(serial)" : "\(partNo):\(quantity)"
             if let cost = file.value("unit_cost", in: record), !cost.isEmpty {
                 do throws(NumberProblem) { entry += "@\(try ExactDecimal.cost(cost))" } catch {
                     run.reject(record, column: "unit_cost", error.description)
                     continue
                 }
+            }
+            if serialized {
+                // A unit is one place: its serial once in the file, and the daemon refuses
+                // one it already knows, wherever it is.
+                let unit = partNo + "#" + serial
+                if let line = seen[unit] {
+                    run.reject(record, column: "serial", "\(unit) is on line \(line) already")
+                    continue
+                }
+                seen[unit] = record.line
+                pending[location, default: []].append(ImportRun.Line(record: record, entry: entry))
+                if pending[location]!.count >= batchSize { flush(location) }
+                continue
             }
             let key = Self.key(location, partNo)
             if let line = seen[key] {

@@ -156,6 +156,48 @@ struct GoLiveImportTests {
         #expect(try daemon.sql("SELECT DISTINCT note FROM document WHERE doc_type = 'GR'").rows == [["opening balance"]])
     }
 
+    /// Units of a serialised part open one row each, by serial; a serial twice, a missing one
+    /// or a quantity other than 1 is a bad row, and a serial the daemon knows is refused by it.
+    @Test func serialisedPartsOpenUnitByUnit() throws {
+        let daemon = try TestDaemon()
+        try locations(daemon)
+        let partsFile = try write("part_no,description,cost,serialized\nALT-1,alternator,400,yes\nF-1,filter,2,no\n", "parts.csv", in: daemon)
+        #expect(try partsctl(daemon, ["--import-parts", partsFile]).status == 0)
+        let stock = """
+            location,part_no,quantity,unit_cost,serial
+            MAIN,ALT-1,1,420,A-001
+            MAIN,ALT-1,1,,A-002
+            BR1,ALT-1,1,410,A-003
+            MAIN,F-1,10,2.5,
+            MAIN,ALT-1,1,420,A-001
+            MAIN,ALT-1,1,420,
+            MAIN,ALT-1,2,420,A-009
+            MAIN,F-1,1,2,X-1
+            MAIN,ALT-1,1,420,bad serial
+
+            """
+        let rejects = daemon.directory.appendingPathComponent("rejects.csv").path
+        let first = try partsctl(daemon, ["--import-stock", try write(stock, "stock.csv", in: daemon), "--rejects", rejects])
+        #expect(first.output.contains("4 opening balances added, 0 unchanged, 5 rejected"), "\(first.output)")
+        let rejected = try String(contentsOfFile: rejects, encoding: .utf8)
+        for reason in ["line 6: column serial: ALT-1#A-001 is on line 2 already",
+                       "line 7: column serial: ALT-1 is serialised: give each unit a row of its own with its serial",
+                       "line 8: column quantity: a unit is one piece: ALT-1#A-009 cannot have 2",
+                       "line 9: column serial: F-1 is not serialised: leave its serial empty",
+                       "line 10: column serial: 'bad serial' is not a valid serial"] {
+            #expect(rejected.contains(reason), "\(reason) in \(rejected)")
+        }
+        #expect(try daemon.sql("""
+            SELECT string_agg(u.serial || '@' || l.code, ' ' ORDER BY u.serial) FROM unit u JOIN location l ON l.id = u.location_id
+            """).scalar == "A-001@MAIN A-002@MAIN A-003@BR1")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+        // A unit the daemon already has is its refusal, named by the receipt it was on.
+        let known = try write("location,part_no,quantity,serial\nBR1,ALT-1,1,A-002\n", "known.csv", in: daemon)
+        let refused = try partsctl(daemon, ["--import-stock", known])
+        #expect(refused.status == 1 && refused.output.contains("A-002"), "\(refused.output)")
+        #expect(try daemon.sql("SELECT count(*) FROM unit").scalar == "3")
+    }
+
     @Test func anExportImportsIntoAFreshDatabaseAsTheSamePartsAndStock() throws {
         let old = try TestDaemon()
         try locations(old)

@@ -30,24 +30,34 @@ public enum JSONString {
         return false
     }
 
+    /// Escapes byte by byte and appends once: walking Unicode scalars and appending each one
+    /// to a String cost more than the rest of building a workflow's input.
     private static func appendEscaped(_ text: String, to out: inout String) {
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
+        let utf8 = Array(text.utf8)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(utf8.count + 16)
+        func append(_ ascii: String) { escaped.append(contentsOf: ascii.utf8) }
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case UInt8(ascii: "\n"): append("\\n")
+            case UInt8(ascii: "\r"): append("\\r")
+            case UInt8(ascii: "\t"): append("\\t")
+            case 0xE2 where index + 1 < utf8.count && utf8[index] == 0x80 && (utf8[index + 1] == 0xA8 || utf8[index + 1] == 0xA9):
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                append(utf8[index + 1] == 0xA8 ? "\\u2028" : "\\u2029")
+                index += 2
+            case ..<0x20:
+                let hex = String(byte, radix: 16)
+                append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+                escaped.append(byte)
             }
         }
+        out += String(decoding: escaped, as: UTF8.self)
     }
 }

@@ -119,7 +119,12 @@ extension Reply {
 }
 
 extension String {
+    /// By bytes: a space is one byte in UTF-8 and never part of another character, and
+    /// reversing a string's Characters showed in a profile of `part add`.
     var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }),
+              let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

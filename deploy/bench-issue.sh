@@ -18,6 +18,8 @@
 #   BENCH_SECONDS    seconds per run (default 10)
 #   BENCH_ROUNDS     runs of each side per client count, alternating; the best counts (default 2)
 #   BENCH_PARTS      parts to load (default 10000)
+#   BENCH_MIX=1      a mix instead of single-line issues, on both sides: 60 % single-line issues,
+#                    10 % three-line issues, 20 % single-line receipts, 10 % transfers MAIN -> BR1
 #   BENCH_WARMUP     seconds of goods issues before measuring (default 10; 0 for none)
 #   BENCH_FORMAT     json or text replies for partsbench (default json: a program's client)
 #   BENCH_POOL_SIZE  partsd --pool-size (default: the daemon's own)
@@ -32,6 +34,7 @@ seconds=${BENCH_SECONDS:-10}
 parts=${BENCH_PARTS:-10000}
 format=${BENCH_FORMAT:-json}
 rounds=${BENCH_ROUNDS:-2}
+mixed=${BENCH_MIX:-0}
 stock_per_part=1000000
 
 bench_setup partsd partsctl partsbench
@@ -44,6 +47,8 @@ bench_start_daemon "${serve_args[@]}"
 part_no() { printf 'B-%05d' "$1"; }
 log "loading $parts parts with stock through the socket"
 "$bindir/partsctl" --socket "$socket" location add MAIN "Bench warehouse" kind=warehouse >/dev/null ||
+    die "location add failed"
+"$bindir/partsctl" --socket "$socket" location add BR1 "Bench branch" kind=branch >/dev/null ||
     die "location add failed"
 for ((i = 1; i <= parts; i++)); do
     printf 'part add %s "Bench part %d" cost=%d.%02d category=bench\n' "$(part_no "$i")" "$i" $((1 + i % 90)) $((i % 100))
@@ -102,9 +107,10 @@ cluster_psql "$work/pg" partsd -c "ANALYZE" >/dev/null
 # Table and column names follow sql/001_stock_ledger.sql. What partsd does in addition (the
 # audit_log row, document numbering by year, the receipt) is left out: this is the floor that
 # one-transaction-per-command SQL reaches.
-read -r loc min_part max_part < <(cluster_psql "$work/pg" partsd -tA -F ' ' -c "
-    SELECT (SELECT id FROM location WHERE code = 'MAIN'), min(id), max(id)
+read -r loc branch min_part max_part < <(cluster_psql "$work/pg" partsd -tA -F ' ' -c "
+    SELECT (SELECT id FROM location WHERE code = 'MAIN'), (SELECT id FROM location WHERE code = 'BR1'), min(id), max(id)
       FROM part WHERE part_no LIKE 'B-%'")
+((loc < branch)) || die "MAIN was expected to have the lower location id (the lock order below)"
 ((max_part - min_part + 1 == parts)) || die "bench part ids are not contiguous ($min_part..$max_part)"
 cluster_psql "$work/pg" partsd -c "CREATE SEQUENCE IF NOT EXISTS bench_pgbench_doc"
 cat >"$work/issue.sql" <<'SQL'
@@ -123,6 +129,81 @@ VALUES (:doc, 1, :part, :loc, -1, :cost, :balance, now());
 END;
 SQL
 
+# The mix's other documents, as plain SQL in the same shape: a receipt re-averages the cost as
+# stock_in does; a transfer takes from MAIN and puts into BR1 at the cost it left at, balance
+# rows in the one lock order (part, then location); a three-line issue locks its parts in order.
+cat >"$work/issue3.sql" <<'SQL'
+\set part random(:min_part, :max_part - 2)
+BEGIN;
+UPDATE stock_balance SET on_hand = on_hand - 1, last_issue_at = now()
+ WHERE part_id = :part AND location_id = :loc AND on_hand - reserved >= 1
+RETURNING on_hand AS balance1, avg_cost AS cost1 \gset
+UPDATE stock_balance SET on_hand = on_hand - 1, last_issue_at = now()
+ WHERE part_id = :part + 1 AND location_id = :loc AND on_hand - reserved >= 1
+RETURNING on_hand AS balance2, avg_cost AS cost2 \gset
+UPDATE stock_balance SET on_hand = on_hand - 1, last_issue_at = now()
+ WHERE part_id = :part + 2 AND location_id = :loc AND on_hand - reserved >= 1
+RETURNING on_hand AS balance3, avg_cost AS cost3 \gset
+INSERT INTO document (doc_no, doc_type, location_id, counterparty, clerk, clerk_uid)
+VALUES ('GI-PGBENCH-' || nextval('bench_pgbench_doc'), 'GI', :loc, 'pgbench', 'pgbench', 0)
+RETURNING id AS doc \gset
+INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+VALUES (:doc, 1, :part, 1, :cost1, round(:cost1::numeric, 2)), (:doc, 2, :part + 1, 1, :cost2, round(:cost2::numeric, 2)),
+       (:doc, 3, :part + 2, 1, :cost3, round(:cost3::numeric, 2));
+INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+VALUES (:doc, 1, :part, :loc, -1, :cost1, :balance1, now()), (:doc, 2, :part + 1, :loc, -1, :cost2, :balance2, now()),
+       (:doc, 3, :part + 2, :loc, -1, :cost3, :balance3, now());
+END;
+SQL
+cat >"$work/receipt.sql" <<'SQL'
+\set part random(:min_part, :max_part)
+BEGIN;
+INSERT INTO stock_balance AS b (part_id, location_id, on_hand, avg_cost, last_receipt_at)
+VALUES (:part, :loc, 1, 5, now())
+ON CONFLICT (part_id, location_id) DO UPDATE
+   SET avg_cost = round((b.on_hand * b.avg_cost + 5) / (b.on_hand + 1), 4), on_hand = b.on_hand + 1,
+       last_receipt_at = now()
+RETURNING on_hand AS balance \gset
+INSERT INTO document (doc_no, doc_type, location_id, counterparty, clerk, clerk_uid)
+VALUES ('GR-PGBENCH-' || nextval('bench_pgbench_doc'), 'GR', :loc, 'pgbench', 'pgbench', 0)
+RETURNING id AS doc \gset
+INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value) VALUES (:doc, 1, :part, 1, 5, 5);
+INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+VALUES (:doc, 1, :part, :loc, 1, 5, :balance, now());
+END;
+SQL
+cat >"$work/transfer.sql" <<'SQL'
+\set part random(:min_part, :max_part)
+BEGIN;
+UPDATE stock_balance SET on_hand = on_hand - 1, last_issue_at = now()
+ WHERE part_id = :part AND location_id = :loc AND on_hand - reserved >= 1
+RETURNING on_hand AS from_balance, avg_cost AS cost \gset
+INSERT INTO stock_balance AS b (part_id, location_id, on_hand, avg_cost, last_receipt_at)
+VALUES (:part, :branch, 1, :cost, now())
+ON CONFLICT (part_id, location_id) DO UPDATE
+   SET avg_cost = round((b.on_hand * b.avg_cost + :cost) / (b.on_hand + 1), 4), on_hand = b.on_hand + 1,
+       last_receipt_at = now()
+RETURNING on_hand AS to_balance \gset
+INSERT INTO document (doc_no, doc_type, location_id, to_location_id, counterparty, clerk, clerk_uid)
+VALUES ('TR-PGBENCH-' || nextval('bench_pgbench_doc'), 'TR', :loc, :branch, 'pgbench', 'pgbench', 0)
+RETURNING id AS doc \gset
+INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
+VALUES (:doc, 1, :part, 1, :cost, round(:cost::numeric, 2));
+INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost, balance_after, posted_at)
+VALUES (:doc, 1, :part, :loc, -1, :cost, :from_balance, now()), (:doc, 1, :part, :branch, 1, :cost, :to_balance, now());
+END;
+SQL
+if ((mixed)); then
+    what="Mixed documents (60 % issues, 10 % three-line issues, 20 % receipts, 10 % transfers)"
+    pgbench_scripts=(-f "$work/issue.sql@60" -f "$work/issue3.sql@10" -f "$work/receipt.sql@20" -f "$work/transfer.sql@10")
+    mix_args=(--mix "60:issue MAIN {part}:1 to=bench-RUN" --mix "10:issue MAIN {part}:1 {part2}:1 {part3}:1 to=bench-RUN"
+              --mix "20:receive MAIN {part}:1@5 note=bench-RUN" --mix "10:transfer MAIN BR1 {part}:1 note=bench-RUN")
+else
+    what="Goods issues"
+    pgbench_scripts=(-f "$work/issue.sql")
+    mix_args=(--template "issue MAIN {part}:1 to=bench-RUN")
+fi
+
 # --- the runs ---------------------------------------------------------------------------------
 field() { # KEY LINE: the value of KEY=value in a partsbench result line
     printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
@@ -136,7 +217,7 @@ partsbench_run() { # N: one partsbench result line
     log "partsbench: $1 client(s), $seconds s"
     local line
     line=$("$bindir/partsbench" --socket "$socket" --clients "$1" --seconds "$seconds" \
-        --template "issue MAIN {part}:1 to=bench-$run_id" --part-prefix B- --part-width 5 \
+        "${mix_args[@]//bench-RUN/bench-$run_id}" --part-prefix B- --part-width 5 \
         --part-count "$parts" "${bench_flags[@]}") || warn "partsbench reported errors: $line"
     printf '  %s\n' "$line" >&2
     printf '%s\n' "$line"
@@ -147,7 +228,7 @@ pgbench_run() { # N: pgbench's transactions per second
     local threads=$1 out tps
     ((threads > 4)) && threads=4
     out=$("$pgbin/pgbench" -n -M prepared -c "$1" -j "$threads" -T "$seconds" \
-        -D "loc=$loc" -D "min_part=$min_part" -D "max_part=$max_part" -f "$work/issue.sql" \
+        -D "loc=$loc" -D "branch=$branch" -D "min_part=$min_part" -D "max_part=$max_part" "${pgbench_scripts[@]}" \
         -h "$work/pg/run" -p "$PARTSD_PG_PORT" -U postgres partsd 2>&1) ||
         {
             printf '%s\n' "$out" >&2
@@ -176,8 +257,8 @@ done
 discrepancies=$(cluster_psql "$work/pg" partsd -tAc "SELECT count(*) FROM ledger_discrepancy")
 
 echo
-echo "Goods issues, fsync on, best of $rounds runs of $seconds s each side, $parts parts; partsd replies: $format"
-printf '%8s %10s %8s %8s %12s %7s %8s\n' clients issues/s p50_ms p99_ms pgbench_tps ratio errors
+echo "$what, fsync on, best of $rounds runs of $seconds s each side, $parts parts; partsd replies: $format"
+printf '%8s %10s %8s %8s %12s %7s %8s\n' clients docs/s p50_ms p99_ms pgbench_tps ratio errors
 for row in "${results[@]}"; do
     read -r n rate p50 p99 tps errors <<<"$row"
     ratio=$(awk -v a="$rate" -v b="$tps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')

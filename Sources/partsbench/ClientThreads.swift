@@ -85,8 +85,9 @@ private final class ClientJob {
             let before = monotonicNanos()
             if before >= end { break }
             seq += 1
-            let part = plan.parts[Int(random.next() % UInt64(plan.parts.count))]
-            let line = plan.template.render(part: part, client: client, seq: seq, rand: random.next())
+            let part = Int(random.next() % UInt64(plan.parts.count))
+            let template = plan.templates.pick(random.next())
+            let line = template.render(parts: plan.parts, part: part, client: client, seq: seq, rand: random.next())
             let reply: Reply
             if plan.retryUnanswered {
                 // The same line (so the same ref) again until it is answered by the database.

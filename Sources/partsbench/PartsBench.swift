@@ -11,8 +11,11 @@ struct PartsBench: ParsableCommand {
             Starts --clients threads, each with its own connection, each sending the template \
             in a closed loop (send, wait for the reply, send again) for --seconds. \
             Placeholders: {part} a random part number from --parts-file or from \
-            --part-prefix/--part-start/--part-count, {client} the client's number (1...N), \
-            {seq} the request's number within its client (1, 2, ...), {rand} a random number.
+            --part-prefix/--part-start/--part-count ({part2} and {part3} the two after it, \
+            for documents of several lines), {client} the client's number (1...N), \
+            {seq} the request's number within its client (1, 2, ...), {rand} a random number. \
+            With --mix WEIGHT:TEMPLATE given several times, each request is one of those \
+            templates, drawn by weight (a mix of issues, receipts and transfers).
 
             Prints one line of key=value results, e.g.
               clients=16 seconds=10.0 requests=51240 ok=51234 errors=6 io_errors=0 rate=5123.4 \
@@ -37,6 +40,9 @@ struct PartsBench: ParsableCommand {
 
     @Option(name: .long, help: "The request line, with placeholders.")
     var template = "issue MAIN {part}:1 ref=b{client}-{seq}"
+
+    @Option(name: .long, help: ArgumentHelp("A weighted template (WEIGHT:TEMPLATE); given several times, requests are drawn from them by weight instead of --template.", valueName: "weight:template"))
+    var mix: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("A file of part numbers, one per line.", valueName: "file"))
     var partsFile: String?
@@ -74,6 +80,19 @@ struct PartsBench: ParsableCommand {
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be 0...600") }
         guard partCount >= 1 else { throw ValidationError("--part-count must be at least 1") }
         guard !template.contains("\n") else { throw ValidationError("--template must be one line") }
+        _ = try templateMix()
+    }
+
+    /// --template alone, or the --mix templates with their weights.
+    private func templateMix() throws -> TemplateMix {
+        guard !mix.isEmpty else { return TemplateMix([(1, Template(template))]) }
+        return TemplateMix(try mix.map { entry in
+            guard let colon = entry.firstIndex(of: ":"), let weight = Int(entry[..<colon]), weight > 0,
+                  !entry.contains("\n") else {
+                throw ValidationError("--mix takes WEIGHT:TEMPLATE with a positive whole weight, got '\(entry)'")
+            }
+            return (weight, Template(String(entry[entry.index(after: colon)...])))
+        })
     }
 
     func run() throws {
@@ -82,7 +101,7 @@ struct PartsBench: ParsableCommand {
         let path = socket ?? (getenv("PARTSD_SOCKET").map { String(cString: $0) }).flatMap { $0.isEmpty ? nil : $0 }
             ?? "/run/partsd/admin.sock"
         let plan = RunPlan(
-            socketPath: path, template: Template(template), parts: parts, json: json,
+            socketPath: path, templates: try templateMix(), parts: parts, json: json,
             warmupNanos: UInt64(warmup * 1e9), measureNanos: UInt64(seconds * 1e9),
             timeoutSeconds: timeout, seed: seed ?? UInt64(truncatingIfNeeded: monotonicNanos() ^ UInt64(getpid()) << 32),
             retryUnanswered: retryUnanswered, keepAcknowledged: acknowledged != nil
@@ -158,13 +177,14 @@ func monotonicNanos() -> UInt64 {
 
 /// The request template, split once into literal text and placeholders.
 struct Template: Sendable {
-    enum Piece: Sendable { case text(String), part, client, seq, rand }
+    enum Piece: Sendable { case text(String), part(Int), client, seq, rand }
     let pieces: [Piece]
 
     init(_ template: String) {
         var pieces: [Piece] = []
         var rest = Substring(template)
-        let names: [(String, Piece)] = [("{part}", .part), ("{client}", .client), ("{seq}", .seq), ("{rand}", .rand)]
+        let names: [(String, Piece)] = [("{part}", .part(0)), ("{part2}", .part(1)), ("{part3}", .part(2)),
+                                        ("{client}", .client), ("{seq}", .seq), ("{rand}", .rand)]
         var literal = ""
         while !rest.isEmpty {
             if let (name, piece) = names.first(where: { rest.hasPrefix($0.0) }) {
@@ -180,18 +200,39 @@ struct Template: Sendable {
         self.pieces = pieces
     }
 
-    func render(part: String, client: Int, seq: Int, rand: UInt64) -> String {
+    /// `part`: the drawn part's index in `parts`; {part2} and {part3} are the ones after it,
+    /// so the parts of one line differ (given three or more).
+    func render(parts: [String], part: Int, client: Int, seq: Int, rand: UInt64) -> String {
         var line = ""
         for piece in pieces {
             switch piece {
             case .text(let text): line += text
-            case .part: line += part
+            case .part(let offset): line += parts[(part + offset) % parts.count]
             case .client: line += String(client)
             case .seq: line += String(seq)
             case .rand: line += String(rand % 1_000_000_000)
             }
         }
         return line
+    }
+}
+
+/// Templates with weights; a draw picks one in proportion to its weight.
+struct TemplateMix: Sendable {
+    let templates: [Template]
+    /// Running totals of the weights.
+    let bounds: [UInt64]
+
+    init(_ weighted: [(Int, Template)]) {
+        templates = weighted.map(\.1)
+        var total: UInt64 = 0
+        bounds = weighted.map { total += UInt64($0.0); return total }
+    }
+
+    func pick(_ draw: UInt64) -> Template {
+        guard templates.count > 1 else { return templates[0] }
+        let point = draw % bounds[bounds.count - 1]
+        return templates[bounds.firstIndex { point < $0 }!]
     }
 }
 
@@ -210,7 +251,7 @@ struct SplitMix64 {
 /// What every client thread needs to know; immutable and shared.
 struct RunPlan: Sendable {
     let socketPath: String
-    let template: Template
+    let templates: TemplateMix
     let parts: [String]
     let json: Bool
     let warmupNanos: UInt64

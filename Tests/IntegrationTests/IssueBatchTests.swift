@@ -188,6 +188,37 @@ struct IssueBatchTests {
         #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
     }
 
+    /// A batch of issues, receipts and a transfer is no set as a whole: its issues post as one
+    /// set, its receipts as another, the transfer alone, and every answer comes back in the
+    /// batch's order; a document that would be refused is refused alone.
+    @Test func aMixedBatchPostsItsIssuesAndItsReceiptsAsSets() throws {
+        let daemon = try TestDaemon()
+        try daemon.seed(try daemon.connect(), parts: [("P-1", "10"), ("P-2", "10"), ("P-3", "1")])
+        let transfer = Self.issue([("P-2", "4")]).replacingOccurrences(of: #""type":"GI""#, with: #""type":"TR","to_location":"BR1""#)
+        let batch = "[" + [
+            Self.issue([("P-1", "1")]),
+            Self.receipt([("P-3", "2", "16")]),
+            transfer,
+            Self.issue([("P-2", "2"), ("P-1", "3")]),
+            Self.issue([("P-3", "5")]),  // 1 on hand, and the receipt of 2 may come after it
+            Self.receipt([("P-1", "5", "4")]),
+        ].joined(separator: ",") + "]"
+        let results = try daemon.sql("""
+            SELECT string_agg(coalesce(r->>'sqlstate', r->'reply'->'document'->>'type'), ' ' ORDER BY n)
+              FROM json_array_elements(post_stock_documents('\(batch)'::jsonb)) WITH ORDINALITY AS e(r, n)
+            """).scalar
+        #expect(results == "GI GR TR GI PS409 GR", "\(results ?? "")")
+        let balances = try daemon.sql("""
+            SELECT string_agg(p.part_no || '@' || l.code || '=' || b.on_hand::text, ' ' ORDER BY p.part_no, l.code)
+              FROM stock_balance b JOIN part p ON p.id = b.part_id JOIN location l ON l.id = b.location_id
+            """).scalar
+        #expect(balances == "P-1@MAIN=11.000 P-2@BR1=4.000 P-2@MAIN=4.000 P-3@MAIN=3.000", "\(balances ?? "")")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+        // The five posted documents, the sets' and the one-by-one path's alike.
+        #expect(try daemon.sql("SELECT count(*) FROM document WHERE clerk = 'tester'").scalar == "5")
+    }
+
     @Test func clerksRacingForStockInSharedBatchesNeverOverdrawIt() throws {
         let daemon = try TestDaemon()
         try daemon.seed(try daemon.connect(), parts: [("P-1", "8"), ("P-2", "100")])

@@ -342,7 +342,7 @@ BEGIN
         PERFORM serial_lines_check(v_title, v_from.code, p->'lines');
         SELECT array_agg(pt.id), array_agg(loc.id) INTO v_parts, v_locations
           FROM jsonb_array_elements(p->'lines') AS l(item)
-          JOIN part pt ON pt.part_no = l.item->>'part_no'
+         CROSS JOIN LATERAL (SELECT id FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt
          CROSS JOIN LATERAL (VALUES (v_from.id), (v_to.id)) AS loc(id)
          WHERE loc.id IS NOT NULL;
         PERFORM lock_balances(v_parts, v_locations, v_direction IN ('in', 'move'));

@@ -219,6 +219,50 @@ struct IssueBatchTests {
         #expect(try daemon.sql("SELECT count(*) FROM document WHERE clerk = 'tester'").scalar == "5")
     }
 
+    /// Issues, receipts and transfers together are one set when stock moves one way at each
+    /// part and location: a transfer comes in at the average cost it left at, as one by one.
+    @Test func aMixedBatchWithATransferIsOneSet() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10"), ("P-2", "10"), ("P-3", "1"), ("P-4", "10")])
+        // P-2 and P-4 alike at MAIN: 10 at 10, then 10 more at 13, so 11.5 on average.
+        try expectOK(client.send("receive MAIN P-2:10@13 P-4:10@13"))
+        let transfer = { (part: String) in
+            Self.issue([(part, "4")]).replacingOccurrences(of: #""type":"GI""#, with: #""type":"TR","to_location":"BR1""#)
+        }
+        let batch = "[" + [Self.issue([("P-1", "1")]), transfer("P-2"), Self.receipt([("P-3", "2", "16")]),
+                           Self.issue([("P-1", "2")])].joined(separator: ",") + "]"
+        let posted = try #require(try daemon.sql("SELECT post_document_set('\(batch)'::jsonb)::text").scalar)
+        #expect(posted.contains(#""to_location" : "BR1""#) && posted.contains(#""to_location_name" : "Branch 1""#), "\(posted)")
+        // P-4's transfer one by one, for comparison.
+        _ = try daemon.sql("SELECT stock_post('\(transfer("P-4"))'::jsonb)")
+        let rows = try daemon.sql("""
+            SELECT p.part_no || '@' || l.code || '=' || b.on_hand::text || '/' || b.avg_cost::text AS balance
+              FROM stock_balance b JOIN part p ON p.id = b.part_id JOIN location l ON l.id = b.location_id
+             ORDER BY p.part_no, l.code
+            """).rows.map { $0[0] }
+        #expect(rows == ["P-1@MAIN=7.000/10.0000", "P-2@BR1=4.000/11.5000", "P-2@MAIN=16.000/11.5000",
+                         "P-3@MAIN=3.000/14.0000", "P-4@BR1=4.000/11.5000", "P-4@MAIN=16.000/11.5000"], "\(rows)")
+        // The two transfers' lines and movements are alike but for the part.
+        let shapes = try daemon.sql("""
+            SELECT string_agg(m.quantity::text || '@' || m.unit_cost::text || '->' || m.balance_after::text || ' ' || dl.value::text,
+                              ', ' ORDER BY m.id) AS shape
+              FROM document d JOIN document_line dl ON dl.document_id = d.id
+              JOIN stock_movement m ON m.document_id = d.id AND m.line_no = dl.line_no
+             WHERE d.doc_type = 'TR' GROUP BY d.id ORDER BY d.id
+            """).rows.map { $0[0] }
+        #expect(shapes.count == 2 && shapes[0] == shapes[1], "\(shapes)")
+        #expect(shapes.first == "-4.000@11.5000->16.000 46.00, 4.000@11.5000->4.000 46.00", "\(shapes)")
+        #expect(try daemon.sql("SELECT count(*) FROM document WHERE doc_type = 'TR' AND to_location_id IS NOT NULL").scalar == "2")
+        #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
+        #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
+        // Stock entering a row twice, or leaving and entering one, is left to the one-by-one path.
+        for twice in ["[\(transfer("P-2")),\(transfer("P-2"))]", "[\(transfer("P-2")),\(Self.receipt([("P-2", "1", "1")], location: "BR1"))]",
+                      "[\(Self.issue([("P-3", "1")])),\(Self.receipt([("P-3", "1", "1")]))]"] {
+            #expect(try daemon.sql("SELECT post_document_set('\(twice)'::jsonb) IS NULL").scalar == "t", "\(twice)")
+        }
+    }
+
     @Test func clerksRacingForStockInSharedBatchesNeverOverdrawIt() throws {
         let daemon = try TestDaemon()
         try daemon.seed(try daemon.connect(), parts: [("P-1", "8"), ("P-2", "100")])

@@ -1,5 +1,5 @@
 -- The clerks' stock documents: receive, issue, transfer and adjust (stock_post), posted in
--- batches (post_stock_documents), batches of issues or of receipts as one set (post_document_set), and
+-- batches (post_stock_documents), issues, receipts and transfers as one set (post_document_set), and
 -- returns against a goods issue (return_post).
 
 -- Refuses an in-transit location where a workflow other than a transfer order's would move
@@ -43,9 +43,9 @@ END $$;
 --
 -- Locks come in one order for the whole batch, so two batches (or a batch and any other
 -- request) cannot deadlock: first every ref's lock, then every balance row the batch touches,
--- part then location. A batch of goods issues, or of goods receipts, is posted as one set when
--- it can be (post_document_set); a mixed one as a set of its issues and a set of its receipts
--- where it can be (post_by_type); every other document in a subtransaction of its own.
+-- part then location. A batch of goods issues, receipts and transfers is posted as one set when
+-- it can be (post_document_set), else a set per type where it can be (post_by_type), and every
+-- other document in a subtransaction of its own.
 CREATE FUNCTION post_stock_documents(p_batch jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -59,9 +59,7 @@ BEGIN
     PERFORM request_lock_all(p_batch);
     -- A one-line document alone costs less one by one: the set's statements have more to set
     -- up. From two lines on the set costs less (a 200-line receipt about half).
-    -- A batch of several types is no set as a whole: post_by_type takes it apart below.
-    IF (jsonb_array_length(p_batch) > 1 OR jsonb_array_length(p_batch->0->'lines') > 1)
-       AND NOT jsonb_path_exists(p_batch, '$[*] ? (@.type != $t)', jsonb_build_object('t', p_batch->0->'type')) THEN
+    IF jsonb_array_length(p_batch) > 1 OR jsonb_array_length(p_batch->0->'lines') > 1 THEN
         BEGIN
             v_result := post_document_set(p_batch);
         EXCEPTION WHEN OTHERS THEN
@@ -106,9 +104,10 @@ BEGIN
 END $$;
 
 -- The documents of a batch whose balance rows are all locked already (post_stock_documents),
--- which as a whole is not one set: the issues of it as one set and the receipts of it as
--- another where each can be, then what is left one by one. Mixed batches are what a parts
--- room posts under load, and one by one a document costs about four times its share of a set.
+-- which as a whole is not one set (stock would both leave and enter one balance row, or a
+-- document would be refused): its issues as one set, its receipts as another and its
+-- transfers as a third where each can be, then what is left one by one, which refuses what
+-- must be refused alone. One by one a document costs about four times its share of a set.
 -- Documents that arrive together have no order among them, so posting one type before another
 -- answers as a posting in some order of arrival would. Returns post_stock_documents' answer.
 CREATE FUNCTION post_by_type(p_batch jsonb) RETURNS jsonb
@@ -121,7 +120,7 @@ DECLARE
     v_answers jsonb := '{}'::jsonb;
     v_left jsonb;
 BEGIN
-    FOREACH v_type IN ARRAY ARRAY['GI', 'GR'] LOOP
+    FOREACH v_type IN ARRAY ARRAY['GI', 'GR', 'TR'] LOOP
         SELECT jsonb_agg(d.item ORDER BY d.ord), array_agg(d.ord ORDER BY d.ord) INTO v_subset, v_positions
           FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
          WHERE d.item->>'type' = v_type;
@@ -157,10 +156,11 @@ LANGUAGE sql STABLE AS $$
      WHERE loc.code IS NOT NULL
 $$;
 
--- One line of a batch posted as a set, resolved: what it moves where and at what cost (a
--- receipt's own cost, or the part's standard cost; an issue's is the average cost it leaves
--- at), how much later lines of the batch move of the same part and location (to give each
--- movement its running balance), and how much all of them move together.
+-- One movement of a batch posted as a set, resolved: a document line moves stock out of a
+-- location (an issue, a transfer's first half) or into one (a receipt, a transfer's second
+-- half, which comes in at the cost its stock left at). For each: how much later movements of
+-- the batch move at the same part and location (to give each its running balance), and how
+-- much all of them move together.
 CREATE TYPE set_line AS (
     doc         integer,
     line_no     integer,
@@ -172,22 +172,26 @@ CREATE TYPE set_line AS (
     quantity    numeric,
     later       numeric,
     total       numeric,
-    unit_cost   numeric
+    -- A receipt's own cost or the part's standard cost; NULL for stock that moves at its
+    -- average cost (out, and a transfer's way in, at the cost of from_location_id).
+    unit_cost   numeric,
+    inward      boolean,
+    from_location_id integer
 );
 
--- Goods issues or goods receipts posted as a set. Document by document, a posting spends most
--- of its time starting statements, not changing rows: every INSERT and UPDATE is a new
--- executor, with its CHECK constraints read again, for one row each. Issues are what a parts
--- room posts most (one per repair order), and receipts come with many lines (a delivery, an
--- opening balance), so a batch whose documents are all issues, or all receipts, is posted here
--- by a handful of statements for the whole batch. Returns post_stock_documents' answer, or
--- NULL when the batch is not one this path posts (anything but issues or receipts at stock
--- locations, the two mixed, an unknown part or location, a serialised part, whose units
--- post_stock_document moves one by one, a receipt naming one part and location twice in the
--- batch, whose average cost is re-averaged line by line, a ref seen before or twice in the
--- batch), unchanged. Raises when a document would be refused (not enough stock, say), after
--- taking locks: the caller rolls the set back and posts the documents one by one, which
--- refuses that document alone.
+-- Goods issues, goods receipts and transfers posted as a set. Document by document, a posting
+-- spends most of its time starting statements, not changing rows: every INSERT and UPDATE is a
+-- new executor, with its CHECK constraints read again, for one row each. Issues are what a
+-- parts room posts most (one per repair order), and receipts come with many lines (a delivery,
+-- an opening balance), so a batch of them is posted here by a handful of statements for the
+-- whole batch. Returns post_stock_documents' answer, or NULL when the batch is not one this
+-- path posts, unchanged: anything but those three types at stock locations, an unknown part or
+-- location, a serialised part, whose units post_stock_document moves one by one, a balance row
+-- that stock would both leave and enter in the batch, or enter twice, whose average cost is
+-- re-averaged movement by movement, a cost of more than four places, a ref seen before or twice
+-- in the batch. Raises when a document would be refused (not enough stock, say), after taking
+-- locks: the caller rolls the set back and posts the documents one by one, which refuses that
+-- document alone.
 CREATE FUNCTION post_document_set(p_batch jsonb) RETURNS json
 LANGUAGE plpgsql
 -- Custom plans of these statements cost more to make (about 2.5 ms for a batch of 16) than
@@ -197,39 +201,60 @@ AS $$
 DECLARE
     v_at timestamptz := now();
     v_lines set_line[];
-    v_type text;
     v_qualifies boolean;
+    v_inward_only boolean;
     v_docs integer;
     v_groups integer;
     v_taken integer;
     v_result json;
     v_outcomes request_outcome[];
+    v_parts integer[];
+    v_locations integer[];
 BEGIN
-    SELECT array_agg(x ORDER BY (x).doc, (x).line_no), min(type), bool_and(ok) AND count(DISTINCT type) = 1,
-           count(DISTINCT (x).doc), count(*) FILTER (WHERE (x).later = 0)
-      INTO v_lines, v_type, v_qualifies, v_docs, v_groups
-      FROM (SELECT ROW(d.ord, l.ord, pt.id, pt.part_no, pt.description, pt.unit, loc.id, q.quantity,
-                       coalesce(sum(q.quantity) OVER (PARTITION BY pt.id, loc.id ORDER BY d.ord, l.ord
-                                                      ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
-                       sum(q.quantity) OVER (PARTITION BY pt.id, loc.id),
-                       coalesce(q.unit_cost, pt.cost)
-                      )::set_line AS x,
-                   t.code AS type,
-                   coalesce(t.code IN ('GI', 'GR') AND loc.id IS NOT NULL AND loc.kind NOT IN ('transit', 'oldparts')
-                            AND pt.id IS NOT NULL AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
-                            AND NOT d.item ? 'to_location' AND NOT pt.serialized AND NOT l.item ? 'serial'
-                            AND (t.code = 'GI' OR coalesce(q.unit_cost, pt.cost) >= 0
-                                                  AND fits_unit(coalesce(q.unit_cost, pt.cost), 4::smallint)
-                                                  AND count(*) OVER (PARTITION BY pt.id, loc.id) = 1), false) AS ok
-              FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
-              LEFT JOIN document_type t ON t.code = d.item->>'type'
-              LEFT JOIN location loc ON loc.code = d.item->>'location'
-              CROSS JOIN LATERAL jsonb_array_elements(d.item->'lines') WITH ORDINALITY AS l(item, ord)
-              CROSS JOIN LATERAL (SELECT (l.item->>'quantity')::numeric AS quantity,
-                                         (l.item->>'unit_cost')::numeric AS unit_cost) q
-              -- An index probe per line (see post_stock_document).
-              LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt ON true
-              LEFT JOIN unit_of_measure u ON u.code = pt.unit) resolved;
+    WITH resolved AS (
+        SELECT d.ord AS doc, l.ord AS line_no, t.code AS type, pt.id AS part_id, pt.part_no, pt.description, pt.unit,
+               q.quantity, coalesce(q.unit_cost, pt.cost) AS unit_cost, loc.id AS from_id, dest.id AS to_id,
+               coalesce(t.code IN ('GI', 'GR', 'TR') AND loc.id IS NOT NULL AND loc.kind NOT IN ('transit', 'oldparts')
+                        AND (t.code = 'TR') = d.item ? 'to_location'
+                        AND (t.code <> 'TR' OR dest.id IS NOT NULL AND dest.id <> loc.id
+                                               AND dest.kind NOT IN ('transit', 'oldparts'))
+                        AND pt.id IS NOT NULL AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
+                        AND NOT pt.serialized AND NOT l.item ? 'serial'
+                        AND (t.code <> 'GR' OR coalesce(q.unit_cost, pt.cost) >= 0
+                                               AND fits_unit(coalesce(q.unit_cost, pt.cost), 4::smallint)), false) AS ok
+          FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
+          LEFT JOIN document_type t ON t.code = d.item->>'type'
+          LEFT JOIN location loc ON loc.code = d.item->>'location'
+          LEFT JOIN location dest ON dest.code = d.item->>'to_location'
+         CROSS JOIN LATERAL jsonb_array_elements(d.item->'lines') WITH ORDINALITY AS l(item, ord)
+         CROSS JOIN LATERAL (SELECT (l.item->>'quantity')::numeric AS quantity,
+                                    (l.item->>'unit_cost')::numeric AS unit_cost) q
+          -- An index probe per line (see post_stock_document).
+          LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = l.item->>'part_no' LIMIT 1) pt ON true
+          LEFT JOIN unit_of_measure u ON u.code = pt.unit
+    ), movement AS (
+        SELECT r.*, m.location_id, m.inward, m.cost, m.source
+          FROM resolved r
+         CROSS JOIN LATERAL (VALUES (r.from_id, r.type = 'GR', CASE WHEN r.type = 'GR' THEN r.unit_cost END, NULL::integer),
+                                    (CASE WHEN r.type = 'TR' THEN r.to_id END, true, NULL, r.from_id))
+                            AS m(location_id, inward, cost, source)
+         WHERE m.location_id IS NOT NULL OR r.type <> 'TR' AND m.source IS NULL
+    ), counted AS (
+        -- Stock at one part and location moves one way in a batch, and into it at most once.
+        SELECT mv.*,
+               bool_and(mv.inward) OVER row_moves = bool_or(mv.inward) OVER row_moves
+                   AND (NOT mv.inward OR count(*) OVER row_moves = 1) AS one_way,
+               coalesce(sum(mv.quantity) OVER (row_moves ORDER BY mv.doc, mv.line_no
+                                               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS later,
+               sum(mv.quantity) OVER row_moves AS total
+          FROM movement mv
+        WINDOW row_moves AS (PARTITION BY mv.part_id, mv.location_id)
+    )
+    SELECT array_agg(ROW(c.doc, c.line_no, c.part_id, c.part_no, c.description, c.unit, c.location_id, c.quantity,
+                         c.later, c.total, c.cost, c.inward, c.source)::set_line ORDER BY c.doc, c.line_no, c.inward),
+           bool_and(c.ok AND coalesce(c.one_way, false)), bool_and(c.inward), count(DISTINCT c.doc)
+      INTO v_lines, v_qualifies, v_inward_only, v_docs
+      FROM counted c;
     IF NOT coalesce(v_qualifies, false) OR v_docs <> jsonb_array_length(p_batch) THEN
         RETURN NULL;
     END IF;
@@ -244,24 +269,12 @@ BEGIN
     END IF;
 
     -- Balance rows are locked in the one order, part then location; then one statement moves
-    -- each part and location's total (carried by its last line): an issue only from what is
-    -- available, as stock_out does, a receipt into a row it makes or re-averaging the cost of
-    -- the one there, as stock_in does, rows taken in that order.
-    IF v_type = 'GI' THEN
-        PERFORM 1
-           FROM unnest(v_lines) AS x
-           JOIN stock_balance b ON b.part_id = (x).part_id AND b.location_id = (x).location_id
-          WHERE (x).later = 0
-          ORDER BY (x).part_id, (x).location_id
-            FOR UPDATE OF b;
-        UPDATE stock_balance b
-           SET on_hand = b.on_hand - (x).total, last_issue_at = v_at
-          FROM unnest(v_lines) AS x
-         WHERE (x).later = 0 AND b.part_id = (x).part_id AND b.location_id = (x).location_id
-           AND b.on_hand - b.reserved >= (x).total;
-    ELSE
-        -- A receipt's part and location are on one line of the batch, so total is its
-        -- quantity; its cost has at most 4 places, so excluded's cost is the line's.
+    -- each part and location's total out (carried by its last movement), only from what is
+    -- available, as stock_out does, and one moves stock in, re-averaging the cost as stock_in
+    -- does: at a transfer's cost, the average of the row it left, which only stock out of it
+    -- touched. Receipts alone make their rows by one upsert in that order instead: a row made
+    -- and then updated in one transaction has its foreign keys checked twice.
+    IF v_inward_only THEN
         INSERT INTO stock_balance AS b (part_id, location_id, on_hand, avg_cost, last_receipt_at)
         SELECT (x).part_id, (x).location_id, (x).total, (x).unit_cost, v_at
           FROM unnest(v_lines) AS x
@@ -272,52 +285,80 @@ BEGIN
                                        / (b.on_hand + excluded.on_hand), 4) END,
             on_hand = b.on_hand + excluded.on_hand,
             last_receipt_at = excluded.last_receipt_at;
-    END IF;
-    GET DIAGNOSTICS v_taken = ROW_COUNT;
-    IF v_taken <> v_groups THEN
-        RAISE EXCEPTION 'not enough stock for every document of the batch' USING ERRCODE = 'PS409';
+    ELSE
+        SELECT array_agg((x).part_id), array_agg((x).location_id) INTO v_parts, v_locations
+          FROM unnest(v_lines) AS x WHERE (x).later = 0;
+        PERFORM lock_balances(v_parts, v_locations, true);
+        SELECT count(*) INTO v_groups FROM unnest(v_lines) AS x WHERE (x).later = 0 AND NOT (x).inward;
+        UPDATE stock_balance b
+           SET on_hand = b.on_hand - (x).total, last_issue_at = v_at
+          FROM unnest(v_lines) AS x
+         WHERE (x).later = 0 AND NOT (x).inward AND b.part_id = (x).part_id AND b.location_id = (x).location_id
+           AND b.on_hand - b.reserved >= (x).total;
+        GET DIAGNOSTICS v_taken = ROW_COUNT;
+        IF v_taken <> v_groups THEN
+            RAISE EXCEPTION 'not enough stock for every document of the batch' USING ERRCODE = 'PS409';
+        END IF;
+        UPDATE stock_balance b
+           SET avg_cost = CASE WHEN b.on_hand + m.total = 0 THEN m.cost
+                               ELSE round((b.on_hand * b.avg_cost + m.total * m.cost) / (b.on_hand + m.total), 4) END,
+               on_hand = b.on_hand + m.total, last_receipt_at = v_at
+          FROM (SELECT (x).part_id, (x).location_id, (x).total, coalesce((x).unit_cost, src.avg_cost) AS cost
+                  FROM unnest(v_lines) AS x
+                  LEFT JOIN stock_balance src ON src.part_id = (x).part_id AND src.location_id = (x).from_location_id
+                 WHERE (x).inward) m
+         WHERE b.part_id = m.part_id AND b.location_id = m.location_id;
     END IF;
 
     WITH doc AS MATERIALIZED (
         SELECT d.ord, d.item, next_doc_no(d.item->>'type', v_at::date) AS doc_no,
-               t.title, t.title_zh, loc.id AS location_id, loc.code AS location, loc.name AS location_name
+               t.title, t.title_zh, loc.id AS location_id, loc.code AS location, loc.name AS location_name,
+               dest.id AS to_location_id, dest.code AS to_location, dest.name AS to_location_name
           FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
           JOIN document_type t ON t.code = d.item->>'type'
           JOIN location loc ON loc.code = d.item->>'location'
+          LEFT JOIN location dest ON dest.code = d.item->>'to_location'
          ORDER BY d.ord
     ), new_doc AS (
-        INSERT INTO document (doc_no, doc_type, doc_date, posted_at, location_id, counterparty, note,
+        INSERT INTO document (doc_no, doc_type, doc_date, posted_at, location_id, to_location_id, counterparty, note,
                               reason, clerk, clerk_uid, client_ref)
-        SELECT doc_no, item->>'type', v_at::date, v_at, location_id, item->>'counterparty', item->>'note',
+        SELECT doc_no, item->>'type', v_at::date, v_at, location_id, to_location_id, item->>'counterparty', item->>'note',
                item->>'reason', item->'actor'->>'user', (item->'actor'->>'uid')::bigint, item->>'ref'
           FROM doc ORDER BY ord
         RETURNING id, doc_no
-    ), line AS MATERIALIZED (
-        -- The balance as it is after the batch, less what later lines moved.
-        SELECT (x).doc, (x).line_no, (x).part_id, (x).part_no, (x).description, (x).unit, (x).location_id,
-               (x).quantity, n.id AS document_id, moved.unit_cost, round((x).quantity * moved.unit_cost, 2) AS value,
-               CASE WHEN v_type = 'GI' THEN b.on_hand + (x).later ELSE b.on_hand - (x).later END AS balance_after,
-               CASE WHEN v_type = 'GI' THEN -(x).quantity ELSE (x).quantity END AS movement
+    ), moved AS MATERIALIZED (
+        -- The balance as it is after the batch, less what later movements moved; the cost a
+        -- movement moves at: a receipt's own, else the average of the row stock left.
+        SELECT (x).*, n.id AS document_id, coalesce((x).unit_cost, src.avg_cost) AS cost,
+               CASE WHEN (x).inward THEN b.on_hand - (x).later ELSE b.on_hand + (x).later END AS balance_after
           FROM unnest(v_lines) AS x
           JOIN doc ON doc.ord = (x).doc
           JOIN new_doc n ON n.doc_no = doc.doc_no
           JOIN stock_balance b ON b.part_id = (x).part_id AND b.location_id = (x).location_id
-         CROSS JOIN LATERAL (SELECT CASE WHEN v_type = 'GI' THEN b.avg_cost ELSE (x).unit_cost END AS unit_cost) moved
+          LEFT JOIN stock_balance src
+                 ON src.part_id = (x).part_id AND src.location_id = coalesce((x).from_location_id, (x).location_id)
+    ), line AS (
+        -- A document line is its first movement: out for an issue and a transfer, in for a receipt.
+        SELECT DISTINCT ON (doc, line_no) doc, line_no, document_id, part_id, part_no, description, unit, quantity, cost,
+               round(quantity * cost, 2) AS value
+          FROM moved ORDER BY doc, line_no, inward
     ), new_line AS (
         INSERT INTO document_line (document_id, line_no, part_id, quantity, unit_cost, value)
-        SELECT document_id, line_no, part_id, quantity, unit_cost, value FROM line
+        SELECT document_id, line_no, part_id, quantity, cost, value FROM line
     ), movement AS (
         INSERT INTO stock_movement (document_id, line_no, part_id, location_id, quantity, unit_cost,
                                     balance_after, posted_at)
-        SELECT document_id, line_no, part_id, location_id, movement, unit_cost, balance_after, v_at
-          FROM line ORDER BY doc, line_no
+        SELECT document_id, line_no, part_id, location_id, CASE WHEN inward THEN quantity ELSE -quantity END, cost,
+               balance_after, v_at
+          FROM moved ORDER BY doc, line_no, inward
     ), receipt AS (
         -- The receipts, shaped as post_stock_document returns them, as json: jsonb would sort
         -- and copy every key of every receipt only to be printed as text.
         SELECT doc.ord, doc.item, doc.doc_no, json_build_object(
                    'doc_no', doc.doc_no, 'type', doc.item->>'type', 'title', doc.title, 'title_zh', doc.title_zh,
                    'date', v_at::date, 'posted_at', v_at, 'location', doc.location, 'location_name', doc.location_name,
-                   'to_location', NULL, 'to_location_name', NULL, 'counterparty', doc.item->>'counterparty',
+                   'to_location', doc.to_location, 'to_location_name', doc.to_location_name,
+                   'counterparty', doc.item->>'counterparty',
                    'note', doc.item->>'note', 'reason', doc.item->>'reason', 'clerk', doc.item->'actor'->>'user',
                    'ref', doc.item->>'ref', 'lines', lines.items, 'total', lines.total::numeric(18,2)::text) AS document
           FROM doc
@@ -325,7 +366,7 @@ BEGIN
                        json_agg(json_build_object(
                            'line_no', line.line_no, 'part_no', line.part_no, 'description', line.description,
                            'quantity', line.quantity::numeric(15,3)::text, 'counted', NULL, 'unit', line.unit,
-                           'unit_cost', line.unit_cost::numeric(15,4)::text, 'value', line.value::numeric(18,2)::text)
+                           'unit_cost', line.cost::numeric(15,4)::text, 'value', line.value::numeric(18,2)::text)
                            ORDER BY line.line_no) AS items,
                        sum(line.value) AS total
                   FROM line GROUP BY line.doc) lines ON lines.doc = doc.ord

@@ -45,21 +45,20 @@ public struct DemandModelChoice: Sendable, Equatable {
         case .intermittent, .lumpy:
             let seen = "\(name): \(classification.demandPeriods) demands in \(classification.periods) \(unit)s"
             guard let compound = CompoundPoisson(mean: mean, history: history) else {
-                let sizes = history.filter { $0 > 0 }
-                let meanSize = sizes.reduce(0, +) / Double(max(1, sizes.count))
-                let meanSquare = sizes.reduce(0) { $0 + $1 * $1 } / Double(max(1, sizes.count))
-                try self.init(count: mean, variance: meanSize > 0 ? mean * meanSquare / meanSize : 0,
-                              "\(seen); sizes not whole units: the compound Poisson's mean and variance", budget)
+                // A class above `new` has demand: this is for a caller's odd history only.
+                try self.init(count: mean, variance: sigma * sigma, "\(seen)", budget)
                 return
             }
             let within = "\(plainNumber(leadTime.protectionPeriods)) \(unit)s"
+            let occasions = "\(plainNumber(compound.occasions)) occasions"
             if let table = try LeadTimeDemand.compoundPoisson(compound, budget: budget) {
-                self.init(table, "\(seen), sizes from history; \(plainNumber(compound.occasions)) occasions expected in \(within)")
+                self.init(table, "\(seen), sizes from history; \(occasions) expected in \(within)")
             } else {
-                let largest = compound.sizes.last ?? 0
+                let why = compound.hasWholeSizes
+                    ? "\(occasions) in \(within) of sizes up to \(plainNumber(compound.sizes.last ?? 0)) are too many units to tabulate"
+                    : "sizes not whole units"
                 try self.init(count: mean, variance: compound.variance,
-                              "\(seen); \(plainNumber(compound.occasions)) occasions in \(within) of sizes up to \(largest) "
-                                  + "are too many units to tabulate: the compound Poisson's mean and variance", budget)
+                              "\(seen); \(why): the compound Poisson's mean and variance", budget)
             }
         case .smooth, .erratic, .new:
             let ltd = "lead-time demand \(plainNumber(mean))"

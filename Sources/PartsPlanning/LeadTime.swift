@@ -140,6 +140,8 @@ public struct ReorderLevels: Sendable, Equatable {
         case .poisson:
             s = try DiscreteDemand.poissonQuantile(serviceLevel, mean: mean, budget: budget)
         case .negativeBinomial, .compoundPoisson:
+            // The cycle rule never picks the compound Poisson; its moments' negative binomial
+            // would stand in for it.
             s = try DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: demand.variance, budget: budget)
         }
         try self.init(.cycle, serviceLevel, mean, sigma, choice, Double(s), Double(s) - mean, nil, orderQuantity, budget)

@@ -116,7 +116,10 @@ struct FillRateTests {
         // From a history: sizes of its periods with demand, occasions to make the forecast's mean.
         let history = try #require(CompoundPoisson(mean: 6, history: [0, 1, 0, 3, 0, 0, 1, 3]))
         #expect(history == CompoundPoisson(occasions: 3, counts: [1: 2, 3: 2]))
-        #expect(CompoundPoisson(mean: 6, history: [0, 1.5, 2]) == nil)
+        // Litres by the half have moments but no table.
+        let litres = try #require(CompoundPoisson(mean: 6, history: [0, 1.5, 2]))
+        #expect(!litres.hasWholeSizes)
+        #expect(try LeadTimeDemand.compoundPoisson(litres) == nil)
         #expect(CompoundPoisson(mean: 6, history: [0, 0]) == nil)
     }
 

@@ -15,6 +15,9 @@
 /// millions, from one huge line of imported history) is searched instead, by doubling and then
 /// halving an interval, with the CDF in closed form (regularized incomplete beta and gamma
 /// functions): tens of evaluations however far out the quantile is, never a walk to it.
+///
+/// A fill rate needs the same distributions' loss functions: `LeadTimeDemand` tabulates them
+/// with the same walk and the same limit, and past it uses the same closed forms.
 public enum DiscreteDemand {
     /// Terms the quantile sums one by one before it searches.
     static let walkSteps = 10_000

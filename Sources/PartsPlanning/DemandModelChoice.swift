@@ -15,21 +15,36 @@
 ///   elsewhere the cycle rule's count.
 public struct DemandModelChoice: Sendable, Equatable {
     public let demand: LeadTimeDemand
-    /// "compound Poisson (intermittent: 9 demands in 52 weeks, sizes from history; …)".
-    public let description: String
+    private let rule: Rule
+    private let facts: Facts
 
     /// The normal fits while σ / μ is at most this.
     public static let normalSpread = 0.5
 
+    /// Which branch of the rules chose, for the words.
+    private enum Rule: Sendable, Equatable {
+        case cycle, noDemand, noSizes, compound, compoundMoments, slow, tooWide, normalFits
+    }
+
+    /// What the words quote.
+    private struct Facts: Sendable, Equatable {
+        var mean: Double
+        var sigma: Double
+        var threshold: Double
+        var classification: DemandClassification?
+        var period: PlanningPeriod?
+        var protectionPeriods = 0.0
+        var compound: CompoundPoisson?
+    }
+
     /// The cycle service rule.
     public init(cycleService mean: Double, standardDeviation sigma: Double, slowMoverThreshold: Double,
                 budget: PlanningBudget) throws(PlanningError) {
-        let ltd = "lead-time demand \(plainNumber(mean))"
+        let facts = Facts(mean: mean, sigma: sigma, threshold: slowMoverThreshold)
         if mean < slowMoverThreshold {
-            try self.init(count: mean, variance: sigma * sigma,
-                          "\(ltd) < \(plainNumber(slowMoverThreshold))", budget)
+            try self.init(count: sigma * sigma, .cycle, facts, budget)
         } else {
-            self.init(.normal(mean: mean, standardDeviation: sigma), "\(ltd) ≥ \(plainNumber(slowMoverThreshold))")
+            self.init(.normal(mean: mean, standardDeviation: sigma), .cycle, facts)
         }
     }
 
@@ -37,53 +52,80 @@ public struct DemandModelChoice: Sendable, Equatable {
     public init(fillRate classification: DemandClassification, history: [Double], period: PlanningPeriod,
                 mean: Double, standardDeviation sigma: Double, leadTime: LeadTime, slowMoverThreshold: Double,
                 budget: PlanningBudget) throws(PlanningError) {
-        let unit = period.rawValue
-        let name = classification.demandClass.rawValue
+        var facts = Facts(mean: mean, sigma: sigma, threshold: slowMoverThreshold, classification: classification,
+                          period: period, protectionPeriods: leadTime.protectionPeriods)
         switch classification.demandClass {
         case .none:
-            self.init(try LeadTimeDemand.poisson(mean: mean, budget: budget), "no demand")
+            self.init(try LeadTimeDemand.poisson(mean: mean, budget: budget), .noDemand, facts)
         case .intermittent, .lumpy:
-            let seen = "\(name): \(classification.demandPeriods) demands in \(classification.periods) \(unit)s"
+            // A class above `new` has demand: no sizes is a caller's odd history only.
             guard let compound = CompoundPoisson(mean: mean, history: history) else {
-                // A class above `new` has demand: this is for a caller's odd history only.
-                try self.init(count: mean, variance: sigma * sigma, "\(seen)", budget)
+                try self.init(count: sigma * sigma, .noSizes, facts, budget)
                 return
             }
-            let within = "\(plainNumber(leadTime.protectionPeriods)) \(unit)s"
-            let occasions = "\(plainNumber(compound.occasions)) occasions"
+            facts.compound = compound
             if let table = try LeadTimeDemand.compoundPoisson(compound, budget: budget) {
-                self.init(table, "\(seen), sizes from history; \(occasions) expected in \(within)")
+                self.init(table, .compound, facts)
             } else {
-                let why = compound.hasWholeSizes
-                    ? "\(occasions) in \(within) of sizes up to \(plainNumber(compound.sizes.last ?? 0)) are too many units to tabulate"
-                    : "sizes not whole units"
-                try self.init(count: mean, variance: compound.variance,
-                              "\(seen); \(why): the compound Poisson's mean and variance", budget)
+                try self.init(count: compound.variance, .compoundMoments, facts, budget)
             }
         case .smooth, .erratic, .new:
-            let ltd = "lead-time demand \(plainNumber(mean))"
             if mean < slowMoverThreshold {
-                try self.init(count: mean, variance: sigma * sigma, "\(name): \(ltd) < \(plainNumber(slowMoverThreshold))", budget)
+                try self.init(count: sigma * sigma, .slow, facts, budget)
             } else if sigma > Self.normalSpread * mean {
-                try self.init(count: mean, variance: sigma * sigma,
-                              "\(name): σ \(plainNumber(sigma)) > half the \(ltd), too wide for the normal", budget)
+                try self.init(count: sigma * sigma, .tooWide, facts, budget)
             } else {
-                self.init(.normal(mean: mean, standardDeviation: sigma),
-                          "\(name): \(ltd) ≥ \(plainNumber(slowMoverThreshold)), σ \(plainNumber(sigma)) ≤ half of it")
+                self.init(.normal(mean: mean, standardDeviation: sigma), .normalFits, facts)
             }
         }
     }
 
-    /// Negative binomial, or Poisson when the variance does not exceed the mean; the reason
-    /// says which.
-    private init(count mean: Double, variance: Double, _ why: String, _ budget: PlanningBudget) throws(PlanningError) {
-        let demand = try LeadTimeDemand.negativeBinomial(mean: mean, variance: variance, budget: budget)
-        let spread = demand.model == .poisson ? "variance ≤ mean" : "variance \(plainNumber(variance)) > mean"
-        self.init(demand, "\(why), \(spread)")
+    /// Negative binomial with mean μ and `variance`, or Poisson when that does not exceed μ.
+    private init(count variance: Double, _ rule: Rule, _ facts: Facts, _ budget: PlanningBudget) throws(PlanningError) {
+        self.init(try LeadTimeDemand.negativeBinomial(mean: facts.mean, variance: variance, budget: budget), rule, facts)
     }
 
-    private init(_ demand: LeadTimeDemand, _ why: String) {
+    private init(_ demand: LeadTimeDemand, _ rule: Rule, _ facts: Facts) {
         self.demand = demand
-        description = "\(demand.model.displayName) (\(why))"
+        self.rule = rule
+        self.facts = facts
+    }
+
+    /// The model and why, for a person: "compound Poisson (intermittent: 9 demands in 52
+    /// weeks, sizes from history; 0.412 occasions expected in 2.143 weeks)". Formatted when
+    /// asked for, like a plan's `why`: a reorder run prints it for few of its lines.
+    public var description: String {
+        let mean = plainNumber(facts.mean)
+        let threshold = plainNumber(facts.threshold)
+        let ltd = "lead-time demand \(mean)"
+        let unit = facts.period?.rawValue ?? "period"
+        let name = facts.classification?.demandClass.rawValue ?? ""
+        let seen = facts.classification.map { "\(name): \($0.demandPeriods) demands in \($0.periods) \(unit)s" } ?? name
+        let occasions = facts.compound.map { "\(plainNumber($0.occasions)) occasions" } ?? ""
+        let within = "\(plainNumber(facts.protectionPeriods)) \(unit)s"
+        let why: String
+        switch rule {
+        case .cycle: why = "\(ltd) \(facts.mean < facts.threshold ? "<" : "≥") \(threshold)"
+        case .noDemand: why = "no demand"
+        case .noSizes: why = seen
+        case .compound: why = "\(seen), sizes from history; \(occasions) expected in \(within)"
+        case .compoundMoments:
+            let compound = facts.compound
+            let cause = compound?.hasWholeSizes == true
+                ? "\(occasions) in \(within) of sizes up to \(plainNumber(compound?.sizes.last ?? 0)) are too many units to tabulate"
+                : "sizes not whole units"
+            why = "\(seen); \(cause): the compound Poisson's mean and variance"
+        case .slow: why = "\(name): \(ltd) < \(threshold)"
+        case .tooWide: why = "\(name): σ \(plainNumber(facts.sigma)) > half the \(ltd), too wide for the normal"
+        case .normalFits: why = "\(name): \(ltd) ≥ \(threshold), σ \(plainNumber(facts.sigma)) ≤ half of it"
+        }
+        switch demand.model {
+        case .normal, .compoundPoisson:
+            return "\(demand.model.displayName) (\(why))"
+        case .poisson, .negativeBinomial:
+            guard rule != .noDemand else { return "\(demand.model.displayName) (\(why))" }
+            let spread = demand.model == .poisson ? "variance ≤ mean" : "variance \(plainNumber(demand.variance)) > mean"
+            return "\(demand.model.displayName) (\(why), \(spread))"
+        }
     }
 }

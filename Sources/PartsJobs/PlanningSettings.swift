@@ -41,6 +41,14 @@ public struct PlanningSettings: Sendable, Equatable {
         case .serviceA: parameters.serviceLevelA = try Self.number(key, text)
         case .serviceB: parameters.serviceLevelB = try Self.number(key, text)
         case .serviceC: parameters.serviceLevelC = try Self.number(key, text)
+        case .serviceMeasure:
+            guard let measure = ServiceMeasure(rawValue: text) else {
+                throw .invalid("service_measure must be fill (fill rate) or cycle (cycle service level), got \(text)")
+            }
+            parameters.serviceMeasure = measure
+        case .fillRateA: parameters.fillRateA = try Self.number(key, text)
+        case .fillRateB: parameters.fillRateB = try Self.number(key, text)
+        case .fillRateC: parameters.fillRateC = try Self.number(key, text)
         case .alpha:
             let alpha = try Self.number(key, text)
             parameters.sesAlpha = alpha
@@ -58,7 +66,8 @@ public struct PlanningSettings: Sendable, Equatable {
         }
     }
 
-    /// Refuses what the maths cannot work with (a service level of 1.5, a negative spread).
+    /// Refuses what the maths cannot work with (a service level of 1.5, a fill rate of 1, a
+    /// negative spread).
     public func validate() throws(PlanningSettingsError) {
         do {
             try parameters.validate()
@@ -92,6 +101,10 @@ public struct PlanningSettings: Sendable, Equatable {
         case .serviceA: return number(parameters.serviceLevelA)
         case .serviceB: return number(parameters.serviceLevelB)
         case .serviceC: return number(parameters.serviceLevelC)
+        case .serviceMeasure: return parameters.serviceMeasure.rawValue
+        case .fillRateA: return number(parameters.fillRateA)
+        case .fillRateB: return number(parameters.fillRateB)
+        case .fillRateC: return number(parameters.fillRateC)
         case .alpha: return number(parameters.sesAlpha)
         case .beta: return number(parameters.tsbBeta)
         case .reviewPeriods: return number(parameters.reviewPeriods)

@@ -15,6 +15,9 @@
 /// millions, from one huge line of imported history) is searched instead, by doubling and then
 /// halving an interval, with the CDF in closed form (regularized incomplete beta and gamma
 /// functions): tens of evaluations however far out the quantile is, never a walk to it.
+///
+/// A fill rate needs the same distributions' loss functions: `LeadTimeDemand` tabulates them
+/// with the same walk and the same limit, and past it uses the same closed forms.
 public enum DiscreteDemand {
     /// Terms the quantile sums one by one before it searches.
     static let walkSteps = 10_000
@@ -99,7 +102,7 @@ public enum DiscreteDemand {
     /// p, kept as log p and log(1 − p), each computed the accurate way: with a variance 10²³
     /// times the mean, 1 − p is 1 in floating point, and pʳ from log1p(−(1 − p)) would be 0
     /// instead of almost 1.
-    struct Distribution {
+    struct Distribution: Sendable, Equatable {
         let mean: Double
         /// nil for Poisson.
         let shape: Double?
@@ -132,6 +135,14 @@ public enum DiscreteDemand {
             self.logQ = logQ
         }
 
+        /// The distribution whose P(N′ = k − 1) is k·P(N = k) / mean: Poisson again, or
+        /// NB(r + 1, p), since k·C(k + r − 1, k) = r·C(k + r − 1, k − 1). It gives
+        /// E[N·1{N > s}] = mean·P(N′ ≥ s), the expected shortage in closed form.
+        var sizeBiased: Distribution {
+            guard let shape else { return self }
+            return Distribution(mean: mean, shape: shape + 1, logP: logP, logQ: logQ)
+        }
+
         /// P(N ≤ k), for the search: I_p(r, k + 1) or Q(k + 1, mean).
         func cdf(_ k: Int, _ budget: PlanningBudget) throws(PlanningError) -> Double {
             let b = Double(k) + 1
@@ -141,7 +152,7 @@ public enum DiscreteDemand {
     }
 
     /// Yields p₀, p₁, p₂, … of a distribution.
-    private struct PMFWalk {
+    struct PMFWalk {
         private var logPMF: Double
         private var k = 0
         // log pₖ = log pₖ₋₁ + log(r + k − 1) − log k + log(1 − p); for Poisson log(mean) − log k.

@@ -47,6 +47,18 @@ public enum LeadTimeDemandModel: String, Sendable, CaseIterable, Codable {
     case poisson
     /// Negative binomial (slow mover, variance > mean): as Poisson, with the extra spread.
     case negativeBinomial
+    /// Compound Poisson with the part's own sizes (fill rate, intermittent and lumpy parts).
+    case compoundPoisson
+
+    /// The model's name in an explanation.
+    public var displayName: String {
+        switch self {
+        case .normal: "normal"
+        case .poisson: "Poisson"
+        case .negativeBinomial: "negative binomial"
+        case .compoundPoisson: "compound Poisson"
+        }
+    }
 }
 
 /// Lead-time demand, safety stock and reorder point for one part.
@@ -55,23 +67,35 @@ public enum LeadTimeDemandModel: String, Sendable, CaseIterable, Codable {
 /// - mean LTD μ = forecast per period × (L + R);
 /// - σ_LTD = √((L + R)·σ_D² + μ_D²·σ_L²), with σ_D the forecast's RMSE (the error the forecast
 ///   makes per period), μ_D the forecast per period and σ_L the lead-time standard deviation;
-/// - normal model: safety stock = z·σ_LTD with z the service-level quantile,
-///   reorder point = μ + safety stock;
-/// - slow movers (μ below the threshold): reorder point = the smallest whole s with
-///   P(LTD ≤ s) ≥ service level under Poisson(μ), or negative binomial with mean μ and
+/// - for a cycle service level, with the distribution `DemandModelChoice` gives:
+///   normal: safety stock = z·σ_LTD with z the service-level quantile, reorder point =
+///   μ + safety stock; slow movers (μ below the threshold): reorder point = the smallest whole
+///   s with P(LTD ≤ s) ≥ service level under Poisson(μ), or negative binomial with mean μ and
 ///   variance σ_LTD² when that exceeds μ; safety stock = s − μ, which can be slightly negative
-///   for a very slow mover whose service level is met without covering the mean.
+///   for a very slow mover whose service level is met without covering the mean;
+/// - for a fill rate: the smallest level whose expected fill rate with the order quantity
+///   reaches the target (`FillRate`), under the class's distribution; safety stock = s − μ,
+///   negative when an order quantity large against the spread already serves the target.
 public struct ReorderLevels: Sendable, Equatable {
+    /// What `serviceLevel` counts.
+    public let measure: ServiceMeasure
+    /// The target, in `measure`.
     public let serviceLevel: Double
     /// μ, mean lead-time demand.
     public let meanLeadTimeDemand: Double
     /// σ_LTD.
     public let leadTimeDemandStandardDeviation: Double
-    public let model: LeadTimeDemandModel
-    /// The safety factor, for the normal model; `nil` for the discrete ones.
+    /// The distribution the level was set under, and why.
+    public let choice: DemandModelChoice
+    /// The safety factor (s − μ) / σ_LTD, for the normal model; `nil` for the discrete ones.
     public let z: Double?
     public let safetyStock: Double
     public let reorderPoint: Double
+    /// β of the reorder point with the order quantity, under `choice`'s distribution; nil
+    /// when no order quantity was given.
+    public let expectedFillRate: Double?
+
+    public var model: LeadTimeDemandModel { choice.demand.model }
 
     /// σ_LTD = √((L + R)·σ_D² + μ_D²·σ_L²).
     public static func leadTimeDemandStandardDeviation(
@@ -84,47 +108,95 @@ public struct ReorderLevels: Sendable, Equatable {
         return variance.squareRoot()
     }
 
+    /// Levels for a cycle service level.
+    ///
     /// - Parameters:
     ///   - demandPerPeriod: forecast per period (μ_D), ≥ 0.
     ///   - demandStandardDeviation: σ_D per period, usually the forecast RMSE, ≥ 0.
     ///   - leadTime: L and σ_L in periods.
     ///   - serviceLevel: target cycle service level in (0, 1).
     ///   - slowMoverThreshold: mean LTD below which the discrete models are used.
+    ///   - orderQuantity: when given, the fill rate the levels are expected to reach with it.
     ///   - budget: what the discrete quantile's search may spend.
     public init(
         demandPerPeriod: Double, demandStandardDeviation: Double, leadTime: LeadTime,
-        serviceLevel: Double, slowMoverThreshold: Double = 5, budget: PlanningBudget = PlanningBudget()
+        serviceLevel: Double, slowMoverThreshold: Double = 5, orderQuantity: Double? = nil,
+        budget: PlanningBudget = PlanningBudget()
     ) throws(PlanningError) {
-        try Check.nonNegative(demandPerPeriod, "demandPerPeriod")
-        try Check.nonNegative(demandStandardDeviation, "demandStandardDeviation")
+        let (mean, sigma) = try Self.protectionDemand(demandPerPeriod, demandStandardDeviation, leadTime)
         try Check.openUnit(serviceLevel, "serviceLevel")
         try Check.nonNegative(slowMoverThreshold, "slowMoverThreshold")
-        self.serviceLevel = serviceLevel
-        let mean = demandPerPeriod * leadTime.protectionPeriods
-        let sigma = ReorderLevels.leadTimeDemandStandardDeviation(
-            demandPerPeriod: demandPerPeriod, demandStandardDeviation: demandStandardDeviation,
-            leadTime: leadTime)
+        let choice = try DemandModelChoice(cycleService: mean, standardDeviation: sigma,
+                                           slowMoverThreshold: slowMoverThreshold, budget: budget)
+        let demand = choice.demand
+        let s: Int
+        switch demand.model {
+        case .normal:
+            let factor = StandardNormal.quantile(serviceLevel)
+            let safetyStock = factor * sigma
+            try self.init(.cycle, serviceLevel, mean, sigma, choice, mean + safetyStock, safetyStock, factor,
+                          orderQuantity, budget)
+            return
+        case .poisson:
+            s = try DiscreteDemand.poissonQuantile(serviceLevel, mean: mean, budget: budget)
+        case .negativeBinomial, .compoundPoisson:
+            // The cycle rule never picks the compound Poisson; its moments' negative binomial
+            // would stand in for it.
+            s = try DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: demand.variance, budget: budget)
+        }
+        try self.init(.cycle, serviceLevel, mean, sigma, choice, Double(s), Double(s) - mean, nil, orderQuantity, budget)
+    }
+
+    /// Levels for a fill rate: the smallest reorder point whose expected fill rate with
+    /// `orderQuantity` reaches `fillRate`, under the distribution the demand class calls for.
+    ///
+    /// - Parameters:
+    ///   - fillRate: the target, in [0.5, 0.9999] (`PlanningParameters.fillRateRange`).
+    ///   - orderQuantity: Q, as the plan orders it.
+    ///   - classification, history, period: pick the distribution and give its sizes.
+    ///   - the rest as for a cycle service level.
+    public init(
+        demandPerPeriod: Double, demandStandardDeviation: Double, leadTime: LeadTime,
+        fillRate: Double, orderQuantity: Double, classification: DemandClassification, history: [Double],
+        period: PlanningPeriod, slowMoverThreshold: Double = 5, budget: PlanningBudget = PlanningBudget()
+    ) throws(PlanningError) {
+        let (mean, sigma) = try Self.protectionDemand(demandPerPeriod, demandStandardDeviation, leadTime)
+        try Check.fillRate(fillRate, "fillRate")
+        try Check.nonNegative(orderQuantity, "orderQuantity")
+        try Check.nonNegative(slowMoverThreshold, "slowMoverThreshold")
+        let choice = try DemandModelChoice(
+            fillRate: classification, history: history, period: period, mean: mean, standardDeviation: sigma,
+            leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, budget: budget)
+        let reorderPoint = try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, demand: choice.demand,
+                                                      budget: budget)
+        let normal = choice.demand.model == .normal
+        try self.init(.fill, fillRate, mean, sigma, choice, reorderPoint, reorderPoint - mean,
+                      normal ? (sigma > 0 ? (reorderPoint - mean) / sigma : 0) : nil, orderQuantity, budget)
+    }
+
+    private init(_ measure: ServiceMeasure, _ target: Double, _ mean: Double, _ sigma: Double, _ choice: DemandModelChoice,
+                 _ reorderPoint: Double, _ safetyStock: Double, _ z: Double?, _ orderQuantity: Double?,
+                 _ budget: PlanningBudget) throws(PlanningError) {
+        self.measure = measure
+        serviceLevel = target
         meanLeadTimeDemand = mean
         leadTimeDemandStandardDeviation = sigma
-        if mean < slowMoverThreshold {
-            let variance = sigma * sigma
-            let s: Int
-            if DiscreteDemand.isOverdispersed(mean: mean, variance: variance) {
-                model = .negativeBinomial
-                s = try DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: variance, budget: budget)
-            } else {
-                model = .poisson
-                s = try DiscreteDemand.poissonQuantile(serviceLevel, mean: mean, budget: budget)
-            }
-            z = nil
-            reorderPoint = Double(s)
-            safetyStock = Double(s) - mean
-        } else {
-            model = .normal
-            let factor = StandardNormal.quantile(serviceLevel)
-            z = factor
-            safetyStock = factor * sigma
-            reorderPoint = mean + safetyStock
+        self.choice = choice
+        self.reorderPoint = reorderPoint
+        self.safetyStock = safetyStock
+        self.z = z
+        expectedFillRate = try orderQuantity.map { (quantity) throws(PlanningError) in
+            try FillRate.of(level: reorderPoint, quantity: quantity, demand: choice.demand, budget: budget)
         }
+    }
+
+    /// μ and σ_LTD over the protection interval, from the checked inputs.
+    private static func protectionDemand(_ demandPerPeriod: Double, _ demandStandardDeviation: Double,
+                                         _ leadTime: LeadTime) throws(PlanningError) -> (Double, Double) {
+        try Check.nonNegative(demandPerPeriod, "demandPerPeriod")
+        try Check.nonNegative(demandStandardDeviation, "demandStandardDeviation")
+        let sigma = leadTimeDemandStandardDeviation(
+            demandPerPeriod: demandPerPeriod, demandStandardDeviation: demandStandardDeviation, leadTime: leadTime)
+        return (demandPerPeriod * leadTime.protectionPeriods, sigma)
     }
 }

@@ -46,7 +46,7 @@ public struct PartPlan: Sendable, Equatable {
         PartPlan.explain(
             period: series.period, parameters: parameters, classification: classification,
             choice: methodChoice, forecast: forecast, leadTime: leadTime, levels: levels,
-            constraints: constraints, replenishment: replenishment)
+            orderQuantity: orderQuantity.quantity, constraints: constraints, replenishment: replenishment)
     }
 
     // MARK: The numbers `plan show` explains, by name.
@@ -59,7 +59,11 @@ public struct PartPlan: Sendable, Equatable {
     public var mae: Double? { forecast.error?.mae }
     public var mse: Double? { forecast.error?.mse }
     public var rmse: Double? { forecast.error?.rmse }
+    /// The target, in `serviceMeasure`.
     public var serviceLevel: Double { levels.serviceLevel }
+    public var serviceMeasure: ServiceMeasure { levels.measure }
+    /// β of the reorder point and order quantity under the demand model.
+    public var expectedFillRate: Double? { levels.expectedFillRate }
     public var leadTimeDemand: Double { levels.meanLeadTimeDemand }
     public var leadTimeDemandStandardDeviation: Double { levels.leadTimeDemandStandardDeviation }
     public var safetyStock: Double { levels.safetyStock }
@@ -111,17 +115,28 @@ public struct PartPlan: Sendable, Equatable {
         try budget.spend(values.count)
         let sigmaD = forecast.error?.rmse ?? populationStandardDeviation(values)
 
-        let levels = try ReorderLevels(
-            demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
-            serviceLevel: parameters.serviceLevel(for: abcClass),
-            slowMoverThreshold: parameters.slowMoverThreshold, budget: budget)
-
         var holding: Double?
         if let rate = parameters.annualHoldingRate, let unitCost, unitCost > 0 { holding = rate * unitCost }
         let quantity = OrderQuantity(
             demandPerPeriod: forecast.perPeriod, periodsPerYear: series.period.periodsPerYear,
             reviewPeriods: parameters.reviewPeriods, orderingCost: parameters.orderingCost,
             holdingCostPerUnitYear: holding, constraints: constraints)
+
+        // The order quantity comes first: a fill rate counts the shortage per order.
+        let levels: ReorderLevels
+        switch parameters.serviceMeasure {
+        case .cycle:
+            levels = try ReorderLevels(
+                demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
+                serviceLevel: parameters.serviceLevel(for: abcClass), slowMoverThreshold: parameters.slowMoverThreshold,
+                orderQuantity: quantity.quantity, budget: budget)
+        case .fill:
+            levels = try ReorderLevels(
+                demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
+                fillRate: parameters.fillRate(for: abcClass), orderQuantity: quantity.quantity,
+                classification: classification, history: values, period: series.period,
+                slowMoverThreshold: parameters.slowMoverThreshold, budget: budget)
+        }
         let replenishment = Replenishment(
             reorderPoint: levels.reorderPoint, orderQuantity: quantity.quantity, stock: stock,
             constraints: constraints)
@@ -159,12 +174,15 @@ public struct PartPlan: Sendable, Equatable {
             PlanLine(name: "lead-time demand sd", value: q(leadTimeDemandStandardDeviation)),
             PlanLine(name: "ABC class", value: abcClass.rawValue),
             PlanLine(name: "service level", value: plainNumber(serviceLevel, places: 6)),
+            PlanLine(name: "service measure", value: serviceMeasure.displayName),
             PlanLine(name: "model", value: levels.model.rawValue),
+            PlanLine(name: "demand model", value: levels.choice.description),
         ]
         if let z = levels.z { lines.append(PlanLine(name: "z", value: decimalString(z, places: 4))) }
         lines += [
             PlanLine(name: "safety stock", value: q(safetyStock)),
             PlanLine(name: "reorder point", value: q(reorderPoint)),
+            PlanLine(name: "expected fill rate", value: expectedFillRate.map { decimalString($0, places: 4) } ?? "-"),
             PlanLine(name: "order quantity (\(orderQuantity.basis.rawValue))", value: q(orderQuantity.quantity)),
             PlanLine(name: "order-up-to", value: q(orderUpTo)),
             PlanLine(name: "position", value: q(inventoryPosition)),
@@ -184,7 +202,7 @@ public struct PartPlan: Sendable, Equatable {
     private static func explain(
         period: PlanningPeriod, parameters: PlanningParameters, classification: DemandClassification,
         choice: MethodChoice, forecast: Forecast, leadTime: LeadTime, levels: ReorderLevels,
-        constraints: OrderConstraints, replenishment: Replenishment
+        orderQuantity: Double, constraints: OrderConstraints, replenishment: Replenishment
     ) -> String {
         let unit = period.rawValue
         var parts: [String] = []
@@ -219,16 +237,20 @@ public struct PartPlan: Sendable, Equatable {
             ? "\(plainNumber(leadTime.periods)) + \(plainNumber(leadTime.reviewPeriods)) review"
             : plainNumber(leadTime.periods)
         let ltd = "lead-time demand \(plainNumber(levels.meanLeadTimeDemand)) over \(interval) \(unit)s"
-        switch levels.model {
-        case .normal:
+        switch (levels.measure, levels.model) {
+        case (.cycle, .normal):
             parts.append(
                 "\(ltd) + safety stock \(plainNumber(levels.z ?? 0, places: 4)) × σ \(plainNumber(levels.leadTimeDemandStandardDeviation)) "
                     + "for \(service) = reorder point \(plainNumber(levels.reorderPoint))")
-        case .poisson, .negativeBinomial:
-            let name = levels.model == .poisson ? "Poisson" : "negative binomial"
+        case (.cycle, _):
             parts.append(
-                "\(ltd) < \(plainNumber(parameters.slowMoverThreshold)): \(name) at \(service) gives "
+                "\(ltd) < \(plainNumber(parameters.slowMoverThreshold)): \(levels.model.displayName) at \(service) gives "
                     + "reorder point \(plainNumber(levels.reorderPoint))")
+        case (.fill, _):
+            let expected = levels.expectedFillRate.map { ", expected \(plainNumber($0 * 100, places: 2))%" } ?? ""
+            parts.append(
+                "\(ltd), \(levels.model.displayName): fill rate \(service) with orders of \(plainNumber(orderQuantity)) "
+                    + "needs reorder point \(plainNumber(levels.reorderPoint)) (safety stock \(plainNumber(levels.safetyStock))\(expected))")
         }
         let position = plainNumber(replenishment.inventoryPosition)
         let rop = plainNumber(replenishment.reorderPoint)

@@ -51,6 +51,16 @@ enum Check {
         }
     }
 
+    /// value in [0.5, 0.9999]: fill-rate targets. Below a half a "target" is no service at
+    /// all; 1 would ask for a shelf that never runs short, an infinite reorder point.
+    static func fillRate(_ value: Double, _ field: String) throws(PlanningError) {
+        let range = PlanningParameters.fillRateRange
+        guard range.contains(value) else {
+            throw .invalidParameter(field: field, value: value,
+                                    requirement: "must be in [\(plainNumber(range.lowerBound, places: 6)), \(plainNumber(range.upperBound, places: 6))]")
+        }
+    }
+
     /// value in (0, 1]: smoothing constants (1 means "only the last period counts").
     static func smoothing(_ value: Double, _ field: String) throws(PlanningError) {
         guard value > 0, value <= 1 else {

@@ -15,10 +15,17 @@ public struct PlanningParameters: Sendable, Equatable {
     /// TSB smoothing constant for the demand probability.
     public var tsbBeta: Double
     /// Cycle service level (probability of no stock-out in a replenishment cycle) per ABC
-    /// class: the valuable A parts get the most protection per unit of stock.
+    /// class, the targets when `serviceMeasure` is `cycle`: the valuable A parts get the most
+    /// protection per unit of stock.
     public var serviceLevelA: Double
     public var serviceLevelB: Double
     public var serviceLevelC: Double
+    /// What the targets count: fill rate (the default) or cycle service level.
+    public var serviceMeasure: ServiceMeasure
+    /// Unit fill rate per ABC class, the targets when `serviceMeasure` is `fill`.
+    public var fillRateA: Double
+    public var fillRateB: Double
+    public var fillRateC: Double
     /// Mean lead-time demand (units) below which the reorder point comes from a Poisson or
     /// negative binomial distribution instead of the normal approximation.
     public var slowMoverThreshold: Double
@@ -50,6 +57,10 @@ public struct PlanningParameters: Sendable, Equatable {
         serviceLevelA: Double = 0.98,
         serviceLevelB: Double = 0.95,
         serviceLevelC: Double = 0.90,
+        serviceMeasure: ServiceMeasure = .fill,
+        fillRateA: Double = 0.98,
+        fillRateB: Double = 0.95,
+        fillRateC: Double = 0.90,
         slowMoverThreshold: Double = 5,
         minimumHistoryPeriods: Int = DemandClassification.defaultMinimumPeriods,
         reviewPeriods: Double = 4,
@@ -68,6 +79,10 @@ public struct PlanningParameters: Sendable, Equatable {
         self.serviceLevelA = serviceLevelA
         self.serviceLevelB = serviceLevelB
         self.serviceLevelC = serviceLevelC
+        self.serviceMeasure = serviceMeasure
+        self.fillRateA = fillRateA
+        self.fillRateB = fillRateB
+        self.fillRateC = fillRateC
         self.slowMoverThreshold = slowMoverThreshold
         self.minimumHistoryPeriods = minimumHistoryPeriods
         self.reviewPeriods = reviewPeriods
@@ -82,7 +97,10 @@ public struct PlanningParameters: Sendable, Equatable {
     /// The defaults.
     public static let standard = PlanningParameters()
 
-    /// The service level for a part of `abcClass`.
+    /// Fill-rate targets a setting may hold.
+    public static let fillRateRange: ClosedRange<Double> = 0.5...0.9999
+
+    /// The cycle service level for a part of `abcClass`.
     public func serviceLevel(for abcClass: ABCClass) -> Double {
         switch abcClass {
         case .a: return serviceLevelA
@@ -91,8 +109,18 @@ public struct PlanningParameters: Sendable, Equatable {
         }
     }
 
+    /// The fill-rate target for a part of `abcClass`.
+    public func fillRate(for abcClass: ABCClass) -> Double {
+        switch abcClass {
+        case .a: return fillRateA
+        case .b: return fillRateB
+        case .c: return fillRateC
+        }
+    }
+
     /// Throws for the first field out of range, naming it:
-    /// smoothing constants in (0, 1]; service levels in (0, 1); thresholds, costs and rates
+    /// smoothing constants in (0, 1]; service levels in (0, 1); fill rates in [0.5, 0.9999];
+    /// thresholds, costs and rates
     /// finite and ≥ 0 (review periods and holding rate > 0); minimum history ≥ 1 period;
     /// quiet periods ≥ 1; decay ratio in [0, 1]; 0 < A cut-off < B cut-off ≤ 1;
     /// classification cut-offs > 0.
@@ -104,6 +132,9 @@ public struct PlanningParameters: Sendable, Equatable {
         try Check.openUnit(serviceLevelA, "serviceLevelA")
         try Check.openUnit(serviceLevelB, "serviceLevelB")
         try Check.openUnit(serviceLevelC, "serviceLevelC")
+        try Check.fillRate(fillRateA, "fillRateA")
+        try Check.fillRate(fillRateB, "fillRateB")
+        try Check.fillRate(fillRateC, "fillRateC")
         try Check.nonNegative(slowMoverThreshold, "slowMoverThreshold")
         try Check.atLeast(minimumHistoryPeriods, 1, "minimumHistoryPeriods")
         try Check.positive(reviewPeriods, "reviewPeriods")

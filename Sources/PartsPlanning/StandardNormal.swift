@@ -33,6 +33,22 @@ public enum StandardNormal {
         0.5 * planningErfc(-x / 2.0.squareRoot())
     }
 
+    /// φ(x), the density.
+    public static func density(_ x: Double) -> Double {
+        planningExp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
+    }
+
+    /// The standard normal loss function G(z) = E[(Z − z)⁺] = φ(z) − z·(1 − Φ(z)): the
+    /// expected amount by which a standard normal exceeds z, which scaled by σ gives the units
+    /// short per cycle of a normal lead-time demand (Silver, Pyke & Peterson, Inventory
+    /// Management and Production Planning and Scheduling, 3rd ed., 1998, where it is
+    /// tabulated as G_u(k)). 1 − Φ(z) comes from erfc, not 1 − cdf, so the far right tail keeps
+    /// its digits.
+    public static func loss(_ z: Double) -> Double {
+        let upper = 0.5 * planningErfc(z / 2.0.squareRoot())
+        return max(0, density(z) - z * upper)
+    }
+
     /// Polynomial with coefficients lowest power first.
     private static func horner(_ x: Double, _ coefficients: [Double]) -> Double {
         var value = 0.0

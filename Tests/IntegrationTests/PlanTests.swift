@@ -12,12 +12,14 @@ struct PlanTests {
     /// is two weeks and the nightly run reviews every day (1/7 week), so the protection
     /// interval is 15/7 weeks: lead-time demand 150/7 = 21.429 and, with no forecast error, so
     /// is the reorder point; four weeks of demand make an order of 40, order-up-to 61.429, and
-    /// an empty shelf orders 62 whole units.
+    /// an empty shelf orders 62 whole units. The worked example of a cycle service level: with
+    /// no forecast error any level reaches it at the lead-time demand.
     @Test func aSmoothPartIsPlannedFromItsHistory() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()
         try expectOK(client.send("location add MAIN \"Main\""))
         try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4"))
+        try expectOK(client.send("plan set service_measure=cycle"))
         let today = try #require(try daemon.sql("SELECT current_date").scalar)
         let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 20) k").rows.map { $0[0]! }
         let added = try client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ") + " ref=h1")
@@ -38,6 +40,66 @@ struct PlanTests {
         #expect(fields["order_up_to"] as? String == "61.429")
         #expect(fields["suggested_order"] as? String == "62.000")
         #expect((fields["why"] as? String)?.isEmpty == false)
+        #expect(fields["service_measure"] as? String == "cycle service level")
+        #expect(fields["expected_fill_rate"] as? String == "1.0000")
+    }
+
+    /// The same part by fill rate, the default. Its lead-time demand is known exactly (no
+    /// forecast error: the normal with σ 0), so a cycle of Q = 40 is short by what the reorder
+    /// point leaves of 150/7 = 21.429: fill rate 1 − (21.429 − s) / 40. The part is the
+    /// location's only one, class A, target 0.98: s = 21.429 − 0.8 = 20.629 (on the grid of
+    /// thousandths, the first level that reaches it), expected fill rate 0.98001; with
+    /// fill_rate_a=0.9, s = 21.429 − 4 = 17.429. A location that plans by cycle service says so.
+    @Test func aSmoothPartByFillRate() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4"))
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 20) k").rows.map { $0[0]! }
+        try expectOK(client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ")))
+        func plan() throws -> [String: Any] {
+            _ = try client.send("format json")
+            defer { _ = try? client.send("format text") }
+            let plan = try client.send("plan show P-H")
+            #expect(plan.code == 200, "\(plan)")
+            return try JSONSerialization.jsonObject(with: Data(try #require(plan.json).utf8)) as! [String: Any]
+        }
+        var fields = try plan()
+        #expect(fields["abc_class"] as? String == "A")
+        #expect(fields["service_measure"] as? String == "fill rate")
+        #expect(fields["service_level"] as? String == "0.98")
+        #expect(fields["model"] as? String == "normal")
+        #expect(fields["demand_model"] as? String == "normal (smooth: lead-time demand 21.429 ≥ 5, σ 0 ≤ half of it)")
+        #expect(fields["lead_time_demand"] as? String == "21.429")
+        #expect(fields["reorder_point"] as? String == "20.629")
+        #expect(fields["safety_stock"] as? String == "-0.800")
+        #expect(fields["expected_fill_rate"] as? String == "0.9800")
+        #expect(fields["order_up_to"] as? String == "60.629")
+        #expect(fields["suggested_order"] as? String == "61.000")
+        #expect((fields["why"] as? String)?.contains("normal: fill rate 98% with orders of 40 needs reorder point 20.629") == true,
+                "\(fields)")
+
+        try expectOK(client.send("plan set fill_rate_a=0.9"))
+        fields = try plan()
+        #expect(fields["reorder_point"] as? String == "17.429")
+        #expect(fields["expected_fill_rate"] as? String == "0.9000")
+
+        try expectOK(client.send("plan set location=MAIN service_measure=cycle"))
+        fields = try plan()
+        #expect(fields["service_measure"] as? String == "cycle service level")
+        #expect(fields["reorder_point"] as? String == "21.429")
+        let settings = try client.send("plan settings location=MAIN")
+        #expect(settings.lines.contains { $0.contains("service_measure") && $0.contains("cycle") && $0.contains("MAIN") }, "\(settings)")
+        #expect(settings.lines.contains { $0.contains("fill_rate_a") && $0.contains("0.9") && $0.contains("all locations") }, "\(settings)")
+        #expect(settings.lines.contains { $0.contains("fill_rate_b") && $0.contains("0.95") && $0.contains("built-in") }, "\(settings)")
+
+        for refused in ["fill_rate_a=1", "fill_rate_b=0.4", "fill_rate_c=0.99995", "service_measure=both"] {
+            #expect(try client.send("plan set \(refused)").code == 422, "\(refused)")
+        }
+        #expect(try client.send("plan set fill_rate_c=0.9999").code == 200)
+        #expect(try daemon.sql("SELECT service_measure, fill_rate_a, fill_rate_c FROM planning_setting WHERE location_id IS NULL").rows
+            == [[nil, "0.900000", "0.999900"]])
     }
 
     /// An imported history that says where it starts: 18 months, demand of 4 in the 10th and

@@ -7,8 +7,10 @@ import Testing
 @Suite("jobs: reorder runs, proposals and snapshots")
 struct ReorderJobTests {
     /// P-H: ten a week for twenty weeks, lead time two weeks, nothing on hand (the worked
-    /// example of PlanTests): reorder point 21.429, order-up-to 61.429, so the run proposes 62.
+    /// example of PlanTests, by cycle service level): reorder point 21.429, order-up-to 61.429,
+    /// so the run proposes 62.
     private func smoothPart(_ daemon: TestDaemon, _ client: AdminConnection) throws {
+        try expectOK(client.send("plan set service_measure=cycle"))
         try expectOK(client.send("location add MAIN \"Main\""))
         try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4 supplier=ACME"))
         let today = try #require(try daemon.sql("SELECT current_date").scalar)

@@ -17,12 +17,15 @@ struct PartPlanTests {
         return builder.build()
     }
 
-    @Test("intermittent part: SBA, negative binomial reorder point, order up to the level")
+    /// Cycle service levels, as the statsforecast/scipy reference computes them.
+    let cycle = PlanningParameters(serviceMeasure: .cycle)
+
+    @Test("intermittent part, cycle service: SBA, negative binomial reorder point, order up to the level")
     func intermittentPlan() throws {
         let series = try weeklySeries()
         #expect(series.count == 26)
         let plan = try PartPlan.compute(
-            series: series, parameters: PlanningParameters(), leadTime: LeadTime(days: 14, period: .week),
+            series: series, parameters: cycle, leadTime: LeadTime(days: 14, period: .week),
             abcClass: .c, stock: StockPosition(onHand: 2, onOrder: 0, reserved: 1, backOrdered: 0))
         #expect(plan.demandClass == .intermittent)
         #expect(plan.adi == 3.25)
@@ -43,10 +46,38 @@ struct PartPlanTests {
                 + "position 1 ≤ reorder point 4: order-up-to 8 − 1 = 7 → order 7")
     }
 
+    /// The same part by fill rate, the default: C's target 0.90 with Q = 4. The sizes of its
+    /// 8 demands are 1 1 2 2 3 3 4 5, mean 2.625, so λ = 1.649 / 2.625 = 0.628 occasions in the
+    /// 2 weeks. Adelson's recursion in python3 (its first terms checked against a brute-force
+    /// sum over the number of occasions) gives β(3) = 0.8896383 < 0.90 ≤ β(4) = 0.9311997.
+    @Test("intermittent part, fill rate: compound Poisson with its own sizes")
+    func intermittentPlanByFillRate() throws {
+        let plan = try PartPlan.compute(
+            series: try weeklySeries(), parameters: PlanningParameters(), leadTime: LeadTime(days: 14, period: .week),
+            abcClass: .c, stock: StockPosition(onHand: 2, onOrder: 0, reserved: 1, backOrdered: 0))
+        #expect(plan.serviceMeasure == .fill)
+        #expect(plan.serviceLevel == 0.90)
+        #expect(plan.levels.model == .compoundPoisson)
+        #expect(plan.levels.z == nil)
+        #expect(plan.reorderPoint == 4)
+        #expect(close(plan.expectedFillRate, 0.9311997386273672, relative: 1e-12))
+        #expect(close(try FillRate.of(level: 3, quantity: 4, demand: plan.levels.choice.demand), 0.8896383020856451, relative: 1e-12))
+        #expect(plan.suggestedOrder == 7)
+        let lines = Dictionary(uniqueKeysWithValues: plan.lines.map { ($0.name, $0.value) })
+        #expect(lines["service measure"] == "fill rate")
+        #expect(lines["service level"] == "0.9")
+        #expect(lines["model"] == "compoundPoisson")
+        #expect(lines["demand model"]
+            == "compound Poisson (intermittent: 8 demands in 26 weeks, sizes from history; 0.628 occasions expected in 2 weeks)")
+        #expect(lines["expected fill rate"] == "0.9312")
+        #expect(plan.why.contains(
+            "lead-time demand 1.649 over 2 weeks, compound Poisson: fill rate 90% with orders of 4 needs reorder point 4 "
+                + "(safety stock 2.351, expected 93.12%)"), "\(plan.why)")
+    }
+
     @Test("plan lines carry every number with three decimals")
     func lines() throws {
-        let plan = try PartPlan.compute(
-            series: try weeklySeries(), parameters: PlanningParameters(), leadTime: LeadTime(periods: 2))
+        let plan = try PartPlan.compute(series: try weeklySeries(), parameters: cycle, leadTime: LeadTime(periods: 2))
         let lines = Dictionary(uniqueKeysWithValues: plan.lines.map { ($0.name, $0.value) })
         #expect(lines["ADI"] == "3.250")
         #expect(lines["CV2"] == "0.252")
@@ -59,7 +90,10 @@ struct PartPlanTests {
         #expect(lines["reorder point"] == "4.000")
         #expect(lines["order-up-to"] == "8.000")
         #expect(lines["suggested order"] == "8.000")  // position 0
-        for name in ["MAE", "lead-time demand sd", "service level", "position", "order quantity (reviewPeriod)", "why"] {
+        #expect(lines["service measure"] == "cycle service level")
+        #expect(lines["demand model"] == "negative binomial (lead-time demand 1.649 < 5, variance 4.452 > mean)")
+        for name in ["MAE", "lead-time demand sd", "service level", "position", "order quantity (reviewPeriod)", "why",
+                     "expected fill rate"] {
             #expect(lines[name] != nil, "missing line \(name)")
         }
     }

@@ -15,8 +15,8 @@ struct QuantileBudgetTests {
     static let mean = 4.6027397260274175e-07
     static let standardDeviation = 303405482.1117023
 
-    private func plan(budget: PlanningBudget) throws -> PartPlan {
-        var parameters = PlanningParameters(period: .month)
+    private func plan(budget: PlanningBudget, measure: ServiceMeasure = .fill) throws -> PartPlan {
+        var parameters = PlanningParameters(period: .month, serviceMeasure: measure)
         parameters.sesAlpha = 0.999
         parameters.crostonAlpha = 0.999
         parameters.tsbAlpha = 0.999
@@ -40,9 +40,13 @@ struct QuantileBudgetTests {
         #expect(DiscreteDemand.negativeBinomialQuantile(0.9, mean: Self.mean, variance: variance) == 0)
     }
 
-    @Test func thatHistorysPlanStaysWithinAFewStepsOfItsSeries() throws {
+    /// By either measure: by fill rate (the default) the table of that negative binomial ends
+    /// at its first term (P(N > 0) ≈ 2·10⁻²⁸), and level 0 already serves the target.
+    @Test(arguments: ServiceMeasure.allCases)
+    func thatHistorysPlanStaysWithinAFewStepsOfItsSeries(measure: ServiceMeasure) throws {
         let budget = PlanningBudget(steps: 1000)
-        let plan = try plan(budget: budget)
+        let plan = try plan(budget: budget, measure: measure)
+        #expect(plan.serviceMeasure == measure)
         #expect(plan.levels.model == .negativeBinomial)
         #expect(plan.leadTimeDemand == Self.mean)
         #expect(plan.leadTimeDemandStandardDeviation == Self.standardDeviation)

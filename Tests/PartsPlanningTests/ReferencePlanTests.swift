@@ -11,8 +11,9 @@ struct ReferencePlanTests {
     func planMatches(name: String) throws {
         let case_ = try #require(Self.cases.first { $0.name == name })
         let expected = case_.expected
+        // The reference sets levels for a cycle service level.
         let parameters = PlanningParameters(
-            orderingCost: case_.orderingCost, annualHoldingRate: case_.holdingRate)
+            serviceMeasure: .cycle, orderingCost: case_.orderingCost, annualHoldingRate: case_.holdingRate)
         let series = DemandSeries(
             period: .week, firstPeriodStart: try #require(PlanningDate(year: 2024, month: 1, day: 1)),
             values: case_.values)

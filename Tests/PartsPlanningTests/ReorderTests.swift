@@ -61,6 +61,36 @@ struct ReorderTests {
         #expect(throws: PlanningError.self) { try LeadTime(periods: 1, reviewPeriods: -1) }
     }
 
+    /// The fill-rate textbook case through the levels: 10 a period for 10 periods with
+    /// σ_D = √40, so μ 100 and σ_LTD 20; a smooth part, so the normal; Q 200 and β 0.99 give
+    /// z ≈ 0.90 (G(z) = 0.1, see FillRateTests), reorder point 118.047 on the grid of thousandths.
+    /// The same target as a cycle service level of 0.99 would be 100 + 2.3263 × 20 = 146.527.
+    @Test("fill rate, textbook: μ 100, σ 20, Q 200, 99 % → z 0.90, reorder point 118.047")
+    func fillRateTextbook() throws {
+        let history = Array(repeating: 10.0, count: 20)
+        let levels = try ReorderLevels(
+            demandPerPeriod: 10, demandStandardDeviation: 40.0.squareRoot(), leadTime: LeadTime(periods: 10),
+            fillRate: 0.99, orderQuantity: 200, classification: DemandClassification(values: history), history: history,
+            period: .week)
+        #expect(levels.measure == .fill)
+        #expect(levels.model == .normal)
+        #expect(quantityString(levels.reorderPoint) == "118.047")
+        #expect(quantityString(levels.safetyStock) == "18.047")
+        #expect(decimalString(try #require(levels.z), places: 2) == "0.90")
+        #expect(try #require(levels.expectedFillRate) >= 0.99)
+        let cycle = try ReorderLevels(
+            demandPerPeriod: 10, demandStandardDeviation: 40.0.squareRoot(), leadTime: LeadTime(periods: 10),
+            serviceLevel: 0.99, orderQuantity: 200)
+        #expect(quantityString(cycle.reorderPoint) == "146.527")
+        // scipy: 1 − 20·(G(2.3263) − G(12.3263)) / 200 = 0.99966113: 28 more units for 0.97 points.
+        #expect(close(cycle.expectedFillRate, 0.999661133653695, relative: 1e-9))
+        #expect(throws: PlanningError.self) {
+            try ReorderLevels(demandPerPeriod: 10, demandStandardDeviation: 1, leadTime: LeadTime(periods: 1), fillRate: 1,
+                              orderQuantity: 10, classification: DemandClassification(values: history), history: history,
+                              period: .week)
+        }
+    }
+
     @Test("slow mover, Poisson: mean 2 at 95 % → 5, since P(≤4) = 7e⁻² = 0.947")
     func poissonByHand() throws {
         let levels = try ReorderLevels(

@@ -167,8 +167,9 @@ BEGIN
       INTO v, v_said
       FROM ROWS FROM (jsonb_array_elements_text(p->'settings'), jsonb_array_elements_text(p->'values')) AS t(k, value);
     SELECT k INTO v_unknown FROM jsonb_object_keys(v) AS k
-     WHERE k NOT IN ('period', 'history_days', 'service_a', 'service_b', 'service_c', 'alpha', 'beta', 'review_periods',
-                     'review_days', 'ordering_cost', 'holding_rate', 'lead_days', 'lead_days_sd', 'slow_mover', 'dead_days')
+     WHERE k NOT IN ('period', 'history_days', 'service_a', 'service_b', 'service_c', 'service_measure', 'fill_rate_a',
+                     'fill_rate_b', 'fill_rate_c', 'alpha', 'beta', 'review_periods', 'review_days', 'ordering_cost',
+                     'holding_rate', 'lead_days', 'lead_days_sd', 'slow_mover', 'dead_days')
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'no planning setting %', v_unknown USING ERRCODE = 'PS422';
@@ -181,11 +182,13 @@ BEGIN
         END IF;
         v_location := (location_named(p->>'location')).id;
     END IF;
-    INSERT INTO planning_setting AS s (location_id, period, history_days, service_a, service_b, service_c, alpha, beta,
+    INSERT INTO planning_setting AS s (location_id, period, history_days, service_a, service_b, service_c, service_measure,
+                                       fill_rate_a, fill_rate_b, fill_rate_c, alpha, beta,
                                        review_periods, review_days, ordering_cost, holding_rate, lead_days, lead_days_sd,
                                        slow_mover, dead_days, updated_by)
     VALUES (v_location, v->>'period', (v->>'history_days')::integer, (v->>'service_a')::numeric,
-            (v->>'service_b')::numeric, (v->>'service_c')::numeric, (v->>'alpha')::numeric, (v->>'beta')::numeric,
+            (v->>'service_b')::numeric, (v->>'service_c')::numeric, v->>'service_measure', (v->>'fill_rate_a')::numeric,
+            (v->>'fill_rate_b')::numeric, (v->>'fill_rate_c')::numeric, (v->>'alpha')::numeric, (v->>'beta')::numeric,
             (v->>'review_periods')::numeric, (v->>'review_days')::numeric, (v->>'ordering_cost')::numeric, (v->>'holding_rate')::numeric,
             (v->>'lead_days')::integer, (v->>'lead_days_sd')::numeric, (v->>'slow_mover')::numeric,
             (v->>'dead_days')::integer, p->'actor'->>'user')
@@ -195,6 +198,10 @@ BEGIN
         service_a = CASE WHEN v ? 'service_a' THEN excluded.service_a ELSE s.service_a END,
         service_b = CASE WHEN v ? 'service_b' THEN excluded.service_b ELSE s.service_b END,
         service_c = CASE WHEN v ? 'service_c' THEN excluded.service_c ELSE s.service_c END,
+        service_measure = CASE WHEN v ? 'service_measure' THEN excluded.service_measure ELSE s.service_measure END,
+        fill_rate_a = CASE WHEN v ? 'fill_rate_a' THEN excluded.fill_rate_a ELSE s.fill_rate_a END,
+        fill_rate_b = CASE WHEN v ? 'fill_rate_b' THEN excluded.fill_rate_b ELSE s.fill_rate_b END,
+        fill_rate_c = CASE WHEN v ? 'fill_rate_c' THEN excluded.fill_rate_c ELSE s.fill_rate_c END,
         alpha = CASE WHEN v ? 'alpha' THEN excluded.alpha ELSE s.alpha END,
         beta = CASE WHEN v ? 'beta' THEN excluded.beta ELSE s.beta END,
         review_periods = CASE WHEN v ? 'review_periods' THEN excluded.review_periods ELSE s.review_periods END,

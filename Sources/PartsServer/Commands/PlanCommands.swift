@@ -21,7 +21,7 @@ enum PlanCommands {
             return Reply(outcome)
         },
         CommandSpec("plan show", "plan show <part_no> [location=<code>]",
-                    "one part's demand series, class, forecast, reorder point, order-up-to and suggestion, explained; in text mode the series drawn as a chart with both levels marked",
+                    "one part's demand series, class, forecast, demand model, reorder point for its fill-rate (or cycle service) target with the fill rate it is expected to reach, order-up-to and suggestion, explained; in text mode the series drawn as a chart with both levels marked",
                     role: .viewer, positional: 1...1, named: ["location"]) { invocation, environment in
             let partNo = invocation.argument(0)!
             let location = try await planningLocation(partNo, invocation[named: "location"], environment.store)
@@ -32,7 +32,8 @@ enum PlanCommands {
             return try await show(row, planner)
         },
         CommandSpec("plan set", "plan set [location=<code>] <setting>=<value|default> ...",
-                    "planning settings for every location, or one: " + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
+                    "planning settings for every location, or one (service_measure=fill|cycle says which targets count: fill_rate_a/b/c or service_a/b/c): "
+                        + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
                     role: .manager, changesData: true,
                     named: Set(PlanningSettingKey.allCases.map(\.rawValue)).union(["location"])) { invocation, environment in
             let location = invocation[named: "location"]

@@ -5,6 +5,7 @@ import PostgresClient
 public enum PlanningSettingKey: String, Sendable, CaseIterable {
     case period, historyDays = "history_days"
     case serviceA = "service_a", serviceB = "service_b", serviceC = "service_c"
+    case serviceMeasure = "service_measure", fillRateA = "fill_rate_a", fillRateB = "fill_rate_b", fillRateC = "fill_rate_c"
     case alpha, beta
     case reviewPeriods = "review_periods", reviewDays = "review_days", orderingCost = "ordering_cost", holdingRate = "holding_rate"
     case leadDays = "lead_days", leadDaysSD = "lead_days_sd", slowMover = "slow_mover", deadDays = "dead_days"

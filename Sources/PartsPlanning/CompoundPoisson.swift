@@ -1,0 +1,93 @@
+/// Lead-time demand of a part asked for now and then, in sizes of its own: a Poisson number N
+/// of demand occasions with mean λ, each of a size drawn from the sizes the part's history
+/// shows, D = X₁ + … + X_N.
+///
+/// Croston's model of intermittent demand has occurrences and sizes apart, and so does this:
+/// the occasions carry the timing, the empirical sizes keep the lumps that a normal or a
+/// negative binomial smooths away (a part sold in ones and in tens never has a demand of five).
+/// λ is set so that the mean λ·E[X] is the forecast's lead-time demand: the forecast says how
+/// much, the history in what lumps.
+public struct CompoundPoisson: Sendable, Equatable {
+    /// λ, the expected demand occasions over the protection interval.
+    public let occasions: Double
+    /// The sizes seen, ascending.
+    public let sizes: [Double]
+    /// Each size's share of the occasions, summing to 1.
+    public let probabilities: [Double]
+    /// Occasions the sizes were counted from.
+    public let demands: Int
+
+    /// Steps the table may take (a term costs one step per size it reaches back over): a few
+    /// milliseconds, so a catalogue of lumpy parts stays within the reorder run's bar.
+    static let workLimit = 200_000
+    /// e^−λ, the first term, must stay a normal `Double`.
+    static let largestOccasions = 700.0
+
+    /// `counts[size]` occasions of each size (sizes > 0).
+    public init(occasions: Double, counts: [Double: Int]) {
+        self.occasions = occasions
+        sizes = counts.keys.sorted()
+        let total = counts.values.reduce(0, +)
+        probabilities = sizes.map { Double(counts[$0]!) / Double(total) }
+        demands = total
+    }
+
+    /// The sizes of `history`'s periods with demand, and as many occasions as make the mean
+    /// `mean`. nil without demand.
+    public init?(mean: Double, history: [Double]) {
+        var counts: [Double: Int] = [:]
+        var total = 0.0
+        var occasions = 0
+        for value in history where value > 0 {
+            counts[value, default: 0] += 1
+            total += value
+            occasions += 1
+        }
+        guard occasions > 0, mean.isFinite, mean >= 0 else { return nil }
+        self.init(occasions: mean / (total / Double(occasions)), counts: counts)
+    }
+
+    /// E[X].
+    public var meanSize: Double { zip(sizes, probabilities).reduce(0) { $0 + $1.0 * $1.1 } }
+
+    /// λ·E[X].
+    public var mean: Double { occasions * meanSize }
+
+    /// λ·E[X²]: a compound Poisson's variance.
+    public var variance: Double { occasions * zip(sizes, probabilities).reduce(0) { $0 + $1.0 * $1.0 * $1.1 } }
+
+    /// Whether every size is a whole number of units, as a count's table needs (a term per
+    /// unit); litres sold by the half are not.
+    public var hasWholeSizes: Bool { sizes.allSatisfy { $0 == $0.rounded() && $0 < Double(DiscreteDemand.largestQuantile) } }
+
+    /// Hands P(D = 0), P(D = 1), … to `take` until it returns true (the tail is reached):
+    /// true then; false when the sizes are not whole or λ or the table is too large to compute
+    /// within the limits.
+    ///
+    /// Adelson's recursion (Adelson 1966, Operational Research Quarterly 17(1); Panjer 1981,
+    /// ASTIN Bulletin 12(1), for the family): g₀ = e^−λ since no size is 0, and
+    /// g_k = (λ / k) · Σ_j j·f_j·g_{k−j}, every term a sum of positive ones, so it is stable.
+    func tabulate(_ budget: PlanningBudget, into take: (Double) -> Bool) throws(PlanningError) -> Bool {
+        guard hasWholeSizes, occasions.isFinite, occasions <= Self.largestOccasions else { return false }
+        var terms = [planningExp(-occasions)]
+        if take(terms[0]) { return true }
+        var work = 0
+        let units = sizes.map { Int($0) }
+        let weights = zip(sizes, probabilities).map { $0.0 * $0.1 }
+        for k in 1..<DiscreteDemand.walkSteps {
+            var sum = 0.0
+            var reached = 0
+            for (index, size) in units.enumerated() {
+                guard size <= k else { break }
+                sum += weights[index] * terms[k - size]
+                reached += 1
+            }
+            work += max(1, reached)
+            guard work <= Self.workLimit else { return false }
+            try budget.spend(max(1, reached))
+            terms.append(occasions / Double(k) * sum)
+            if take(terms[k]) { return true }
+        }
+        return false
+    }
+}

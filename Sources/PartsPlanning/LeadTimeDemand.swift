@@ -1,0 +1,126 @@
+/// Lead-time demand D over the protection interval, as a distribution the fill rate can be
+/// computed from: its loss function E[(D − x)⁺], the expected units by which demand exceeds x.
+///
+/// Three forms, each with bounded work:
+/// - normal: σ·G((x − μ)/σ) with G the standard normal loss function (`StandardNormal.loss`);
+/// - a count distribution tabulated term by term up to where its tail no longer matters:
+///   E[(D − k)⁺] = μ − k + Σ_{j<k} F(j) for whole k (since E[(D − k)⁺] − E[(k − D)⁺] = μ − k
+///   and E[(k − D)⁺] = Σ_{j<k} F(j)), at most `DiscreteDemand.walkSteps` terms;
+/// - Poisson or negative binomial too long to tabulate, in closed form:
+///   E[(D − k)⁺] = μ·P(D′ ≥ k) − k·P(D > k), with D′ the size-biased distribution (Poisson
+///   again, or NB(r + 1, p)) and both tails from the regularized incomplete functions.
+///
+/// Between whole numbers a count's loss function is linear (slope −P(D > k)), which is how a
+/// fractional argument (a pack of 0.5 l in the order quantity) is evaluated.
+public struct LeadTimeDemand: Sendable, Equatable {
+    public let model: LeadTimeDemandModel
+    /// μ.
+    public let mean: Double
+    /// σ², as the model has it.
+    public let variance: Double
+    private let form: Form
+
+    private enum Form: Sendable, Equatable {
+        case normal(standardDeviation: Double)
+        case table(Table)
+        case closed(DiscreteDemand.Distribution)
+    }
+
+    /// Normal with mean μ and standard deviation σ ≥ 0; σ = 0 is demand of exactly μ.
+    public static func normal(mean: Double, standardDeviation: Double) -> LeadTimeDemand {
+        LeadTimeDemand(model: .normal, mean: mean, variance: standardDeviation * standardDeviation,
+                       form: .normal(standardDeviation: standardDeviation))
+    }
+
+    /// Poisson with the given mean.
+    public static func poisson(mean: Double, budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> LeadTimeDemand {
+        try discrete(DiscreteDemand.Distribution(poissonMean: mean), variance: mean, budget)
+    }
+
+    /// Negative binomial by the method of moments, or Poisson when the variance does not
+    /// exceed the mean (`model` says which).
+    public static func negativeBinomial(mean: Double, variance: Double,
+                                        budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> LeadTimeDemand {
+        guard DiscreteDemand.isOverdispersed(mean: mean, variance: variance) else { return try poisson(mean: mean, budget: budget) }
+        return try discrete(DiscreteDemand.Distribution(mean: mean, variance: variance), variance: variance, budget)
+    }
+
+    /// A compound Poisson tabulated by its recursion; nil when its table would not fit in
+    /// `DiscreteDemand.walkSteps` terms or `CompoundPoisson.workLimit` steps (sizes of
+    /// thousands, or hundreds of occasions), for the caller to fall back on its moments.
+    public static func compoundPoisson(_ demand: CompoundPoisson,
+                                       budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> LeadTimeDemand? {
+        var table = Table(mean: demand.mean)
+        guard try demand.tabulate(budget, into: { table.append($0) }) else { return nil }
+        return LeadTimeDemand(model: .compoundPoisson, mean: demand.mean, variance: demand.variance, form: .table(table))
+    }
+
+    private static func discrete(_ distribution: DiscreteDemand.Distribution, variance: Double,
+                                 _ budget: PlanningBudget) throws(PlanningError) -> LeadTimeDemand {
+        let model: LeadTimeDemandModel = distribution.shape == nil ? .poisson : .negativeBinomial
+        var table = Table(mean: distribution.mean)
+        var walk = DiscreteDemand.PMFWalk(distribution)
+        for _ in 0..<DiscreteDemand.walkSteps {
+            try budget.spend()
+            if table.append(walk.next()) {
+                return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .table(table))
+            }
+        }
+        return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .closed(distribution))
+    }
+
+    /// E[(D − x)⁺].
+    public func expectedShortage(above x: Double, budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> Double {
+        switch form {
+        case .normal(let sigma):
+            guard sigma > 0 else { return max(0, mean - x) }
+            try budget.spend()
+            return sigma * StandardNormal.loss((x - mean) / sigma)
+        case .table(let table):
+            return table.shortage(above: x)
+        case .closed(let distribution):
+            // D ≥ 0: below zero every unit of demand is short, and x more.
+            guard x > 0 else { return mean - x }
+            let k = x.rounded(.down)
+            guard k < Double(DiscreteDemand.largestQuantile) else { return 0 }
+            let whole = Int(k)
+            let above = 1 - (try distribution.cdf(whole, budget))
+            let biasedAbove = whole == 0 ? 1 : 1 - (try distribution.sizeBiased.cdf(whole - 1, budget))
+            let atK = max(0, mean * biasedAbove - k * above)
+            return max(0, atK - (x - k) * above)
+        }
+    }
+
+    /// F(0), F(1), … of a count, and their running sums, which give E[(D − k)⁺] by one
+    /// subtraction.
+    private struct Table: Sendable, Equatable {
+        /// Where the tail stops mattering: P(D > K) below this, the shortage beyond K is
+        /// below it times the few units a tail that thin holds.
+        static let tail = 1e-10
+
+        let mean: Double
+        private var cdf: [Double] = []
+        /// sums[k] = F(0) + … + F(k − 1).
+        private var sums: [Double] = [0]
+
+        init(mean: Double) { self.mean = mean }
+
+        /// Takes P(D = k) for the next k; true once the tail is reached.
+        mutating func append(_ probability: Double) -> Bool {
+            let total = min(1, (cdf.last ?? 0) + probability)
+            cdf.append(total)
+            sums.append(sums[sums.count - 1] + total)
+            return 1 - total <= Self.tail
+        }
+
+        func shortage(above x: Double) -> Double {
+            guard x > 0 else { return mean - x }
+            let last = cdf.count - 1
+            // Past the table the tail is below `tail`: its slope is the last one known.
+            let k = min(x.rounded(.down), Double(last))
+            let whole = Int(k)
+            let atK = max(0, mean - k + sums[whole])
+            return max(0, atK - (x - k) * (1 - cdf[whole]))
+        }
+    }
+}

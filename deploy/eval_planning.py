@@ -128,11 +128,13 @@ def main():
     parser.add_argument("--socket", required=True)
     parser.add_argument("--parts", type=int, default=600)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--measure", choices=["fill", "cycle"], help="plan set service_measure= (default: the daemon's)")
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
     admin = Admin(arguments.socket)
     admin.send('location add EVAL "Evaluation warehouse"')
-    admin.send(f"plan set period=week review_days=7 history_days={HISTORY_WEEKS * 7}")
+    measure = f" service_measure={arguments.measure}" if arguments.measure else ""
+    admin.send(f"plan set period=week review_days=7 history_days={HISTORY_WEEKS * 7}{measure}")
 
     today = datetime.date.today()
     monday = today - datetime.timedelta(days=today.weekday())

@@ -6,6 +6,9 @@ public enum Identifier {
         isCode(text, maxLength: 40, extra: "_./-")
     }
 
+    /// What a part number (and a serial, a claim number) may be, as refusals say it.
+    public static let partNumberRule = "letters, digits, _ . / -, up to 40"
+
     /// Serial numbers of units: the same characters as part numbers, up to 40.
     public static func isSerial(_ text: String) -> Bool {
         isPartNumber(text)

@@ -32,7 +32,7 @@ struct PartsImport {
             let partNo = file.value("part_no", in: record) ?? ""
             guard Identifier.isPartNumber(partNo) else {
                 run.reject(record, column: "part_no", partNo.isEmpty ? "the part number is empty"
-                           : "'\(partNo)' is not a valid part number (letters, digits, _ . / -, up to 40)")
+                           : "'\(partNo)' is not a valid part number (\(Identifier.partNumberRule))")
                 continue
             }
             if let line = seen[partNo] {

@@ -58,6 +58,10 @@ struct StockImport {
             run.queue(.init(text: command, records: lines.map(\.record),
                             label: "its receipt (\(lines.count) lines from line \(lines[0].record.line))"))
         }
+        func add(_ record: CSVFile.Record, _ entry: String, at location: String) {
+            pending[location, default: []].append(ImportRun.Line(record: record, entry: entry))
+            if pending[location]!.count >= batchSize { flush(location) }
+        }
         while let record = run.nextRecord() {
             let file = run.file
             let location = file.value("location", in: record) ?? ""
@@ -80,7 +84,7 @@ struct StockImport {
                 continue
             }
             if serialized, !Identifier.isSerial(serial) {
-                run.reject(record, column: "serial", "'\(serial)' is not a valid serial (letters, digits, _ . / -, up to 40)")
+                run.reject(record, column: "serial", "'\(serial)' is not a valid serial (\(Identifier.partNumberRule))")
                 continue
             }
             let quantityText = file.value("quantity", in: record) ?? ""
@@ -109,8 +113,7 @@ struct StockImport {
                     continue
                 }
                 seen[unit] = record.line
-                pending[location, default: []].append(ImportRun.Line(record: record, entry: entry))
-                if pending[location]!.count >= batchSize { flush(location) }
+                add(record, entry, at: location)
                 continue
             }
             let key = Self.key(location, partNo)
@@ -131,8 +134,7 @@ struct StockImport {
                 run.unchanged += 1  // nothing to open with
                 continue
             }
-            pending[location, default: []].append(ImportRun.Line(record: record, entry: entry))
-            if pending[location]!.count >= batchSize { flush(location) }
+            add(record, entry, at: location)
         }
         // The rows read before a stop are sent: they were good, and the rerun replays them.
         for location in pending.keys.sorted() { flush(location) }

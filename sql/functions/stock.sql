@@ -124,8 +124,9 @@ BEGIN
         SELECT jsonb_agg(d.item ORDER BY d.ord), array_agg(d.ord ORDER BY d.ord) INTO v_subset, v_positions
           FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
          WHERE d.item->>'type' = v_type;
-        -- One document alone costs less one by one (see post_stock_documents).
-        CONTINUE WHEN coalesce(array_length(v_positions, 1), 0) < 2;
+        -- One document alone costs less one by one (see post_stock_documents), and the whole
+        -- batch as one set is what the caller tried already.
+        CONTINUE WHEN coalesce(array_length(v_positions, 1), 0) NOT BETWEEN 2 AND jsonb_array_length(p_batch) - 1;
         BEGIN
             v_set := post_document_set(v_subset);
         EXCEPTION WHEN OTHERS THEN

@@ -17,7 +17,7 @@ enum ClaimCommands {
             invocation, environment in
             let oem = invocation.argument(0)!, claimNo = invocation.argument(1)!
             guard WarrantyArguments.isClaimNumber(claimNo) else {
-                throw CommandFailure.invalid("'\(claimNo)' is not a valid claim number (letters, digits, _ . / -, up to 40; not TG-...)")
+                throw CommandFailure.invalid("'\(claimNo)' is not a valid claim number (\(Identifier.partNumberRule); not TG-...)")
             }
             guard let vin = invocation[named: "vin"], let failure = invocation[named: "failure"] else {
                 throw CommandFailure.badRequest("claim new needs vin=<VIN or serial> and failure=<code>")

@@ -12,7 +12,7 @@ enum PartCommands {
                     named: fieldKeys) { invocation, environment in
             let partNo = invocation.argument(0)!
             guard Identifier.isPartNumber(partNo) else {
-                throw CommandFailure.invalid("'\(partNo)' is not a valid part number (letters, digits, _ . / -, up to 40)")
+                throw CommandFailure.invalid("'\(partNo)' is not a valid part number (\(Identifier.partNumberRule))")
             }
             var fields = try changes(invocation)
             fields.description = try description(invocation.argument(1)!)

@@ -67,7 +67,7 @@ enum RepairCommands {
                 throw CommandFailure.badRequest("repair return needs outcome=\(outcomes.joined(separator: "|"))")
             }
             if let serial = invocation[named: "serial"], !Identifier.isSerial(serial) {
-                throw CommandFailure.invalid("'\(serial)' is not a valid serial (letters, digits, _ . / -, up to 40)")
+                throw CommandFailure.invalid("'\(serial)' is not a valid serial (\(Identifier.partNumberRule))")
             }
             let back = RepairReturn(roNo: try number(invocation), outcome: outcome, serial: invocation[named: "serial"],
                                     cost: try invocation.amount("cost"), location: invocation[named: "location"],

@@ -8,7 +8,7 @@ struct UnitName: Sendable, Equatable, CustomStringConvertible {
     init(partNo: String, serial: String) throws(CommandFailure) {
         guard Identifier.isPartNumber(partNo) else { throw .invalid("'\(partNo)' is not a valid part number") }
         guard Identifier.isSerial(serial) else {
-            throw .invalid("'\(serial)' is not a valid serial (letters, digits, _ . / -, up to 40)")
+            throw .invalid("'\(serial)' is not a valid serial (\(Identifier.partNumberRule))")
         }
         self.partNo = partNo
         self.serial = serial

@@ -129,6 +129,7 @@ def main():
     parser.add_argument("--parts", type=int, default=600)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--measure", choices=["fill", "cycle"], help="plan set service_measure= (default: the daemon's)")
+    parser.add_argument("--dump", help="also write each part's series and plan to this JSON file, to study one class")
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
     admin = Admin(arguments.socket)
@@ -162,8 +163,11 @@ def main():
         plan = admin.send(f"plan show {part['part_no']} location=EVAL")
         part.update(rop=math.floor(float(plan["reorder_point"])), top=math.ceil(float(plan["order_up_to"])),
                     forecast=float(plan.get("forecast_per_week", "0")) * FUTURE_WEEKS,
-                    target=float(plan["service_level"]) if "service_level" in plan else None)
+                    target=float(plan["service_level"]) if "service_level" in plan else None, plan=plan)
 
+    if arguments.dump:
+        with open(arguments.dump, "w") as out:
+            json.dump(parts, out)
     ours = totals(parts, lambda part: (part["rop"], part["top"]))
     goal = fill(ours["all"])
 

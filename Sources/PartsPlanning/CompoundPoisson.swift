@@ -32,6 +32,19 @@ public struct CompoundPoisson: Sendable, Equatable {
         demands = total
     }
 
+    /// The same sizes over `fraction` of the interval: λ scaled, as occasions of a Poisson
+    /// process are.
+    func scaled(by fraction: Double) -> CompoundPoisson {
+        CompoundPoisson(occasions: occasions * fraction, sizes: sizes, probabilities: probabilities, demands: demands)
+    }
+
+    private init(occasions: Double, sizes: [Double], probabilities: [Double], demands: Int) {
+        self.occasions = occasions
+        self.sizes = sizes
+        self.probabilities = probabilities
+        self.demands = demands
+    }
+
     /// The sizes of `history`'s periods with demand, and as many occasions as make the mean
     /// `mean`. nil without demand.
     public init?(mean: Double, history: [Double]) {

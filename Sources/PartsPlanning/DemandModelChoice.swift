@@ -13,8 +13,14 @@
 ///   and σ at most half of μ (beyond that the normal puts more than 2 % of its weight on
 ///   negative demand, and a fill rate computed from it counts shortages that cannot happen);
 ///   elsewhere the cycle rule's count.
+///
+/// Under the fill-rate rule a count is also split into the lead time and the review interval
+/// (`PeriodicReview`), so the level is set review by review, undershoot included.
 public struct DemandModelChoice: Sendable, Equatable {
     public let demand: LeadTimeDemand
+    /// `demand` split into lead time and review interval, for the fill rate; nil for the cycle
+    /// rule, the normal, continuous review (R = 0), or a table too large.
+    public private(set) var periodic: PeriodicReview?
     private let rule: Rule
     private let facts: Facts
 
@@ -69,6 +75,7 @@ public struct DemandModelChoice: Sendable, Equatable {
             } else {
                 try self.init(count: compound.variance, .compoundMoments, facts, budget)
             }
+            try splitReview(leadTime, budget)
         case .smooth, .erratic, .new:
             if mean < slowMoverThreshold {
                 try self.init(count: sigma * sigma, .slow, facts, budget)
@@ -77,7 +84,14 @@ public struct DemandModelChoice: Sendable, Equatable {
             } else {
                 self.init(.normal(mean: mean, standardDeviation: sigma), .normalFits, facts)
             }
+            try splitReview(leadTime, budget)
         }
+    }
+
+    private mutating func splitReview(_ leadTime: LeadTime, _ budget: PlanningBudget) throws(PlanningError) {
+        guard leadTime.protectionPeriods > 0 else { return }
+        periodic = try PeriodicReview(protection: demand, reviewShare: leadTime.reviewPeriods / leadTime.protectionPeriods,
+                                      budget: budget)
     }
 
     /// Negative binomial with mean μ and `variance`, or Poisson when that does not exceed μ.
@@ -87,6 +101,7 @@ public struct DemandModelChoice: Sendable, Equatable {
 
     private init(_ demand: LeadTimeDemand, _ rule: Rule, _ facts: Facts) {
         self.demand = demand
+        periodic = nil
         self.rule = rule
         self.facts = facts
     }
@@ -119,13 +134,14 @@ public struct DemandModelChoice: Sendable, Equatable {
         case .tooWide: why = "\(name): σ \(plainNumber(facts.sigma)) > half the \(ltd), too wide for the normal"
         case .normalFits: why = "\(name): \(ltd) ≥ \(threshold), σ \(plainNumber(facts.sigma)) ≤ half of it"
         }
+        let review = periodic == nil ? "" : ", counted review by review"
         switch demand.model {
         case .normal, .compoundPoisson:
-            return "\(demand.model.displayName) (\(why))"
+            return "\(demand.model.displayName) (\(why))\(review)"
         case .poisson, .negativeBinomial:
             guard rule != .noDemand else { return "\(demand.model.displayName) (\(why))" }
             let spread = demand.model == .poisson ? "variance ≤ mean" : "variance \(plainNumber(demand.variance)) > mean"
-            return "\(demand.model.displayName) (\(why), \(spread))"
+            return "\(demand.model.displayName) (\(why), \(spread))\(review)"
         }
     }
 }

@@ -42,9 +42,36 @@ public enum FillRate {
     /// falls short.
     public static func smallestLevel(reaching target: Double, quantity: Double, demand: LeadTimeDemand,
                                      budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> Double {
-        let perUnit = demand.model == .normal ? 1000.0 : 1
+        try smallestLevel(reaching: target, perUnit: demand.model == .normal ? 1000 : 1) { (level) throws(PlanningError) in
+            try of(level: level, quantity: quantity, demand: demand, budget: budget)
+        }
+    }
+
+    /// β(s) under periodic review (`PeriodicReview`); the continuous-review β when the cycle
+    /// is too long to weigh.
+    public static func of(level: Double, quantity: Double, periodic: PeriodicReview,
+                          budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> Double {
+        guard let shares = try periodic.cycleShares(quantity: quantity, budget: budget) else {
+            return try of(level: level, quantity: quantity, demand: periodic.protection, budget: budget)
+        }
+        return try periodic.fillRate(level: level, quantity: quantity, shares: shares, budget: budget)
+    }
+
+    /// The smallest whole level with β ≥ `target` under periodic review, as above.
+    public static func smallestLevel(reaching target: Double, quantity: Double, periodic: PeriodicReview,
+                                     budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> Double {
+        guard let shares = try periodic.cycleShares(quantity: quantity, budget: budget) else {
+            return try smallestLevel(reaching: target, quantity: quantity, demand: periodic.protection, budget: budget)
+        }
+        return try smallestLevel(reaching: target, perUnit: 1) { (level) throws(PlanningError) in
+            try periodic.fillRate(level: level, quantity: quantity, shares: shares, budget: budget)
+        }
+    }
+
+    private static func smallestLevel(reaching target: Double, perUnit: Double,
+                                      fill: (Double) throws(PlanningError) -> Double) throws(PlanningError) -> Double {
         func reaches(_ step: Int) throws(PlanningError) -> Bool {
-            try of(level: Double(step) / perUnit, quantity: quantity, demand: demand, budget: budget) >= target
+            try fill(Double(step) / perUnit) >= target
         }
         if try reaches(0) { return 0 }
         // β(below) < target ≤ β(above).

@@ -74,7 +74,8 @@ public enum LeadTimeDemandModel: String, Sendable, CaseIterable, Codable {
 ///   variance σ_LTD² when that exceeds μ; safety stock = s − μ, which can be slightly negative
 ///   for a very slow mover whose service level is met without covering the mean;
 /// - for a fill rate: the smallest level whose expected fill rate with the order quantity
-///   reaches the target (`FillRate`), under the class's distribution; safety stock = s − μ,
+///   reaches the target (`FillRate`), under the class's distribution, review by review for a
+///   count (`PeriodicReview`); safety stock = s − μ,
 ///   negative when an order quantity large against the spread already serves the target.
 public struct ReorderLevels: Sendable, Equatable {
     /// What `serviceLevel` counts.
@@ -167,8 +168,11 @@ public struct ReorderLevels: Sendable, Equatable {
         let choice = try DemandModelChoice(
             fillRate: classification, history: history, period: period, mean: mean, standardDeviation: sigma,
             leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, budget: budget)
-        let reorderPoint = try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, demand: choice.demand,
-                                                      budget: budget)
+        let reorderPoint = if let periodic = choice.periodic {
+            try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, periodic: periodic, budget: budget)
+        } else {
+            try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, demand: choice.demand, budget: budget)
+        }
         let normal = choice.demand.model == .normal
         try self.init(.fill, fillRate, mean, sigma, choice, reorderPoint, reorderPoint - mean,
                       normal ? (sigma > 0 ? (reorderPoint - mean) / sigma : 0) : nil, orderQuantity, budget)
@@ -186,7 +190,10 @@ public struct ReorderLevels: Sendable, Equatable {
         self.safetyStock = safetyStock
         self.z = z
         expectedFillRate = try orderQuantity.map { (quantity) throws(PlanningError) in
-            try FillRate.of(level: reorderPoint, quantity: quantity, demand: choice.demand, budget: budget)
+            if let periodic = choice.periodic {
+                return try FillRate.of(level: reorderPoint, quantity: quantity, periodic: periodic, budget: budget)
+            }
+            return try FillRate.of(level: reorderPoint, quantity: quantity, demand: choice.demand, budget: budget)
         }
     }
 

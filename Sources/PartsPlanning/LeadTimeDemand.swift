@@ -19,6 +19,8 @@ public struct LeadTimeDemand: Sendable, Equatable {
     /// σ², as the model has it.
     public let variance: Double
     private let form: Form
+    /// The family and its parameters, to build the same demand over part of the interval.
+    private let source: Source
 
     private enum Form: Sendable, Equatable {
         case normal(standardDeviation: Double)
@@ -26,10 +28,16 @@ public struct LeadTimeDemand: Sendable, Equatable {
         case closed(DiscreteDemand.Distribution)
     }
 
+    private enum Source: Sendable, Equatable {
+        case normal
+        case count(DiscreteDemand.Distribution)
+        case compound(CompoundPoisson)
+    }
+
     /// Normal with mean μ and standard deviation σ ≥ 0; σ = 0 is demand of exactly μ.
     public static func normal(mean: Double, standardDeviation: Double) -> LeadTimeDemand {
         LeadTimeDemand(model: .normal, mean: mean, variance: standardDeviation * standardDeviation,
-                       form: .normal(standardDeviation: standardDeviation))
+                       form: .normal(standardDeviation: standardDeviation), source: .normal)
     }
 
     /// Poisson with the given mean.
@@ -52,7 +60,8 @@ public struct LeadTimeDemand: Sendable, Equatable {
                                        budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> LeadTimeDemand? {
         var table = Table(mean: demand.mean)
         guard try demand.tabulate(budget, into: { table.append($0) }) else { return nil }
-        return LeadTimeDemand(model: .compoundPoisson, mean: demand.mean, variance: demand.variance, form: .table(table))
+        return LeadTimeDemand(model: .compoundPoisson, mean: demand.mean, variance: demand.variance, form: .table(table),
+                              source: .compound(demand))
     }
 
     private static func discrete(_ distribution: DiscreteDemand.Distribution, variance: Double,
@@ -63,10 +72,38 @@ public struct LeadTimeDemand: Sendable, Equatable {
         for _ in 0..<DiscreteDemand.walkSteps {
             try budget.spend()
             if table.append(walk.next()) {
-                return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .table(table))
+                return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .table(table),
+                                      source: .count(distribution))
             }
         }
-        return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .closed(distribution))
+        return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .closed(distribution),
+                              source: .count(distribution))
+    }
+
+    /// The same family over `fraction` of the interval, as a table: a Poisson or compound
+    /// Poisson with its mean (its occasions) scaled, a negative binomial with mean and variance
+    /// scaled, which keeps p and scales r, as the sum of independent periods does. nil for the
+    /// normal and for what cannot be tabulated within the limits.
+    func over(fraction: Double, budget: PlanningBudget) throws(PlanningError) -> LeadTimeDemand? {
+        let scaled: LeadTimeDemand?
+        switch source {
+        case .normal: return nil
+        case .count:
+            scaled = try model == .poisson
+                ? .poisson(mean: mean * fraction, budget: budget)
+                : .negativeBinomial(mean: mean * fraction, variance: variance * fraction, budget: budget)
+        case .compound(let demand):
+            scaled = try .compoundPoisson(demand.scaled(by: fraction), budget: budget)
+        }
+        guard let scaled, case .table = scaled.form else { return nil }
+        return scaled
+    }
+
+    /// P(D = 0), P(D = 1), … as far as the table goes (where the tail stops mattering); nil
+    /// when the demand is not tabulated.
+    var probabilities: [Double]? {
+        guard case .table(let table) = form else { return nil }
+        return table.probabilities
     }
 
     /// E[(D − x)⁺].
@@ -104,6 +141,8 @@ public struct LeadTimeDemand: Sendable, Equatable {
         private var sums: [Double] = [0]
 
         init(mean: Double) { self.mean = mean }
+
+        var probabilities: [Double] { cdf.indices.map { cdf[$0] - ($0 == 0 ? 0 : cdf[$0 - 1]) } }
 
         /// Takes P(D = k) for the next k; true once the tail is reached.
         mutating func append(_ probability: Double) -> Bool {

@@ -152,11 +152,20 @@ public enum DiscreteDemand {
     }
 
     /// Yields p₀, p₁, p₂, … of a distribution.
+    ///
+    /// By the ratio of successive terms, pₖ = pₖ₋₁·(mean / k) or pₖ₋₁·(r + k − 1)/k·(1 − p),
+    /// while p₀ is a normal `Double`: every factor is positive, so the relative error grows by
+    /// a rounding a term, 10⁻¹² after the walk's 10,000 terms, and a log and an exp a term
+    /// (a sixth of a reorder run) are saved. When p₀ underflows (a mean past about 700) the
+    /// terms are walked in log space, where nothing does.
     struct PMFWalk {
         private var logPMF: Double
+        private var pmf: Double
+        private let inLogs: Bool
         private var k = 0
         // log pₖ = log pₖ₋₁ + log(r + k − 1) − log k + log(1 − p); for Poisson log(mean) − log k.
         private let logStep: Double
+        private let step: Double
         private let shape: Double?
 
         init(_ distribution: Distribution) {
@@ -169,19 +178,27 @@ public enum DiscreteDemand {
                 logPMF = -mean
                 logStep = mean > 0 ? planningLog(mean) : -.infinity
             }
+            pmf = planningExp(logPMF)
+            inLogs = !pmf.isNormal
+            step = planningExp(logStep)
         }
 
         mutating func next() -> Double {
             if k > 0 {
                 let kk = Double(k)
-                if let shape {
-                    logPMF += planningLog(shape + kk - 1) - planningLog(kk) + logStep
-                } else {
-                    logPMF += logStep - planningLog(kk)
+                if inLogs {
+                    if let shape {
+                        logPMF += planningLog(shape + kk - 1) - planningLog(kk) + logStep
+                    } else {
+                        logPMF += logStep - planningLog(kk)
+                    }
+                    k += 1
+                    return planningExp(logPMF)
                 }
+                pmf *= shape.map { ($0 + kk - 1) / kk * step } ?? step / kk
             }
             k += 1
-            return planningExp(logPMF)
+            return inLogs ? planningExp(logPMF) : pmf
         }
     }
 }

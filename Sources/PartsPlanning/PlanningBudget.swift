@@ -39,7 +39,8 @@ public final class PlanningBudget: Sendable {
         let total = before + steps
         if stopped.load(ordering: .relaxed) { throw .cancelled }
         if total > maxSteps { throw .budgetExceeded(steps: maxSteps) }
-        if let deadline, let seconds, before >> 12 != total >> 12, ContinuousClock.now > deadline {
+        // The crossing first: binding the optional `Instant` copies it through its witness table.
+        if before >> 12 != total >> 12, let deadline, let seconds, ContinuousClock.now > deadline {
             throw .deadlinePassed(seconds: seconds)
         }
     }

@@ -71,10 +71,11 @@ public struct Planner: Sendable {
     /// flagged.
     public func plan(_ row: PlanningRow, budget: PlanningBudget) throws(PlanningError) -> PartPlan {
         let settings = settings(for: row.location)
+        let lead = PlannedLeadTime(row, settings)
         return try PartPlan.compute(
             series: series(row), parameters: settings.parameters,
-            leadTime: try LeadTime(days: Double(row.leadDays ?? settings.defaultLeadDays),
-                                   standardDeviationDays: settings.leadDaysSD, reviewDays: settings.reviewDays, period: period),
+            leadTime: try LeadTime(days: lead.days, standardDeviationDays: lead.standardDeviationDays,
+                                   reviewDays: settings.reviewDays, period: period),
             abcClass: ABCClass(rawValue: row.abcClass) ?? .c,
             stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
                                  reserved: number(row.reserved), backOrdered: number(row.backOrdered)),

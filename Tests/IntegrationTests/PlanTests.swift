@@ -44,6 +44,55 @@ struct PlanTests {
         #expect(fields["expected_fill_rate"] as? String == "1.0000")
     }
 
+    /// Lead times learned from purchase orders: each order line counts once, at its first
+    /// receipt, from the part's current supplier. Four received lines are too few (the part
+    /// master's 21 days stand); six, ordered 10, 12, 14, 16, 18 and 20 days before they arrived,
+    /// give 15 days, sample spread √(70 / 5) = 3.742; in weeks 2.143 and 0.535. An order from
+    /// another supplier, and the rest of a line received in two parts, do not count.
+    @Test func leadTimesAreLearnedFromReceivedOrders() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("supplier add ACME \"Acme\" lead_days=21"))
+        try expectOK(client.send("supplier add OTHER \"Other\" lead_days=3"))
+        try expectOK(client.send("part add P-LT \"pump\" cost=40 supplier=ACME"))
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 20) k").rows.map { $0[0]! }
+        try expectOK(client.send("history add MAIN P-LT " + dates.map { "\($0):10" }.joined(separator: " ")))
+        _ = try client.send("format json")
+        func lead() throws -> [String: Any] {
+            let plan = try client.send("plan show P-LT")
+            #expect(plan.code == 200, "\(plan)")
+            return try JSONSerialization.jsonObject(with: Data(plan.json!.utf8)) as! [String: Any]
+        }
+        /// An order of 4 from `supplier`, received `days` after it was placed (in one receipt,
+        /// or in two a day apart).
+        func delivered(after days: Int, from supplier: String = "ACME", split: Bool = false) throws {
+            let created = try client.send("po new \(supplier) P-LT:4 location=MAIN")
+            #expect(created.code == 201, "\(created)")
+            let poNo = try #require((try JSONSerialization.jsonObject(with: Data(created.json!.utf8)) as? [String: Any])?["po_no"] as? String
+                ?? created.lastText.split(separator: " ").first.map(String.init))
+            try expectOK(client.send("receive MAIN P-LT:\(split ? 2 : 4) po=\(poNo)"))
+            if split {
+                try daemon.sql("UPDATE document SET doc_date = doc_date - 1 WHERE id = (SELECT max(document_id) FROM po_receipt)")
+                try expectOK(client.send("receive MAIN P-LT:2 po=\(poNo)"))
+            }
+            try daemon.sql("UPDATE purchase_order SET created_at = created_at - interval '\(days + (split ? 1 : 0)) days' WHERE po_no = '\(poNo)'")
+        }
+        #expect(try lead()["lead_days"] as? String == "21")
+        #expect(try lead()["lead_days_from"] as? String == "part master")
+        for days in [10, 12, 14] { try delivered(after: days) }
+        try delivered(after: 16, split: true)
+        try delivered(after: 2, from: "OTHER")
+        #expect(try lead()["lead_days_from"] as? String == "part master")
+        for days in [18, 20] { try delivered(after: days) }
+        let learned = try lead()
+        #expect(learned["lead_days_from"] as? String == "6 received order lines")
+        #expect(learned["lead_days"] as? String == "15.0")
+        #expect(learned["lead_time_weeks"] as? String == "2.143")
+        #expect(learned["lead_time_sd_weeks"] as? String == "0.535")
+    }
+
     /// The same part by fill rate, the default. Its lead-time demand is known exactly (no
     /// forecast error: the normal with σ 0), so a cycle of Q = 40 is short by what the reorder
     /// point leaves of 150/7 = 21.429: fill rate 1 − (21.429 − s) / 40. The part is the

@@ -77,9 +77,10 @@ enum PlanCommands {
     static func show(_ row: PlanningRow, _ planner: Planner) async throws -> Reply {
         let plan = try await planner.plan(row)
         let settings = planner.settings(for: row.location)
+        let lead = PlannedLeadTime(row, settings)
         var fields = [
             Field("part_no", .text(row.partNo)), Field("location", .text(row.location)), Field("unit", .text(row.unit)),
-            Field("lead_days", .text(row.leadDays.map(String.init) ?? "\(settings.defaultLeadDays) (default)")),
+            Field("lead_days", .text(leadDays(lead, settings))), Field("lead_days_from", .text(lead.description)),
             Field("on_hand", .decimal(row.onHand)), Field("on_order", .decimal(row.onOrder)),
             Field("reserved", .decimal(row.reserved)), Field("back_ordered", .decimal(row.backOrdered)),
             Field("series", .text(plan.series.values.map { quantityString($0) }.joined(separator: " "))),
@@ -89,6 +90,16 @@ enum PlanCommands {
             fields.append(Field("days_of_supply_after_order", .text(decimalString(days, places: 1))))
         }
         return Reply(.ok, blocks: [.record(fields)] + demandChart(plan))
+    }
+
+    /// Whole days as the master data has them, measured ones to a tenth (their spread is the
+    /// plan's `lead time sd`).
+    private static func leadDays(_ lead: PlannedLeadTime, _ settings: PlanningSettings) -> String {
+        switch lead.source {
+        case .receipts: decimalString(lead.days, places: 1)
+        case .masterData: plainNumber(lead.days)
+        case .setting: "\(settings.defaultLeadDays) (default)"
+        }
     }
 
     /// The series drawn, for text mode only: the numbers are the fields above, as printed

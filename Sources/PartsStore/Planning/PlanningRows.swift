@@ -30,6 +30,8 @@ public struct PlanningRow: Sendable {
     /// imported history, whichever is earlier. The periods from there to the first demand
     /// are periods without demand.
     public var introducedDay: Int?
+    /// Lead times seen on the part's purchase orders from its supplier, when there are any.
+    public var receivedLeadTime: ReceivedLeadTime? = nil
 }
 
 /// The history a run reads: whole periods from `from` through `through`.
@@ -74,6 +76,21 @@ enum PlanningRows {
             SELECT part_id, location_id FROM stock_balance
              WHERE on_hand > 0 AND location_id = ANY ((SELECT ids FROM scope)::integer[])
                AND ($2::text IS NULL OR part_id = (SELECT id FROM part WHERE part_no = $2::text))),
+        received AS (
+            -- Each order line once, at its first receipt: ordered date to received date.
+            SELECT part_id, supplier_id, count(*) AS receipts, avg(days) AS mean_days,
+                   coalesce(stddev_samp(days), 0) AS sd_days
+              FROM (SELECT l.part_id, o.supplier_id, min(d.doc_date) - o.created_at::date AS days,
+                           row_number() OVER (PARTITION BY l.part_id, o.supplier_id ORDER BY o.created_at DESC, o.id DESC) AS recent
+                      FROM po_line l
+                      JOIN purchase_order o ON o.id = l.po_id
+                      JOIN po_receipt r ON r.po_id = o.id
+                      JOIN document d ON d.id = r.document_id AND d.location_id = l.location_id
+                     WHERE EXISTS (SELECT 1 FROM document_line dl WHERE dl.document_id = d.id AND dl.part_id = l.part_id)
+                       AND ($2::text IS NULL OR l.part_id = (SELECT id FROM part WHERE part_no = $2::text))
+                     GROUP BY l.po_id, l.line_no, l.part_id, o.supplier_id, o.created_at, o.id) x
+             WHERE recent <= \(ReceivedLeadTime.latest)
+             GROUP BY 1, 2),
         planned AS (
             SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
                    s.days, s.quantities
@@ -83,7 +100,8 @@ enum PlanningRows {
                coalesce(b.on_hand, 0) AS on_hand, coalesce(b.reserved, 0) AS reserved,
                coalesce(oo.quantity, 0) AS on_order, coalesce(bo.quantity, 0) AS back_ordered,
                coalesce(r.abc_class, 'C') AS abc_class, x.days, x.quantities, t.max_days,
-               least(hs.since, p.created_at::date) - date '1970-01-01' AS introduced_day
+               least(hs.since, p.created_at::date) - date '1970-01-01' AS introduced_day,
+               rc.receipts AS lead_receipts, rc.mean_days AS received_lead_days, rc.sd_days AS received_lead_days_sd
           FROM planned x
           JOIN part p ON p.id = x.part_id
           JOIN location l ON l.id = x.location_id
@@ -93,6 +111,7 @@ enum PlanningRows {
           LEFT JOIN back_order_quantity bo ON bo.part_id = x.part_id AND bo.location_id = x.location_id
           LEFT JOIN supplier sup ON sup.code = p.supplier
           LEFT JOIN demand_history_start hs ON hs.part_id = x.part_id AND hs.location_id = x.location_id
+          LEFT JOIN received rc ON rc.part_id = x.part_id AND rc.supplier_id = sup.id
           LEFT JOIN LATERAL (
               SELECT max_days FROM turnover_target t
                WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
@@ -108,6 +127,7 @@ enum PlanningRows {
     struct Columns {
         let partID, partNo, locationID, location, unit, cost, pack, leadDays: Int
         let onHand, reserved, onOrder, backOrdered, abcClass, days, quantities, maxDays, introducedDay: Int
+        let leadReceipts, receivedLeadDays, receivedLeadDaysSD: Int
 
         init(_ names: ColumnNames) throws(PostgresError) {
             partID = try names.position("part_id")
@@ -127,6 +147,9 @@ enum PlanningRows {
             quantities = try names.position("quantities")
             maxDays = try names.position("max_days")
             introducedDay = try names.position("introduced_day")
+            leadReceipts = try names.position("lead_receipts")
+            receivedLeadDays = try names.position("received_lead_days")
+            receivedLeadDaysSD = try names.position("received_lead_days_sd")
         }
     }
 
@@ -156,7 +179,16 @@ enum PlanningRows {
             backOrdered: number(values[at.backOrdered]), abcClass: try text(at.abcClass, "abc_class"),
             demand: demandLines(days: values[at.days], quantities: values[at.quantities]),
             maxDaysOfSupply: values[at.maxDays].flatMap { Int($0) },
-            introducedDay: values[at.introducedDay].flatMap { Int($0) })
+            introducedDay: values[at.introducedDay].flatMap { Int($0) },
+            receivedLeadTime: receivedLeadTime(values, at))
+    }
+
+    private static func receivedLeadTime(_ values: [String?], _ at: Columns) -> ReceivedLeadTime? {
+        guard let receipts = values[at.leadReceipts].flatMap({ Int($0) }),
+              let mean = values[at.receivedLeadDays].flatMap({ Double($0) }),
+              let spread = values[at.receivedLeadDaysSD].flatMap({ Double($0) })
+        else { return nil }
+        return ReceivedLeadTime(receipts: receipts, meanDays: mean, standardDeviationDays: spread)
     }
 
     /// Zips the two arrays of a row. A run reads millions of these elements, so they are

@@ -22,6 +22,7 @@ let migrationFiles = [
     "016_history_start.sql",
     "017_review_days.sql",
     "018_fill_rate.sql",
+    "019_part_fill_rate.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

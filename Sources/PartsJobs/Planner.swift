@@ -76,7 +76,7 @@ public struct Planner: Sendable {
             series: series(row), parameters: settings.parameters,
             leadTime: try LeadTime(days: lead.days, standardDeviationDays: lead.standardDeviationDays,
                                    reviewDays: settings.reviewDays, period: period),
-            abcClass: ABCClass(rawValue: row.abcClass) ?? .c,
+            abcClass: ABCClass(rawValue: row.abcClass) ?? .c, fillRate: row.fillRate,
             stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
                                  reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
             constraints: try OrderConstraints(packMultiple: number(row.pack)),

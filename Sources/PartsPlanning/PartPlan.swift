@@ -79,6 +79,7 @@ public struct PartPlan: Sendable, Equatable {
     ///   - parameters: validated here too (cheap), so a bad setting never yields a plan.
     ///   - leadTime: in periods (see `LeadTime.init(days:standardDeviationDays:period:)`).
     ///   - abcClass: picks the service level (A/B/C); C when unknown.
+    ///   - fillRate: the part's own fill-rate target, over its class's (under the fill measure).
     ///   - stock: on hand, on order, reserved, back-ordered.
     ///   - constraints: supplier minimum and pack multiple.
     ///   - unitCost: with `parameters.orderingCost` and `annualHoldingRate`, enables EOQ
@@ -90,6 +91,7 @@ public struct PartPlan: Sendable, Equatable {
         parameters: PlanningParameters,
         leadTime: LeadTime,
         abcClass: ABCClass = .c,
+        fillRate: Double? = nil,
         stock: StockPosition = StockPosition(),
         constraints: OrderConstraints = .units,
         unitCost: Double? = nil,
@@ -100,6 +102,7 @@ public struct PartPlan: Sendable, Equatable {
             throw .periodMismatch(series: series.period, parameters: parameters.period)
         }
         if let unitCost { try Check.nonNegative(unitCost, "unitCost") }
+        if let fillRate { try Check.fillRate(fillRate, "fillRate") }
         try Check.finite(stock.onHand, "onHand")
         try Check.finite(stock.onOrder, "onOrder")
         try Check.finite(stock.reserved, "reserved")
@@ -133,7 +136,7 @@ public struct PartPlan: Sendable, Equatable {
         case .fill:
             levels = try ReorderLevels(
                 demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
-                fillRate: parameters.fillRate(for: abcClass), orderQuantity: quantity.quantity,
+                fillRate: fillRate ?? parameters.fillRate(for: abcClass), orderQuantity: quantity.quantity,
                 classification: classification, history: values, period: series.period,
                 slowMoverThreshold: parameters.slowMoverThreshold, budget: budget)
         }

@@ -46,6 +46,12 @@ public struct WorkflowInput: Sendable {
         json += String(value)
     }
 
+    /// A key whose value is JSON null: the field is cleared, not left as it is.
+    public mutating func setNull(_ key: String) {
+        self.key(key)
+        json += "null"
+    }
+
     public mutating func set(_ key: String, _ value: Bool) {
         self.key(key)
         json += value ? "true" : "false"

@@ -42,7 +42,7 @@ struct PartsCtl: ParsableCommand {
             Going live (columns by header name, any order; RFC 4180 quoting; --encoding gb18030 \
             or utf-8, a UTF-8 byte order mark recognised): --import-parts FILE (part_no, \
             description, unit, cost, category, pack, lead_days, supplier, warranty_return, \
-            serialized: new parts added, differing ones updated with part set, the rest \
+            serialized, fill_rate: new parts added, differing ones updated with part set, the rest \
             unchanged); --import-stock FILE (location, part_no, quantity, unit_cost, serial: opening \
             balances as receipts of --batch lines, each with a ref= of its own text); \
             --import-count FILE (location, part_no, counted: one adjust per location). A bad row \

@@ -11,7 +11,7 @@ import PartsDomain
 /// cell leaves a field as it is (or at its default for a new part).
 struct PartsImport {
     static let columns = ["part_no", "description", "unit", "cost", "category", "pack", "lead_days", "supplier",
-                          "warranty_return", "serialized"]
+                          "warranty_return", "serialized", "fill_rate"]
 
     let run: ImportRun
     let connection: AdminConnection
@@ -99,6 +99,10 @@ struct PartsImport {
                 return .failure(Problem(text: "'\(raw)' is not a whole number of days from 0 to 3650"))
             }
             return .success(String(days))
+        case "fill_rate":
+            // Its range is the daemon's to check, and its refusal names it.
+            guard ExactDecimal(raw) != nil else { return .failure(Problem(text: "'\(raw)' is not a fill rate such as 0.95")) }
+            return .success(raw)
         case "warranty_return", "serialized":
             switch raw.lowercased() {
             case "yes", "y", "true", "1", "是": return .success("yes")
@@ -114,7 +118,7 @@ struct PartsImport {
     /// Whether a cell says what the daemon holds: numbers by value, the rest as text.
     static func same(_ column: String, _ given: String, _ held: String) -> Bool {
         switch column {
-        case "cost", "pack": return ExactDecimal(given) == ExactDecimal(held)
+        case "cost", "pack", "fill_rate": return ExactDecimal(given) == ExactDecimal(held)
         default: return given == held
         }
     }

@@ -44,6 +44,45 @@ struct PlanTests {
         #expect(fields["expected_fill_rate"] as? String == "1.0000")
     }
 
+    /// A part's own fill-rate target stands over its class's at every location, shows on the
+    /// part and in its export, and `default` gives the class's back. The same smooth part as
+    /// `aSmoothPartByFillRate`: with the part's 0.9, s = 21.429 − 4 = 17.429 although the
+    /// class (A) asks 0.98.
+    @Test func aPartsOwnFillRateTarget() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-H \"filter\" lead_days=14 cost=4 fill_rate=0.9"))
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 20) k").rows.map { $0[0]! }
+        try expectOK(client.send("history add MAIN P-H " + dates.map { "\($0):10" }.joined(separator: " ")))
+        let shown = try client.send("part show P-H")
+        #expect(shown.body.contains("fill rate    0.9"), "\(shown.body)")
+        #expect(try client.send("part export").body.contains { $0.contains("P-H") && $0.hasSuffix("0.9") })
+        _ = try client.send("format json")
+        func plan() throws -> [String: Any] {
+            let reply = try client.send("plan show P-H")
+            #expect(reply.code == 200, "\(reply)")
+            return try JSONSerialization.jsonObject(with: Data(reply.json!.utf8)) as! [String: Any]
+        }
+        var fields = try plan()
+        #expect(fields["abc_class"] as? String == "A")
+        #expect(fields["service_level"] as? String == "0.9")
+        #expect(fields["target_from"] as? String == "part")
+        #expect(fields["reorder_point"] as? String == "17.429")
+        try expectOK(client.send("part set P-H fill_rate=default"))
+        fields = try plan()
+        #expect(fields["service_level"] as? String == "0.98")
+        #expect(fields["target_from"] as? String == "class A")
+        #expect(fields["reorder_point"] as? String == "20.629")
+        for bad in ["0.3", "1", "0.95x", "0.12345678"] {
+            let refused = try client.send("part set P-H fill_rate=\(bad)")
+            #expect(refused.code == 422, "\(bad): \(refused)")
+        }
+        try expectOK(client.send("part set P-H fill_rate=0.995"))
+        #expect(try plan()["service_level"] as? String == "0.995")
+    }
+
     /// Lead times learned from purchase orders: each order line counts once, at its first
     /// receipt, from the part's current supplier. Four received lines are too few (the part
     /// master's 21 days stand); six, ordered 10, 12, 14, 16, 18 and 20 days before they arrived,

@@ -79,7 +79,7 @@ END $$;
 
 -- part add: a new part. An existing part number is a conflict.
 -- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, warranty_return?, serialized?,
---     actor, command, ref?, fingerprint?}
+--     fill_rate?, actor, command, ref?, fingerprint?}
 CREATE FUNCTION part_add(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -92,10 +92,12 @@ BEGIN
     -- ON CONFLICT rather than a look first: of two adds of one part at once, the second
     -- waits for the first and then finds it.
     PERFORM serialised_unit_counted(p->>'part_no', coalesce(p->>'unit', 'PCS'), (p->>'serialized')::boolean);
-    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized)
+    INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized,
+                      fill_rate)
     VALUES (p->>'part_no', p->>'description', coalesce(p->>'unit', 'PCS'), coalesce((p->>'cost')::numeric, 0),
             p->>'category', coalesce((p->>'pack')::numeric, 1), (p->>'lead_days')::integer, p->>'supplier',
-            coalesce((p->>'warranty_return')::boolean, false), coalesce((p->>'serialized')::boolean, false))
+            coalesce((p->>'warranty_return')::boolean, false), coalesce((p->>'serialized')::boolean, false),
+            (p->>'fill_rate')::numeric)
     ON CONFLICT (part_no) DO NOTHING;
     IF NOT FOUND THEN
         RAISE EXCEPTION '% already exists', p->>'part_no' USING ERRCODE = 'PS409';
@@ -107,7 +109,8 @@ END $$;
 -- may change only while no stock was ever moved, since the ledger's quantities were counted
 -- in the old unit. Whether the part is serialised may change only while it has no stock (and,
 -- to stop, no units in our hands or out): its balance must always be its units.
--- p: {part_no, and any of part_add's fields, actor, command, ref?, fingerprint?}
+-- p: {part_no, and any of part_add's fields, actor, command, ref?, fingerprint?}; fill_rate null
+-- gives the part back its class's target.
 CREATE FUNCTION part_set(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -143,7 +146,8 @@ BEGIN
            pack = coalesce((p->>'pack')::numeric, pack), lead_days = coalesce((p->>'lead_days')::integer, lead_days),
            supplier = coalesce(p->>'supplier', supplier),
            warranty_return = coalesce((p->>'warranty_return')::boolean, warranty_return),
-           serialized = coalesce((p->>'serialized')::boolean, serialized), updated_at = now()
+           serialized = coalesce((p->>'serialized')::boolean, serialized),
+           fill_rate = CASE WHEN p ? 'fill_rate' THEN (p->>'fill_rate')::numeric ELSE fill_rate END, updated_at = now()
      WHERE id = v_part.id;
     RETURN request_end(p, outcome(200, format('part %s changed', v_part.part_no)));
 END $$;

@@ -1,13 +1,15 @@
 import PartsDomain
+import PartsPlanning
 import PartsProtocol
 import PartsStore
 
 /// part add | show | list | set.
 enum PartCommands {
-    static let fieldKeys: Set<String> = ["unit", "cost", "category", "pack", "lead_days", "supplier", "warranty_return", "serialized"]
+    static let fieldKeys: Set<String> = ["unit", "cost", "category", "pack", "lead_days", "supplier", "warranty_return", "serialized",
+                                         "fill_rate"]
 
     static let specs: [CommandSpec] = [
-        CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>] [warranty_return=yes|no] [serialized=yes|no]",
+        CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>] [warranty_return=yes|no] [serialized=yes|no] [fill_rate=<0.5-0.9999>]",
                     "adds a part to the master data", role: .manager, changesData: true, positional: 2...2,
                     named: fieldKeys) { invocation, environment in
             let partNo = invocation.argument(0)!
@@ -18,7 +20,7 @@ enum PartCommands {
             fields.description = try description(invocation.argument(1)!)
             return Reply(try await environment.store.addPart(partNo, fields, invocation.context))
         },
-        CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized)",
+        CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized, fill_rate=<target>|default)",
                     "changes a part's master data (not its stock)", role: .manager, changesData: true, positional: 1...1,
                     named: fieldKeys.union(["description"])) { invocation, environment in
             var fields = try changes(invocation)
@@ -56,13 +58,13 @@ enum PartCommands {
                 rows: parts.map { part in
                     [.text(part.partNo), .text(part.description), .text(part.unit), .money(part.cost), .optional(part.category),
                      .decimal(part.pack), part.leadDays.map(Value.integer) ?? .null, .optional(part.supplier),
-                     .bool(part.warrantyReturn), .bool(part.serialized)]
+                     .bool(part.warrantyReturn), .bool(part.serialized), part.fillRate.map { .text($0.trimmed.description) } ?? .null]
                 }))])
         },
     ]
 
     static let exportColumns = ["part_no", "description", "unit", "cost", "category", "pack", "lead_days", "supplier",
-                                "warranty_return", "serialized"]
+                                "warranty_return", "serialized", "fill_rate"]
 
     static func fields(_ part: PartRecord) -> [Field] {
         // Shown only when set: the makers always want this part back from a warranty claim.
@@ -76,6 +78,19 @@ enum PartCommands {
         ] + warranty
         // Only on serialised parts, so the master data of every other part reads as it always did.
         + (part.serialized ? [Field("serialized", .bool(true))] : [])
+        + (part.fillRate.map { [Field("fill_rate", .text($0.trimmed.description))] } ?? [])
+    }
+
+    /// A unit fill rate in the range a class's target may have, to at most six places (as the
+    /// settings store it); `default` gives the part back its class's target.
+    private static func fillRate(_ text: String) throws(CommandFailure) -> Override<ExactDecimal> {
+        if text == "default" { return .inherited }
+        let range = PlanningParameters.fillRateRange
+        guard let rate = ExactDecimal(text), rate.significantScale <= 6, let value = Double(text), range.contains(value) else {
+            throw .invalid("fill_rate must be a fill-rate target from \(range.lowerBound) to \(range.upperBound) "
+                           + "(at most 6 decimals) or default, got \(text)")
+        }
+        return .value(rate)
     }
 
     private static func description(_ text: String) throws(CommandFailure) -> String {
@@ -107,6 +122,7 @@ enum PartCommands {
         changes.supplier = try invocation.text("supplier", maxLength: 40)
         changes.warrantyReturn = try invocation.yesNo("warranty_return")
         changes.serialized = try invocation.yesNo("serialized")
+        if let text = invocation[named: "fill_rate"] { changes.fillRate = try fillRate(text) }
         return changes
     }
 }

@@ -86,6 +86,9 @@ enum PlanCommands {
             Field("series", .text(plan.series.values.map { quantityString($0) }.joined(separator: " "))),
         ]
         fields += plan.lines.map { Field(key($0.name), .text($0.value)) }
+        if plan.serviceMeasure == .fill {
+            fields.append(Field("target_from", .text(row.fillRate == nil ? "class \(row.abcClass)" : "part")))
+        }
         if let days = planner.daysOfSupply(plan) {
             fields.append(Field("days_of_supply_after_order", .text(decimalString(days, places: 1))))
         }

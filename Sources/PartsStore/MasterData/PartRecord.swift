@@ -16,6 +16,14 @@ public struct PartRecord: Sendable, Equatable {
     public var warrantyReturn: Bool
     /// Each unit has a serial and is named on every document (`<part_no>#<serial>`).
     public var serialized: Bool
+    /// The part's own fill-rate target; nil: its ABC class's.
+    public var fillRate: ExactDecimal? = nil
+}
+
+/// A change to a setting that may also go back to what it inherits.
+public enum Override<Value: Sendable & Equatable>: Sendable, Equatable {
+    case value(Value)
+    case inherited
 }
 
 /// Master data a manager may set on a part; nil leaves a field as it is.
@@ -30,10 +38,11 @@ public struct PartChanges: Sendable, Equatable {
     public var warrantyReturn: Bool?
     /// May change only while the part has no stock.
     public var serialized: Bool?
+    public var fillRate: Override<ExactDecimal>?
 
     public init(description: String? = nil, unit: String? = nil, cost: ExactDecimal? = nil, category: String? = nil,
                 pack: ExactDecimal? = nil, leadDays: Int? = nil, supplier: String? = nil, warrantyReturn: Bool? = nil,
-                serialized: Bool? = nil) {
+                serialized: Bool? = nil, fillRate: Override<ExactDecimal>? = nil) {
         self.description = description
         self.unit = unit
         self.cost = cost
@@ -43,6 +52,7 @@ public struct PartChanges: Sendable, Equatable {
         self.supplier = supplier
         self.warrantyReturn = warrantyReturn
         self.serialized = serialized
+        self.fillRate = fillRate
     }
 }
 
@@ -58,5 +68,10 @@ extension WorkflowInput {
         set("supplier", changes.supplier)
         if let flag = changes.warrantyReturn { set("warranty_return", flag) }
         if let serialized = changes.serialized { set("serialized", serialized) }
+        switch changes.fillRate {
+        case .value(let rate): set("fill_rate", rate)
+        case .inherited: setNull("fill_rate")
+        case nil: break
+        }
     }
 }

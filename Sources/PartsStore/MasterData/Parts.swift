@@ -4,7 +4,7 @@ import PostgresClient
 extension PartsStore {
     static let partSelect = """
         SELECT p.part_no, p.description, p.unit, p.cost, p.category, p.pack, p.lead_days, p.supplier, p.warranty_return,
-               p.serialized,
+               p.serialized, p.fill_rate,
                coalesce(sum(b.on_hand), 0) AS on_hand, coalesce(sum(b.on_hand - b.reserved), 0) AS available
           FROM part p LEFT JOIN stock_balance b ON b.part_id = p.id
         """
@@ -52,6 +52,7 @@ extension PartsStore {
                    cost: try row.decimal("cost"), category: try row.optionalText("category"), pack: try row.decimal("pack"),
                    leadDays: try row.optionalInt("lead_days"), supplier: try row.optionalText("supplier"),
                    onHand: try row.decimal("on_hand"), available: try row.decimal("available"),
-                   warrantyReturn: try row.bool("warranty_return"), serialized: try row.bool("serialized"))
+                   warrantyReturn: try row.bool("warranty_return"), serialized: try row.bool("serialized"),
+                   fillRate: try row.optionalDecimal("fill_rate"))
     }
 }

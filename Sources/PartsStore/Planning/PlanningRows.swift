@@ -32,6 +32,8 @@ public struct PlanningRow: Sendable {
     public var introducedDay: Int?
     /// Lead times seen on the part's purchase orders from its supplier, when there are any.
     public var receivedLeadTime: ReceivedLeadTime? = nil
+    /// The part's own fill-rate target (`part set fill_rate=`), over its class's.
+    public var fillRate: Double? = nil
 }
 
 /// The history a run reads: whole periods from `from` through `through`.
@@ -95,7 +97,7 @@ enum PlanningRows {
             SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
                    s.days, s.quantities
               FROM lines s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
-        SELECT p.id AS part_id, p.part_no, l.id AS location_id, l.code AS location, p.unit, p.cost, p.pack,
+        SELECT p.id AS part_id, p.part_no, l.id AS location_id, l.code AS location, p.unit, p.cost, p.pack, p.fill_rate,
                coalesce(p.lead_days, sup.lead_days) AS lead_days,
                coalesce(b.on_hand, 0) AS on_hand, coalesce(b.reserved, 0) AS reserved,
                coalesce(oo.quantity, 0) AS on_order, coalesce(bo.quantity, 0) AS back_ordered,
@@ -127,7 +129,7 @@ enum PlanningRows {
     struct Columns {
         let partID, partNo, locationID, location, unit, cost, pack, leadDays: Int
         let onHand, reserved, onOrder, backOrdered, abcClass, days, quantities, maxDays, introducedDay: Int
-        let leadReceipts, receivedLeadDays, receivedLeadDaysSD: Int
+        let leadReceipts, receivedLeadDays, receivedLeadDaysSD, fillRate: Int
 
         init(_ names: ColumnNames) throws(PostgresError) {
             partID = try names.position("part_id")
@@ -150,6 +152,7 @@ enum PlanningRows {
             leadReceipts = try names.position("lead_receipts")
             receivedLeadDays = try names.position("received_lead_days")
             receivedLeadDaysSD = try names.position("received_lead_days_sd")
+            fillRate = try names.position("fill_rate")
         }
     }
 
@@ -180,7 +183,7 @@ enum PlanningRows {
             demand: demandLines(days: values[at.days], quantities: values[at.quantities]),
             maxDaysOfSupply: values[at.maxDays].flatMap { Int($0) },
             introducedDay: values[at.introducedDay].flatMap { Int($0) },
-            receivedLeadTime: receivedLeadTime(values, at))
+            receivedLeadTime: receivedLeadTime(values, at), fillRate: values[at.fillRate].flatMap { Double($0) })
     }
 
     private static func receivedLeadTime(_ values: [String?], _ at: Columns) -> ReceivedLeadTime? {

@@ -22,7 +22,8 @@ let migrationFiles = [
     "016_history_start.sql",
     "017_review_days.sql",
     "018_fill_rate.sql",
-    "019_part_fill_rate.sql",
+    "019_obsolescence.sql",
+    "020_part_fill_rate.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see
@@ -95,7 +96,8 @@ let package = Package(
         .target(name: "PartsDomain", swiftSettings: settings),
 
         // Forecasting and reorder maths for spare parts. Pure functions.
-        .target(name: "PartsPlanning", swiftSettings: settings),
+        .target(name: "PartsPlanning", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+                swiftSettings: settings),
 
         // The admin-socket protocol: request lines in, reply text and JSON out. No sockets.
         .target(name: "PartsProtocol", dependencies: ["PartsDomain"], swiftSettings: settings),

@@ -163,6 +163,16 @@ for ((i = 0; i < 60; i++)); do
     [[ -n $entries ]] && printf 'history add MAIN P-%d%s ref=demo-hist-%d-%s\n' "$((1001 + i))" "$entries" "$((1001 + i))" "$today"
 done
 
+# A headlamp of the previous model: asked for every other week until 44 weeks ago, then
+# never, with 6 still on the shelf. Its demand is decaying and TSB's probability has fallen
+# below obsolete_probability, so the reorder run orders none and `report obsolete` lists the
+# 516.00 of stock for return to the supplier or write-down.
+echo 'part add P-7001 "Headlamp, previous model 前大灯(旧款)" cost=86.00 category=body lead_days=21 ref=demo-part-P-7001'
+echo 'receive MAIN P-7001:6@86.00 note="last lot of the old model" ref=demo-gr-obsolete'
+entries=""
+for ((week = 44; week <= 52; week += 2)); do entries+=" ${past[week * 7]}:1"; done
+printf 'history add MAIN P-7001%s ref=demo-hist-7001-%s\n' "$entries" "$today"
+
 
 # Warranty old parts (三包旧件返厂): two makers and their rules, claims in every state (shipped
 # and decided, called and packed, waiting for a call-back, due, destroyed after retention), an

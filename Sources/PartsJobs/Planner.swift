@@ -63,6 +63,16 @@ public struct Planner: Sendable {
         return max(from, min(through, PlanningDate(dayNumber: day)))
     }
 
+    /// Days from the part's last demand in the window to the window's end; with none, the
+    /// days of its series (from where its history starts). Counted to the end of the last
+    /// whole period, the end every plan sees, so `plan show` and the run agree all week.
+    func daysWithoutDemand(_ row: PlanningRow) -> Int {
+        guard let last = row.demand.lazy.filter({ $0.quantity > .zero }).map(\.day).max() else {
+            return start(row).days(until: through) + 1
+        }
+        return through.dayNumber - last
+    }
+
     /// The time one part's plan may take. A sound plan takes a millisecond; one that takes
     /// this long is flagged for a person, not waited for.
     public static let partSeconds = 2.0
@@ -80,7 +90,7 @@ public struct Planner: Sendable {
             stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
                                  reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
             constraints: try OrderConstraints(packMultiple: number(row.pack)),
-            unitCost: number(row.cost), budget: budget)
+            unitCost: number(row.cost), budget: budget, daysWithoutDemand: daysWithoutDemand(row))
     }
 
     /// One part's plan for a request (`plan show`): off the cooperative pool that serves the
@@ -113,12 +123,12 @@ public struct Planner: Sendable {
             return ReorderLine(partID: row.partID, locationID: row.locationID, demandClass: "error", abcClass: row.abcClass,
                                method: "-", forecast: "0", safetyStock: "0", reorderPoint: "0", orderUpTo: "0",
                                position: "0", suggested: "0", unitCost: row.cost.description, daysOfSupply: nil,
-                               flagged: true, why: "not planned: \(error.description)")
+                               flagged: true, obsoleteWhy: nil, why: "not planned: \(error.description)")
         }
         let days = daysOfSupply(plan)
         // The full explanation is most of a plan's cost: written for the lines a manager
         // reviews, a short reason for the rest.
-        var why = plan.suggestedOrder > 0 || row.maxDaysOfSupply != nil ? plan.why
+        var why = plan.suggestedOrder > 0 || row.maxDaysOfSupply != nil || plan.isObsolete ? plan.why
             : "no order: position \(plainNumber(plan.inventoryPosition)) above reorder point \(plainNumber(plan.reorderPoint))"
         var flagged = false
         if plan.suggestedOrder > 0, let limit = row.maxDaysOfSupply {
@@ -136,7 +146,8 @@ public struct Planner: Sendable {
             safetyStock: quantityString(max(0, plan.safetyStock)), reorderPoint: quantityString(plan.reorderPoint),
             orderUpTo: quantityString(plan.orderUpTo), position: quantityString(plan.inventoryPosition),
             suggested: quantityString(plan.suggestedOrder), unitCost: row.cost.description,
-            daysOfSupply: days.map { decimalString(min($0, 99_999_999), places: 1) }, flagged: flagged, why: why)
+            daysOfSupply: days.map { decimalString(min($0, 99_999_999), places: 1) }, flagged: flagged,
+            obsoleteWhy: plan.isObsolete ? plan.obsolescence.reason(period: period) : nil, why: why)
     }
 }
 

@@ -63,12 +63,19 @@ public struct PlanningSettings: Sendable, Equatable {
             reviewDays = try Self.number(key, text)
             guard reviewDays <= 365 else { throw .invalid("review_days must be from 0 to 365, got \(text)") }
         case .slowMover: parameters.slowMoverThreshold = try Self.number(key, text)
+        case .obsoleteAfterDays: parameters.obsoleteAfterDays = try Self.integer(key, text, 1...3660)
+        case .obsoleteProbability: parameters.obsoleteProbability = try Self.number(key, text)
         }
     }
 
     /// Refuses what the maths cannot work with (a service level of 1.5, a fill rate of 1, a
-    /// negative spread).
+    /// negative spread), and a span of quiet days longer than the history a plan reads, which
+    /// no part could ever reach: every part would seem alive.
     public func validate() throws(PlanningSettingsError) {
+        guard parameters.obsoleteAfterDays <= historyDays else {
+            throw .invalid("obsolete_after_days (\(parameters.obsoleteAfterDays)) must not exceed history_days (\(historyDays)): "
+                           + "a plan sees no further back")
+        }
         do {
             try parameters.validate()
             _ = try LeadTime(days: Double(defaultLeadDays), standardDeviationDays: leadDaysSD, reviewDays: reviewDays, period: period)
@@ -115,6 +122,8 @@ public struct PlanningSettings: Sendable, Equatable {
         case .reviewDays: return number(reviewDays)
         case .slowMover: return number(parameters.slowMoverThreshold)
         case .deadDays: return String(deadDays)
+        case .obsoleteAfterDays: return String(parameters.obsoleteAfterDays)
+        case .obsoleteProbability: return number(parameters.obsoleteProbability)
         }
     }
 

@@ -108,7 +108,8 @@ public struct OrderQuantity: Sendable, Equatable {
 }
 
 /// The reorder decision for one part: order up to the order-up-to level when the position has
-/// fallen to the reorder point.
+/// fallen to the reorder point, unless ordering is withheld (an obsolete part: the levels are
+/// still worked out, so a person sees what the maths would have ordered, but none is ordered).
 public struct Replenishment: Sendable, Equatable {
     public let reorderPoint: Double
     /// Reorder point + order quantity.
@@ -118,15 +119,20 @@ public struct Replenishment: Sendable, Equatable {
     public let triggered: Bool
     /// Order-up-to − position when triggered, else 0; before rounding.
     public let unroundedOrder: Double
-    /// `unroundedOrder` rounded up to the pack multiple and at least the minimum (0 stays 0).
+    /// `unroundedOrder` rounded up to the pack multiple and at least the minimum (0 stays 0);
+    /// 0 when withheld.
     public let suggestedOrder: Double
+    /// Whether ordering was withheld whatever the position.
+    public let withheld: Bool
 
-    public init(reorderPoint: Double, orderQuantity: Double, stock: StockPosition, constraints: OrderConstraints) {
+    public init(reorderPoint: Double, orderQuantity: Double, stock: StockPosition, constraints: OrderConstraints,
+                withheld: Bool = false) {
         self.reorderPoint = reorderPoint
         orderUpTo = reorderPoint + orderQuantity
         inventoryPosition = stock.inventoryPosition
         triggered = inventoryPosition <= reorderPoint
         unroundedOrder = triggered ? max(0, orderUpTo - inventoryPosition) : 0
-        suggestedOrder = constraints.roundUp(unroundedOrder)
+        suggestedOrder = withheld ? 0 : constraints.roundUp(unroundedOrder)
+        self.withheld = withheld
     }
 }

@@ -37,6 +37,8 @@ public struct PartPlan: Sendable, Equatable {
     public let stock: StockPosition
     /// The supplier's minimum and pack multiple.
     public let constraints: OrderConstraints
+    /// Whether demand has stopped; an obsolete part is never ordered.
+    public let obsolescence: Obsolescence
 
     /// One line for a person: the chain of reasons, with the numbers a manager can check
     /// ("intermittent (ADI 3.25 ≥ 1.32, CV² 0.252 < 0.49); SBA (α 0.1): 0.824 per week; …").
@@ -46,7 +48,8 @@ public struct PartPlan: Sendable, Equatable {
         PartPlan.explain(
             period: series.period, parameters: parameters, classification: classification,
             choice: methodChoice, forecast: forecast, leadTime: leadTime, levels: levels,
-            orderQuantity: orderQuantity.quantity, constraints: constraints, replenishment: replenishment)
+            orderQuantity: orderQuantity.quantity, constraints: constraints, replenishment: replenishment,
+            obsolescence: obsolescence)
     }
 
     // MARK: The numbers `plan show` explains, by name.
@@ -71,6 +74,7 @@ public struct PartPlan: Sendable, Equatable {
     public var orderUpTo: Double { replenishment.orderUpTo }
     public var inventoryPosition: Double { replenishment.inventoryPosition }
     public var suggestedOrder: Double { replenishment.suggestedOrder }
+    public var isObsolete: Bool { obsolescence.isObsolete }
 
     /// Plans one part.
     ///
@@ -86,6 +90,8 @@ public struct PartPlan: Sendable, Equatable {
     ///     (h = rate × unit cost).
     ///   - budget: the work the plan may take; past it the plan throws, and the caller flags
     ///     the part instead of waiting for it.
+    ///   - daysWithoutDemand: days from the last demand (or the start of the history) to the
+    ///     end of the series, for `Obsolescence`; nil when unknown.
     public static func compute(
         series: DemandSeries,
         parameters: PlanningParameters,
@@ -95,7 +101,8 @@ public struct PartPlan: Sendable, Equatable {
         stock: StockPosition = StockPosition(),
         constraints: OrderConstraints = .units,
         unitCost: Double? = nil,
-        budget: PlanningBudget = PlanningBudget()
+        budget: PlanningBudget = PlanningBudget(),
+        daysWithoutDemand: Int? = nil
     ) throws(PlanningError) -> PartPlan {
         try parameters.validate()
         guard series.period == parameters.period else {
@@ -140,15 +147,18 @@ public struct PartPlan: Sendable, Equatable {
                 classification: classification, history: values, period: series.period,
                 slowMoverThreshold: parameters.slowMoverThreshold, budget: budget)
         }
+        let obsolescence = Obsolescence(
+            daysWithoutDemand: daysWithoutDemand, decay: choice.decay, afterDays: parameters.obsoleteAfterDays,
+            probability: parameters.obsoleteProbability)
         let replenishment = Replenishment(
             reorderPoint: levels.reorderPoint, orderQuantity: quantity.quantity, stock: stock,
-            constraints: constraints)
+            constraints: constraints, withheld: obsolescence.isObsolete)
 
         return PartPlan(
             series: series, classification: classification, methodChoice: choice, forecast: forecast,
             demandStandardDeviation: sigmaD, leadTime: leadTime, abcClass: abcClass, levels: levels,
             orderQuantity: quantity, replenishment: replenishment, parameters: parameters, stock: stock,
-            constraints: constraints)
+            constraints: constraints, obsolescence: obsolescence)
     }
 
     /// The plan's numbers as labelled lines, quantities to three decimals
@@ -188,6 +198,7 @@ public struct PartPlan: Sendable, Equatable {
             PlanLine(name: "expected fill rate", value: expectedFillRate.map { decimalString($0, places: 4) } ?? "-"),
             PlanLine(name: "order quantity (\(orderQuantity.basis.rawValue))", value: q(orderQuantity.quantity)),
             PlanLine(name: "order-up-to", value: q(orderUpTo)),
+            PlanLine(name: "obsolete", value: obsolescence.reason(period: series.period)),
             PlanLine(name: "position", value: q(inventoryPosition)),
             PlanLine(name: "suggested order", value: q(suggestedOrder)),
             PlanLine(name: "why", value: why),
@@ -205,7 +216,7 @@ public struct PartPlan: Sendable, Equatable {
     private static func explain(
         period: PlanningPeriod, parameters: PlanningParameters, classification: DemandClassification,
         choice: MethodChoice, forecast: Forecast, leadTime: LeadTime, levels: ReorderLevels,
-        orderQuantity: Double, constraints: OrderConstraints, replenishment: Replenishment
+        orderQuantity: Double, constraints: OrderConstraints, replenishment: Replenishment, obsolescence: Obsolescence
     ) -> String {
         let unit = period.rawValue
         var parts: [String] = []
@@ -257,7 +268,10 @@ public struct PartPlan: Sendable, Equatable {
         }
         let position = plainNumber(replenishment.inventoryPosition)
         let rop = plainNumber(replenishment.reorderPoint)
-        if !replenishment.triggered {
+        if obsolescence.isObsolete {
+            parts.append("obsolete (\(obsolescence.reason(period: period))): no order; its stock is a candidate for return "
+                         + "to the supplier or write-down (report obsolete)")
+        } else if !replenishment.triggered {
             parts.append("position \(position) > reorder point \(rop): no order")
         } else if replenishment.suggestedOrder <= 0 {
             parts.append("position \(position) ≤ reorder point \(rop), order-up-to \(plainNumber(replenishment.orderUpTo)): nothing to order")

@@ -44,6 +44,11 @@ public struct PlanningParameters: Sendable, Equatable {
     /// A series whose final TSB probability is below `decayProbabilityRatio` × its share of
     /// periods with demand is treated as decaying and forecast with TSB.
     public var decayProbabilityRatio: Double
+    /// Days without demand after which a part is obsolete (`Obsolescence`).
+    public var obsoleteAfterDays: Int
+    /// TSB probability of demand in a period below which a decaying part is obsolete; 0
+    /// turns that sign off.
+    public var obsoleteProbability: Double
     /// Syntetos–Boylan cut-offs.
     public var adiCutoff: Double
     public var cv2Cutoff: Double
@@ -68,6 +73,8 @@ public struct PlanningParameters: Sendable, Equatable {
         annualHoldingRate: Double? = nil,
         decayQuietPeriods: Int = 26,
         decayProbabilityRatio: Double = 0.5,
+        obsoleteAfterDays: Int = 365,
+        obsoleteProbability: Double = 0.01,
         adiCutoff: Double = DemandClassification.defaultADICutoff,
         cv2Cutoff: Double = DemandClassification.defaultCV2Cutoff
     ) {
@@ -90,6 +97,8 @@ public struct PlanningParameters: Sendable, Equatable {
         self.annualHoldingRate = annualHoldingRate
         self.decayQuietPeriods = decayQuietPeriods
         self.decayProbabilityRatio = decayProbabilityRatio
+        self.obsoleteAfterDays = obsoleteAfterDays
+        self.obsoleteProbability = obsoleteProbability
         self.adiCutoff = adiCutoff
         self.cv2Cutoff = cv2Cutoff
     }
@@ -99,6 +108,10 @@ public struct PlanningParameters: Sendable, Equatable {
 
     /// Fill-rate targets a setting may hold.
     public static let fillRateRange: ClosedRange<Double> = 0.5...0.9999
+
+    /// Above this a probability of demand is not "hardly ever": a part asked for every other
+    /// period is not obsolete.
+    public static let obsoleteProbabilityLimit = 0.5
 
     /// The cycle service level for a part of `abcClass`.
     public func serviceLevel(for abcClass: ABCClass) -> Double {
@@ -122,7 +135,8 @@ public struct PlanningParameters: Sendable, Equatable {
     /// smoothing constants in (0, 1]; service levels in (0, 1); fill rates in [0.5, 0.9999];
     /// thresholds, costs and rates
     /// finite and ≥ 0 (review periods and holding rate > 0); minimum history ≥ 1 period;
-    /// quiet periods ≥ 1; decay ratio in [0, 1]; 0 < A cut-off < B cut-off ≤ 1;
+    /// quiet periods ≥ 1; decay ratio in [0, 1]; obsolete after ≥ 1 day; obsolete probability
+    /// in [0, 0.5]; 0 < A cut-off < B cut-off ≤ 1;
     /// classification cut-offs > 0.
     public func validate() throws(PlanningError) {
         try Check.smoothing(sesAlpha, "sesAlpha")
@@ -144,6 +158,11 @@ public struct PlanningParameters: Sendable, Equatable {
         guard decayProbabilityRatio >= 0, decayProbabilityRatio <= 1 else {
             throw .invalidParameter(
                 field: "decayProbabilityRatio", value: decayProbabilityRatio, requirement: "must be in [0, 1]")
+        }
+        try Check.atLeast(obsoleteAfterDays, 1, "obsoleteAfterDays")
+        guard obsoleteProbability >= 0, obsoleteProbability <= Self.obsoleteProbabilityLimit else {
+            throw .invalidParameter(
+                field: "obsoleteProbability", value: obsoleteProbability, requirement: "must be in [0, 0.5]")
         }
         try Check.positive(adiCutoff, "adiCutoff")
         try Check.positive(cv2Cutoff, "cv2Cutoff")

@@ -19,7 +19,7 @@ struct CommandTable: Sendable {
     /// The full command set of this daemon.
     static let standard: CommandTable = {
         let domain = PartCommands.specs + LocationCommands.specs + StockCommands.specs + DocumentCommands.specs
-            + PlanCommands.specs + JobCommands.specs + ReorderCommands.specs + TargetCommands.specs
+            + PlanCommands.specs + StockBudgetCommands.specs + JobCommands.specs + ReorderCommands.specs + TargetCommands.specs
             + ReportCommands.specs + SupplierCommands.specs + PurchaseOrderCommands.specs + ReturnCommands.specs
             + RequisitionCommands.specs + TransferOrderCommands.specs + ExceptionCommands.specs
             + OEMCommands.specs + ClaimCommands.specs + ReturnBatchCommands.specs + VerdictCommands.specs

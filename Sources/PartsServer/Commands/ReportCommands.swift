@@ -2,7 +2,7 @@ import PartsDomain
 import PartsProtocol
 import PartsStore
 
-/// report turnover | dead | excess | abc: what the parts manager reads to keep turnover in
+/// report turnover | dead | obsolete | excess | abc: what the parts manager reads to keep turnover in
 /// range and dead stock down. Every figure is computed and rounded in SQL numeric.
 enum ReportCommands {
     static let daysRange = 1...3660
@@ -51,18 +51,14 @@ enum ReportCommands {
             let windows = Set(report.windows.map(\.days))
             let window: Value = windows.count == 1 ? .integer(windows.first!)
                 : .text(report.windows.map { "\($0.location) \($0.days)" }.joined(separator: ", "))
-            let table = Table(
-                columns: [Table.Column("part_no"), Table.Column("description"), Table.Column("location"),
-                          Table.Column("on_hand", nil, .right), Table.Column("unit"), Table.Column("value", nil, .right),
-                          Table.Column("last_issue"), Table.Column("days_idle", "IDLE", .right)],
-                rows: report.rows.map { row in
-                    [.text(row.partNo), .text(row.description), .text(row.location), .decimal(row.onHand), .text(row.unit),
-                     .money(row.value), .text(row.lastIssue ?? "never"), row.daysIdle.map(Value.integer) ?? .null]
-                })
-            return Reply(.ok, "\(report.count) dead part-locations worth \(report.totalValue.formatted(minimumScale: 2))\(shownNote(report.rows.count, of: report.count))",
-                         blocks: [.table(table),
-                                  .record([Field("days", window), Field("dead_parts", .integer(report.count)),
-                                           Field("total_value", .money(report.totalValue))])])
+            return idleStock(report, "dead", extra: [Field("days", window), Field("dead_parts", .integer(report.count))])
+        },
+        CommandSpec("report obsolete", "report obsolete [location=<code>] [limit=<n>]",
+                    "stock of parts whose demand has stopped (no demand for obsolete_after_days, or decaying below obsolete_probability), as the latest reorder run found them: candidates for return to the supplier or write-down, highest value first",
+                    role: .viewer, named: ["location", "limit"]) { invocation, environment in
+            let limit = try invocation.listLimit()
+            let report = try await environment.store.obsoleteStock(location: invocation[named: "location"], limit: limit)
+            return idleStock(report, "obsolete", extra: [Field("obsolete_parts", .integer(report.count))])
         },
         CommandSpec("report excess", "report excess [location=<code>] [limit=<n>]",
                     "stock above the order-up-to level of the latest reorder proposal, highest value first",
@@ -107,6 +103,25 @@ enum ReportCommands {
                          blocks: [.table(parts), .table(classes)])
         },
     ]
+
+    /// Dead and obsolete stock print alike: the same columns, obsolete stock with why and the
+    /// proposal whose run said so; a summary line, and the count and total as fields.
+    private static func idleStock(_ report: IdleStockReport, _ kind: String, extra: [Field]) -> Reply {
+        let obsolete = kind == "obsolete"
+        var columns = [Table.Column("part_no"), Table.Column("description"), Table.Column("location"),
+                       Table.Column("on_hand", nil, .right), Table.Column("unit"), Table.Column("value", nil, .right),
+                       Table.Column("last_issue"), Table.Column("days_idle", "IDLE", .right)]
+        if obsolete { columns += [Table.Column("why"), Table.Column("proposal_no", "PROPOSAL")] }
+        let table = Table(columns: columns, rows: report.rows.map { row in
+            var cells: [Value] = [.text(row.partNo), .text(row.description), .text(row.location), .decimal(row.onHand),
+                                  .text(row.unit), .money(row.value), .text(row.lastIssue ?? "never"),
+                                  row.daysIdle.map(Value.integer) ?? .null]
+            if obsolete { cells += [.optional(row.why), .optional(row.proposalNo)] }
+            return cells
+        })
+        return Reply(.ok, "\(report.count) \(kind) part-locations worth \(report.totalValue.formatted(minimumScale: 2))\(shownNote(report.rows.count, of: report.count))",
+                     blocks: [.table(table), .record(extra + [Field("total_value", .money(report.totalValue))])])
+    }
 
     /// Each row's turnover against its target as a bar, for text mode only, set apart by a
     /// blank line; the figures beside the bars are the table's, as it prints them.

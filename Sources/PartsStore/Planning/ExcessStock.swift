@@ -27,13 +27,7 @@ extension PartsStore {
         if let location { try await requireLocation(location) }
         return try await report { connection throws(PostgresError) in
             let result = try connection.query("""
-                WITH latest AS (
-                    SELECT DISTINCT ON (rl.part_id, rl.location_id) rl.part_id, rl.location_id, rl.order_up_to, rp.proposal_no
-                      FROM reorder_line rl JOIN reorder_proposal rp ON rp.id = rl.proposal_id
-                     WHERE rp.state IN ('open', 'approved')
-                       AND ($1::text IS NULL OR rl.location_id = (SELECT id FROM location WHERE code = $1::text))
-                     ORDER BY rl.part_id, rl.location_id, rp.id DESC
-                ), excess AS (
+                WITH \(LatestReorderLines.cte(location: "$1")), excess AS (
                     SELECT p.part_no, l.code, b.on_hand, x.order_up_to, b.on_hand - x.order_up_to AS excess,
                            round((b.on_hand - x.order_up_to) * b.avg_cost, 2) AS value, x.proposal_no
                       FROM latest x

@@ -248,6 +248,17 @@ extension PartsStore {
         }
     }
 
+    /// Every part-location planned at `location`, by part number, at most `limit` of them
+    /// (`plan budget` asks for one more than it takes, to tell a location that is too large).
+    public func planningRows(location: String, window: PlanningWindow, limit: Int) async throws(StoreError) -> [PlanningRow] {
+        try await requireLocation(location)
+        return try await report { connection throws(PostgresError) in
+            try PlanningRows.parse(connection.query(PlanningRows.sql + " ORDER BY p.part_no LIMIT $5::integer",
+                                                    PlanningRows.parameters(locations: [location], partNo: nil, window: window)
+                                                        + [String(limit)]))
+        }
+    }
+
     /// One part at one location, for `plan show`; nil when it has neither stock nor demand there.
     public func planningRow(partNo: String, location: String, window: PlanningWindow) async throws(StoreError) -> PlanningRow? {
         try await requirePart(partNo)

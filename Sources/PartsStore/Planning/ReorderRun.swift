@@ -18,11 +18,14 @@ public struct ReorderLine: Sendable {
     public var unitCost: String
     public var daysOfSupply: String?
     public var flagged: Bool
+    /// Why demand has stopped, when it has: nothing is suggested, and `report obsolete`
+    /// lists the stock.
+    public var obsoleteWhy: String?
     public var why: String
 
     public init(partID: Int, locationID: Int, demandClass: String, abcClass: String, method: String, forecast: String,
                 safetyStock: String, reorderPoint: String, orderUpTo: String, position: String, suggested: String,
-                unitCost: String, daysOfSupply: String?, flagged: Bool, why: String) {
+                unitCost: String, daysOfSupply: String?, flagged: Bool, obsoleteWhy: String?, why: String) {
         self.partID = partID
         self.locationID = locationID
         self.demandClass = demandClass
@@ -37,6 +40,7 @@ public struct ReorderLine: Sendable {
         self.unitCost = unitCost
         self.daysOfSupply = daysOfSupply
         self.flagged = flagged
+        self.obsoleteWhy = obsoleteWhy
         self.why = why
     }
 }
@@ -128,14 +132,14 @@ extension PartsStore {
             try connection.query("""
                 INSERT INTO reorder_line (proposal_id, part_id, location_id, demand_class, abc_class, method, forecast,
                                           safety_stock, reorder_point, order_up_to, position, suggested, quantity, unit_cost,
-                                          days_of_supply, flagged, why)
+                                          days_of_supply, flagged, obsolete_why, why)
                 SELECT $1, part_id, location_id, demand_class, abc_class, method, forecast, safety_stock, reorder_point,
-                       order_up_to, position, suggested, suggested, unit_cost, days_of_supply, flagged, why
+                       order_up_to, position, suggested, suggested, unit_cost, days_of_supply, flagged, obsolete_why, why
                   FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[],
                               $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[],
-                              $15::boolean[], $16::text[])
+                              $15::boolean[], $16::text[], $17::text[])
                     AS t(part_id, location_id, demand_class, abc_class, method, forecast, safety_stock, reorder_point,
-                         order_up_to, position, suggested, unit_cost, days_of_supply, flagged, why)
+                         order_up_to, position, suggested, unit_cost, days_of_supply, flagged, obsolete_why, why)
                 """, parameters)
         }
     }
@@ -174,6 +178,7 @@ extension PartsStore {
             ArrayLiteral.plain(lines.map(\.orderUpTo)), ArrayLiteral.plain(lines.map(\.position)),
             ArrayLiteral.plain(lines.map(\.suggested)), ArrayLiteral.plain(lines.map(\.unitCost)),
             ArrayLiteral.plain(lines.map { $0.daysOfSupply ?? "NULL" }), ArrayLiteral.plain(lines.map { $0.flagged ? "t" : "f" }),
+            ArrayLiteral.quoted(lines.map { $0.obsoleteWhy }),
             ArrayLiteral.quoted(lines.map(\.why)),
         ]
     }

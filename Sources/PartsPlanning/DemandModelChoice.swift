@@ -8,7 +8,10 @@
 /// shape of the tail, not only on its spread:
 /// - intermittent and lumpy: compound Poisson with the part's own sizes (`CompoundPoisson`);
 ///   when its table cannot be computed within the limits, or the sizes are not whole units, a
-///   negative binomial with the compound Poisson's mean and variance (λ·E[X²]);
+///   negative binomial with the compound Poisson's mean and variance (λ·E[X²]); with
+///   `demand_model=bootstrap` (`DemandModelSetting`), Willemain's bootstrap of the part's own
+///   history instead (`DemandBootstrap`), and the analytic model where the history cannot be
+///   bootstrapped (sizes not whole, an interval too long to simulate), saying why;
 /// - smooth, erratic and new: the normal where it fits, μ at or above the slow-mover threshold
 ///   and σ at most half of μ (beyond that the normal puts more than 2 % of its weight on
 ///   negative demand, and a fill rate computed from it counts shortages that cannot happen);
@@ -29,7 +32,7 @@ public struct DemandModelChoice: Sendable, Equatable {
 
     /// Which branch of the rules chose, for the words.
     private enum Rule: Sendable, Equatable {
-        case cycle, noDemand, noSizes, compound, compoundMoments, slow, tooWide, normalFits
+        case cycle, noDemand, noSizes, compound, compoundMoments, slow, tooWide, normalFits, bootstrap
     }
 
     /// What the words quote.
@@ -41,6 +44,9 @@ public struct DemandModelChoice: Sendable, Equatable {
         var period: PlanningPeriod?
         var protectionPeriods = 0.0
         var compound: CompoundPoisson?
+        var bootstrap: DemandBootstrap?
+        /// Why `demand_model=bootstrap` fell back on the analytic model.
+        var declined: DemandBootstrap.Refusal?
     }
 
     /// The cycle service rule.
@@ -54,16 +60,30 @@ public struct DemandModelChoice: Sendable, Equatable {
         }
     }
 
-    /// The fill-rate rule, for a part of `classification` whose series is `history`.
+    /// The fill-rate rule, for a part of `classification` whose series is `history`;
+    /// `demandModel` says whether intermittent and lumpy parts are bootstrapped.
     public init(fillRate classification: DemandClassification, history: [Double], period: PlanningPeriod,
                 mean: Double, standardDeviation sigma: Double, leadTime: LeadTime, slowMoverThreshold: Double,
-                budget: PlanningBudget) throws(PlanningError) {
+                demandModel: DemandModelSetting = .analytic, budget: PlanningBudget) throws(PlanningError) {
         var facts = Facts(mean: mean, sigma: sigma, threshold: slowMoverThreshold, classification: classification,
                           period: period, protectionPeriods: leadTime.protectionPeriods)
         switch classification.demandClass {
         case .none:
             self.init(try LeadTimeDemand.poisson(mean: mean, budget: budget), .noDemand, facts)
         case .intermittent, .lumpy:
+            if demandModel == .bootstrap {
+                switch try DemandBootstrap.run(history: history, leadTime: leadTime, budget: budget) {
+                case .simulated(let bootstrap):
+                    facts.bootstrap = bootstrap
+                    self.init(bootstrap.protection, .bootstrap, facts)
+                    periodic = bootstrap.review.flatMap {
+                        PeriodicReview(protection: bootstrap.protection, lead: bootstrap.lead, review: $0)
+                    }
+                    return
+                case .declined(let refusal):
+                    facts.declined = refusal
+                }
+            }
             // A class above `new` has demand: no sizes is a caller's odd history only.
             guard let compound = CompoundPoisson(mean: mean, history: history) else {
                 try self.init(count: sigma * sigma, .noSizes, facts, budget)
@@ -133,15 +153,23 @@ public struct DemandModelChoice: Sendable, Equatable {
         case .slow: why = "\(name): \(ltd) < \(threshold)"
         case .tooWide: why = "\(name): σ \(plainNumber(facts.sigma)) > half the \(ltd), too wide for the normal"
         case .normalFits: why = "\(name): \(ltd) ≥ \(threshold), σ \(plainNumber(facts.sigma)) ≤ half of it"
+        case .bootstrap:
+            let bootstrap = facts.bootstrap
+            let chain = bootstrap?.chain
+            let start = chain?.lastHadDemand == true ? "a \(unit) with demand" : "a \(unit) without"
+            why = "Willemain: \(bootstrap?.replications ?? 0) replications of \(within), \(seen); "
+                + "P(demand | none) \(plainNumber(chain?.afterNone ?? 0)), P(demand | demand) \(plainNumber(chain?.afterDemand ?? 0)) "
+                + "from \(start); sizes resampled from \(bootstrap?.demands ?? 0) with jitter; mean \(plainNumber(demand.mean))"
         }
+        let declined = facts.declined.map { "; not bootstrapped: \($0.description)" } ?? ""
         let review = periodic == nil ? "" : ", counted review by review"
         switch demand.model {
-        case .normal, .compoundPoisson:
-            return "\(demand.model.displayName) (\(why))\(review)"
+        case .normal, .compoundPoisson, .bootstrap:
+            return "\(demand.model.displayName) (\(why)\(declined))\(review)"
         case .poisson, .negativeBinomial:
             guard rule != .noDemand else { return "\(demand.model.displayName) (\(why))" }
             let spread = demand.model == .poisson ? "variance ≤ mean" : "variance \(plainNumber(demand.variance)) > mean"
-            return "\(demand.model.displayName) (\(why), \(spread))\(review)"
+            return "\(demand.model.displayName) (\(why), \(spread)\(declined))\(review)"
         }
     }
 }

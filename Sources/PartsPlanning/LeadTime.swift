@@ -49,6 +49,9 @@ public enum LeadTimeDemandModel: String, Sendable, CaseIterable, Codable {
     case negativeBinomial
     /// Compound Poisson with the part's own sizes (fill rate, intermittent and lumpy parts).
     case compoundPoisson
+    /// Willemain's bootstrap of the part's own history (`DemandBootstrap`, with
+    /// `demand_model=bootstrap`, intermittent and lumpy parts).
+    case bootstrap
 
     /// The model's name in an explanation.
     public var displayName: String {
@@ -57,6 +60,7 @@ public enum LeadTimeDemandModel: String, Sendable, CaseIterable, Codable {
         case .poisson: "Poisson"
         case .negativeBinomial: "negative binomial"
         case .compoundPoisson: "compound Poisson"
+        case .bootstrap: "bootstrap"
         }
     }
 }
@@ -140,9 +144,9 @@ public struct ReorderLevels: Sendable, Equatable {
             return
         case .poisson:
             s = try DiscreteDemand.poissonQuantile(serviceLevel, mean: mean, budget: budget)
-        case .negativeBinomial, .compoundPoisson:
-            // The cycle rule never picks the compound Poisson; its moments' negative binomial
-            // would stand in for it.
+        case .negativeBinomial, .compoundPoisson, .bootstrap:
+            // The cycle rule never picks the compound Poisson or the bootstrap; their moments'
+            // negative binomial would stand in for them.
             s = try DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: demand.variance, budget: budget)
         }
         try self.init(.cycle, serviceLevel, mean, sigma, choice, Double(s), Double(s) - mean, nil, orderQuantity, budget)
@@ -155,11 +159,13 @@ public struct ReorderLevels: Sendable, Equatable {
     ///   - fillRate: the target, in [0.5, 0.9999] (`PlanningParameters.fillRateRange`).
     ///   - orderQuantity: Q, as the plan orders it.
     ///   - classification, history, period: pick the distribution and give its sizes.
+    ///   - demandModel: `bootstrap` resamples intermittent and lumpy parts' history instead.
     ///   - the rest as for a cycle service level.
     public init(
         demandPerPeriod: Double, demandStandardDeviation: Double, leadTime: LeadTime,
         fillRate: Double, orderQuantity: Double, classification: DemandClassification, history: [Double],
-        period: PlanningPeriod, slowMoverThreshold: Double = 5, budget: PlanningBudget = PlanningBudget()
+        period: PlanningPeriod, slowMoverThreshold: Double = 5, demandModel: DemandModelSetting = .analytic,
+        budget: PlanningBudget = PlanningBudget()
     ) throws(PlanningError) {
         let (mean, sigma) = try Self.protectionDemand(demandPerPeriod, demandStandardDeviation, leadTime)
         try Check.fillRate(fillRate, "fillRate")
@@ -167,7 +173,7 @@ public struct ReorderLevels: Sendable, Equatable {
         try Check.nonNegative(slowMoverThreshold, "slowMoverThreshold")
         let choice = try DemandModelChoice(
             fillRate: classification, history: history, period: period, mean: mean, standardDeviation: sigma,
-            leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, budget: budget)
+            leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, demandModel: demandModel, budget: budget)
         let reorderPoint = if let periodic = choice.periodic {
             try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, periodic: periodic, budget: budget)
         } else {

@@ -32,6 +32,8 @@ public struct LeadTimeDemand: Sendable, Equatable {
         case normal
         case count(DiscreteDemand.Distribution)
         case compound(CompoundPoisson)
+        /// Draws of a simulation, which splits its own paths (`DemandBootstrap`).
+        case empirical
     }
 
     /// Normal with mean μ and standard deviation σ ≥ 0; σ = 0 is demand of exactly μ.
@@ -64,6 +66,20 @@ public struct LeadTimeDemand: Sendable, Equatable {
                               source: .compound(demand))
     }
 
+    /// The empirical distribution of draws, `counts[k]` of them k units (a bootstrap's
+    /// replications), tabulated as a count's is, so its loss function and fill rate come from
+    /// the same table code. Its mean and variance are the draws' own.
+    static func empirical(counts: [Int]) -> LeadTimeDemand {
+        let draws = Double(counts.reduce(0, +))
+        let mean = counts.indices.reduce(0.0) { $0 + Double($1 * counts[$1]) } / draws
+        let variance = counts.indices.reduce(0.0) { $0 + Double(counts[$1]) * (Double($1) - mean) * (Double($1) - mean) } / draws
+        var table = Table(mean: mean)
+        for count in counts {
+            if table.append(Double(count) / draws) { break }
+        }
+        return LeadTimeDemand(model: .bootstrap, mean: mean, variance: variance, form: .table(table), source: .empirical)
+    }
+
     private static func discrete(_ distribution: DiscreteDemand.Distribution, variance: Double,
                                  _ budget: PlanningBudget) throws(PlanningError) -> LeadTimeDemand {
         let model: LeadTimeDemandModel = distribution.shape == nil ? .poisson : .negativeBinomial
@@ -87,7 +103,7 @@ public struct LeadTimeDemand: Sendable, Equatable {
     func over(fraction: Double, budget: PlanningBudget) throws(PlanningError) -> LeadTimeDemand? {
         let scaled: LeadTimeDemand?
         switch source {
-        case .normal: return nil
+        case .normal, .empirical: return nil
         case .count:
             scaled = try model == .poisson
                 ? .poisson(mean: mean * fraction, budget: budget)

@@ -145,7 +145,7 @@ public struct PartPlan: Sendable, Equatable {
                 demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
                 fillRate: fillRate ?? parameters.fillRate(for: abcClass), orderQuantity: quantity.quantity,
                 classification: classification, history: values, period: series.period,
-                slowMoverThreshold: parameters.slowMoverThreshold, budget: budget)
+                slowMoverThreshold: parameters.slowMoverThreshold, demandModel: parameters.demandModel, budget: budget)
         }
         let obsolescence = Obsolescence(
             daysWithoutDemand: daysWithoutDemand, decay: choice.decay, afterDays: parameters.obsoleteAfterDays,

@@ -20,7 +20,10 @@
 /// Exact for demand in whole units and a lead time a whole number of review intervals, which
 /// is how the evaluation simulates it; the demand of L and of R are the protection interval's
 /// distribution scaled (`LeadTimeDemand.over(fraction:)`), so a lead time's spread beyond that
-/// is left out, as the compound Poisson leaves it out.
+/// is left out, as the compound Poisson leaves it out. A bootstrap gives all three from its own
+/// paths instead (`init(protection:lead:review:)`); its D_R is the review interval right after
+/// the lead time, taken as every interval's, since its occurrence chain forgets its start
+/// within a few periods.
 public struct PeriodicReview: Sendable, Equatable {
     /// D_{L+R}.
     public let protection: LeadTimeDemand
@@ -42,7 +45,16 @@ public struct PeriodicReview: Sendable, Equatable {
     public init?(protection: LeadTimeDemand, reviewShare: Double, budget: PlanningBudget) throws(PlanningError) {
         guard reviewShare > 0, reviewShare <= 1, protection.mean > 0, protection.probabilities != nil,
               let lead = try protection.over(fraction: 1 - reviewShare, budget: budget),
-              let review = try protection.over(fraction: reviewShare, budget: budget),
+              let review = try protection.over(fraction: reviewShare, budget: budget)
+        else { return nil }
+        self.init(protection: protection, lead: lead, review: review)
+    }
+
+    /// D_{L+R}, D_L and D_R given whole, as a simulation makes them from the same paths
+    /// (`DemandBootstrap`); nil when one is not tabulated or there is no demand within a review
+    /// interval, as above.
+    public init?(protection: LeadTimeDemand, lead: LeadTimeDemand, review: LeadTimeDemand) {
+        guard protection.mean > 0, protection.probabilities != nil, lead.probabilities != nil,
               let probabilities = review.probabilities,
               review.mean > 0, 1 - probabilities[0] > 1e-12
         else { return nil }

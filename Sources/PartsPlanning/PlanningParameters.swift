@@ -26,6 +26,9 @@ public struct PlanningParameters: Sendable, Equatable {
     public var fillRateA: Double
     public var fillRateB: Double
     public var fillRateC: Double
+    /// Where intermittent and lumpy parts' lead-time demand comes from under the fill rate:
+    /// the analytic model (the default) or the bootstrap of their own history.
+    public var demandModel: DemandModelSetting
     /// Mean lead-time demand (units) below which the reorder point comes from a Poisson or
     /// negative binomial distribution instead of the normal approximation.
     public var slowMoverThreshold: Double
@@ -66,6 +69,7 @@ public struct PlanningParameters: Sendable, Equatable {
         fillRateA: Double = 0.98,
         fillRateB: Double = 0.95,
         fillRateC: Double = 0.90,
+        demandModel: DemandModelSetting = .analytic,
         slowMoverThreshold: Double = 5,
         minimumHistoryPeriods: Int = DemandClassification.defaultMinimumPeriods,
         reviewPeriods: Double = 4,
@@ -90,6 +94,7 @@ public struct PlanningParameters: Sendable, Equatable {
         self.fillRateA = fillRateA
         self.fillRateB = fillRateB
         self.fillRateC = fillRateC
+        self.demandModel = demandModel
         self.slowMoverThreshold = slowMoverThreshold
         self.minimumHistoryPeriods = minimumHistoryPeriods
         self.reviewPeriods = reviewPeriods

@@ -24,6 +24,7 @@ let migrationFiles = [
     "018_fill_rate.sql",
     "019_obsolescence.sql",
     "020_part_fill_rate.sql",
+    "021_demand_model.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

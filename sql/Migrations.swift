@@ -44,6 +44,7 @@ public enum BundledSQL {
         (18, "018_fill_rate.sql", PackageResources._18_fill_rate_sql, nil),
         (19, "019_obsolescence.sql", PackageResources._19_obsolescence_sql, nil),
         (20, "020_part_fill_rate.sql", PackageResources._20_part_fill_rate_sql, nil),
+        (21, "021_demand_model.sql", PackageResources._21_demand_model_sql, nil),
     ].map { Migration(version: $0.0, name: $0.1, text: String(decoding: $0.2, as: UTF8.self), formerChecksums: Set([$0.3].compactMap { $0 })) }
 
     /// In dependency order: a script may use what the scripts before it define.

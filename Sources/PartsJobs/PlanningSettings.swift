@@ -46,6 +46,11 @@ public struct PlanningSettings: Sendable, Equatable {
                 throw .invalid("service_measure must be fill (fill rate) or cycle (cycle service level), got \(text)")
             }
             parameters.serviceMeasure = measure
+        case .demandModel:
+            guard let model = DemandModelSetting(rawValue: text) else {
+                throw .invalid("demand_model must be analytic or bootstrap (Willemain's, for intermittent and lumpy parts), got \(text)")
+            }
+            parameters.demandModel = model
         case .fillRateA: parameters.fillRateA = try Self.number(key, text)
         case .fillRateB: parameters.fillRateB = try Self.number(key, text)
         case .fillRateC: parameters.fillRateC = try Self.number(key, text)
@@ -109,6 +114,7 @@ public struct PlanningSettings: Sendable, Equatable {
         case .serviceB: return number(parameters.serviceLevelB)
         case .serviceC: return number(parameters.serviceLevelC)
         case .serviceMeasure: return parameters.serviceMeasure.rawValue
+        case .demandModel: return parameters.demandModel.rawValue
         case .fillRateA: return number(parameters.fillRateA)
         case .fillRateB: return number(parameters.fillRateB)
         case .fillRateC: return number(parameters.fillRateC)

@@ -32,7 +32,8 @@ enum PlanCommands {
             return try await show(row, planner)
         },
         CommandSpec("plan set", "plan set [location=<code>] <setting>=<value|default> ...",
-                    "planning settings for every location, or one (service_measure=fill|cycle says which targets count: fill_rate_a/b/c or service_a/b/c): "
+                    "planning settings for every location, or one (service_measure=fill|cycle says which targets count: fill_rate_a/b/c or service_a/b/c; "
+                        + "demand_model=analytic|bootstrap, Willemain's bootstrap for intermittent and lumpy parts): "
                         + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
                     role: .manager, changesData: true,
                     named: Set(PlanningSettingKey.allCases.map(\.rawValue)).union(["location"])) { invocation, environment in

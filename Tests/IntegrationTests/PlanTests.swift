@@ -190,6 +190,54 @@ struct PlanTests {
             == [[nil, "0.900000", "0.999900"]])
     }
 
+    /// `demand_model=bootstrap`: an intermittent part (36 weeks, 12 with demand of 1 to 6) is
+    /// planned from Willemain's bootstrap of its own history, and says so; `default` brings the
+    /// compound Poisson back. The same series and lead time as `BootstrapTests`, whose python
+    /// reimplementation gives the bootstrap's mean, 1.86 over 15/7 + 1/7 weeks.
+    @Test func anIntermittentPartByBootstrap() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-B \"bearing\" lead_days=15 cost=20"))
+        let series = [0, 0, 3, 0, 1, 0, 0, 0, 6, 2, 0, 0, 1, 0, 0, 3, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 4, 0, 1, 0, 0, 0, 2, 0, 0, 1]
+        let today = try #require(try daemon.sql("SELECT current_date").scalar)
+        // Oldest first: week k of the series lies 36 − k weeks back.
+        let dates = try daemon.sql("SELECT (date '\(today)' - 7 * k)::text FROM generate_series(1, 36) k ORDER BY k DESC")
+            .rows.map { $0[0]! }
+        let lines = zip(dates, series).filter { $0.1 > 0 }.map { "\($0.0):\($0.1)" }
+        try expectOK(client.send("history add MAIN P-B " + lines.joined(separator: " ") + " since=\(dates[0])"))
+        func plan() throws -> [String: Any] {
+            _ = try client.send("format json")
+            defer { _ = try? client.send("format text") }
+            let plan = try client.send("plan show P-B")
+            #expect(plan.code == 200, "\(plan)")
+            return try JSONSerialization.jsonObject(with: Data(try #require(plan.json).utf8)) as! [String: Any]
+        }
+        #expect(try plan()["model"] as? String == "compoundPoisson")
+
+        for refused in ["demand_model=magic", "demand_model=Bootstrap"] {
+            #expect(try client.send("plan set \(refused)").code == 422, "\(refused)")
+        }
+        try expectOK(client.send("plan set demand_model=bootstrap"))
+        let fields = try plan()
+        #expect(["intermittent", "lumpy"].contains(fields["class"] as? String), "\(fields)")
+        #expect(fields["model"] as? String == "bootstrap")
+        let model = try #require(fields["demand_model"] as? String)
+        #expect(model.hasPrefix("bootstrap (Willemain: 1000 replications of "), "\(model)")
+        #expect(model.contains("sizes resampled from 12 with jitter"), "\(model)")
+        let reorderText = try #require(fields["reorder_point"] as? String)
+        let reorderPoint = try #require(Double(reorderText))
+        #expect(reorderPoint >= 1, "\(fields)")
+        #expect(fields["expected_fill_rate"] as? String != "-")
+        #expect(Double(fields["order_up_to"] as? String ?? "") ?? 0 > reorderPoint, "\(fields)")
+        let settings = try client.send("plan settings")
+        #expect(settings.lines.contains { $0.contains("demand_model") && $0.contains("bootstrap") }, "\(settings)")
+        #expect(try daemon.sql("SELECT demand_model FROM planning_setting WHERE location_id IS NULL").rows == [["bootstrap"]])
+
+        try expectOK(client.send("plan set demand_model=default"))
+        #expect(try plan()["model"] as? String == "compoundPoisson")
+    }
+
     /// An imported history that says where it starts: 18 months, demand of 4 in the 10th and
     /// 6 in the 16th. From since= the series is 18 months with 2 demands, ADI 9, CV² 0.04:
     /// intermittent, SBA with α 0.1. Croston's first interval counts from the series' start

@@ -129,12 +129,15 @@ def main():
     parser.add_argument("--parts", type=int, default=600)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--measure", choices=["fill", "cycle"], help="plan set service_measure= (default: the daemon's)")
+    parser.add_argument("--demand-model", choices=["analytic", "bootstrap"],
+                        help="plan set demand_model= (default: the daemon's, analytic)")
     parser.add_argument("--dump", help="also write each part's series and plan to this JSON file, to study one class")
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
     admin = Admin(arguments.socket)
     admin.send('location add EVAL "Evaluation warehouse"')
     measure = f" service_measure={arguments.measure}" if arguments.measure else ""
+    measure += f" demand_model={arguments.demand_model}" if arguments.demand_model else ""
     admin.send(f"plan set period=week review_days=7 history_days={HISTORY_WEEKS * 7}{measure}")
 
     today = datetime.date.today()

@@ -95,7 +95,10 @@ BEGIN
                 FOR UPDATE OF u;
         END IF;
     END IF;
-    v_results := post_by_type(p_batch);
+    -- A lone document (a clerk posting while no other does) goes straight to the one-by-one
+    -- path: sorting a batch of one by type took a sixth of its posting.
+    v_results := CASE WHEN jsonb_array_length(p_batch) = 1 THEN requests_each('stock_post', p_batch)
+                      ELSE post_by_type(p_batch) END;
     -- The rows lock_balances made for documents that were then refused hold nothing.
     IF v_made_parts IS NOT NULL THEN
         PERFORM drop_made_balances(v_made_parts, v_made_locations);

@@ -48,27 +48,21 @@ public enum FillRate {
     }
 
     /// β(s) under periodic review (`PeriodicReview`); the continuous-review β when the cycle
-    /// is too long to weigh.
+    /// is too long to weigh. For one level: a plan asks its `FillRateCurve` for many.
     public static func of(level: Double, quantity: Double, periodic: PeriodicReview,
                           budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> Double {
-        guard let shares = try periodic.cycleShares(quantity: quantity, budget: budget) else {
-            return try of(level: level, quantity: quantity, demand: periodic.protection, budget: budget)
-        }
-        return try periodic.fillRate(level: level, quantity: quantity, shares: shares, budget: budget)
+        try FillRateCurve(demand: periodic.protection, periodic: periodic, quantity: quantity, budget: budget)
+            .of(level: level, budget: budget)
     }
 
     /// The smallest whole level with β ≥ `target` under periodic review, as above.
     public static func smallestLevel(reaching target: Double, quantity: Double, periodic: PeriodicReview,
                                      budget: PlanningBudget = PlanningBudget()) throws(PlanningError) -> Double {
-        guard let shares = try periodic.cycleShares(quantity: quantity, budget: budget) else {
-            return try smallestLevel(reaching: target, quantity: quantity, demand: periodic.protection, budget: budget)
-        }
-        return try smallestLevel(reaching: target, perUnit: 1) { (level) throws(PlanningError) in
-            try periodic.fillRate(level: level, quantity: quantity, shares: shares, budget: budget)
-        }
+        try FillRateCurve(demand: periodic.protection, periodic: periodic, quantity: quantity, budget: budget)
+            .smallestLevel(reaching: target, budget: budget)
     }
 
-    private static func smallestLevel(reaching target: Double, perUnit: Double,
+    static func smallestLevel(reaching target: Double, perUnit: Double,
                                       fill: (Double) throws(PlanningError) -> Double) throws(PlanningError) -> Double {
         func reaches(_ step: Int) throws(PlanningError) -> Bool {
             try fill(Double(step) / perUnit) >= target

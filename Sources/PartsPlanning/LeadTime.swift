@@ -140,7 +140,7 @@ public struct ReorderLevels: Sendable, Equatable {
             let factor = StandardNormal.quantile(serviceLevel)
             let safetyStock = factor * sigma
             try self.init(.cycle, serviceLevel, mean, sigma, choice, mean + safetyStock, safetyStock, factor,
-                          orderQuantity, budget)
+                          try Self.curve(choice, orderQuantity, budget), budget)
             return
         case .poisson:
             s = try DiscreteDemand.poissonQuantile(serviceLevel, mean: mean, budget: budget)
@@ -149,7 +149,8 @@ public struct ReorderLevels: Sendable, Equatable {
             // negative binomial would stand in for them.
             s = try DiscreteDemand.negativeBinomialQuantile(serviceLevel, mean: mean, variance: demand.variance, budget: budget)
         }
-        try self.init(.cycle, serviceLevel, mean, sigma, choice, Double(s), Double(s) - mean, nil, orderQuantity, budget)
+        try self.init(.cycle, serviceLevel, mean, sigma, choice, Double(s), Double(s) - mean, nil,
+                      try Self.curve(choice, orderQuantity, budget), budget)
     }
 
     /// Levels for a fill rate: the smallest reorder point whose expected fill rate with
@@ -174,18 +175,16 @@ public struct ReorderLevels: Sendable, Equatable {
         let choice = try DemandModelChoice(
             fillRate: classification, history: history, period: period, mean: mean, standardDeviation: sigma,
             leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, demandModel: demandModel, budget: budget)
-        let reorderPoint = if let periodic = choice.periodic {
-            try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, periodic: periodic, budget: budget)
-        } else {
-            try FillRate.smallestLevel(reaching: fillRate, quantity: orderQuantity, demand: choice.demand, budget: budget)
-        }
+        let curve = try FillRateCurve(demand: choice.demand, periodic: choice.periodic, quantity: orderQuantity,
+                                      budget: budget)
+        let reorderPoint = try curve.smallestLevel(reaching: fillRate, budget: budget)
         let normal = choice.demand.model == .normal
         try self.init(.fill, fillRate, mean, sigma, choice, reorderPoint, reorderPoint - mean,
-                      normal ? (sigma > 0 ? (reorderPoint - mean) / sigma : 0) : nil, orderQuantity, budget)
+                      normal ? (sigma > 0 ? (reorderPoint - mean) / sigma : 0) : nil, curve, budget)
     }
 
     private init(_ measure: ServiceMeasure, _ target: Double, _ mean: Double, _ sigma: Double, _ choice: DemandModelChoice,
-                 _ reorderPoint: Double, _ safetyStock: Double, _ z: Double?, _ orderQuantity: Double?,
+                 _ reorderPoint: Double, _ safetyStock: Double, _ z: Double?, _ curve: FillRateCurve?,
                  _ budget: PlanningBudget) throws(PlanningError) {
         self.measure = measure
         serviceLevel = target
@@ -195,12 +194,14 @@ public struct ReorderLevels: Sendable, Equatable {
         self.reorderPoint = reorderPoint
         self.safetyStock = safetyStock
         self.z = z
-        expectedFillRate = try orderQuantity.map { (quantity) throws(PlanningError) in
-            if let periodic = choice.periodic {
-                return try FillRate.of(level: reorderPoint, quantity: quantity, periodic: periodic, budget: budget)
-            }
-            return try FillRate.of(level: reorderPoint, quantity: quantity, demand: choice.demand, budget: budget)
-        }
+        expectedFillRate = try curve?.of(level: reorderPoint, budget: budget)
+    }
+
+    /// The fill rate of levels with `quantity`, when one is given.
+    private static func curve(_ choice: DemandModelChoice, _ quantity: Double?,
+                              _ budget: PlanningBudget) throws(PlanningError) -> FillRateCurve? {
+        guard let quantity else { return nil }
+        return try FillRateCurve(demand: choice.demand, periodic: choice.periodic, quantity: quantity, budget: budget)
     }
 
     /// μ and σ_LTD over the protection interval, from the checked inputs.

@@ -151,41 +151,25 @@ public enum StockBudget {
         private(set) var fillRate: Double
         /// The level that reaches `maximumFill`, in steps: no raise goes past it.
         let top: Int
-        /// The review cycle's shares for the part's order quantity, weighed once for all the
-        /// levels tried; nil: the continuous-review formula.
-        private let shares: [Double]?
+        /// The part's fill rate by level, as its plan computes it.
+        private let curve: FillRateCurve
 
         init(_ part: Part, _ budget: PlanningBudget) throws(PlanningError) {
             self.part = part
-            let shares = try part.periodic?.cycleShares(quantity: part.orderQuantity, budget: budget)
-            self.shares = shares
-            fillRate = try Self.beta(part, shares, 0, budget)
+            curve = try FillRateCurve(demand: part.demand, periodic: part.periodic, quantity: part.orderQuantity, budget: budget)
+            fillRate = try curve.of(level: 0, budget: budget)
             try budget.spend()
             guard part.demandPerPeriod > 0 else {
                 top = 0
                 return
             }
-            let highest = if let periodic = part.periodic {
-                try FillRate.smallestLevel(reaching: StockBudget.maximumFill, quantity: part.orderQuantity,
-                                           periodic: periodic, budget: budget)
-            } else {
-                try FillRate.smallestLevel(reaching: StockBudget.maximumFill, quantity: part.orderQuantity,
-                                           demand: part.demand, budget: budget)
-            }
+            let highest = try curve.smallestLevel(reaching: StockBudget.maximumFill, budget: budget)
             top = Int((min(highest, Double(DiscreteDemand.largestQuantile)) / Double(part.step)).rounded(.up))
         }
 
         /// β of `level`, as the part's plan computes it.
         func beta(_ level: Double, _ budget: PlanningBudget) throws(PlanningError) -> Double {
-            try Self.beta(part, shares, level, budget)
-        }
-
-        private static func beta(_ part: Part, _ shares: [Double]?, _ level: Double,
-                                 _ budget: PlanningBudget) throws(PlanningError) -> Double {
-            if let periodic = part.periodic, let shares {
-                return try periodic.fillRate(level: level, quantity: part.orderQuantity, shares: shares, budget: budget)
-            }
-            return try FillRate.of(level: level, quantity: part.orderQuantity, demand: part.demand, budget: budget)
+            try curve.of(level: level, budget: budget)
         }
 
         mutating func raise(to steps: Int, fillRate: Double) {

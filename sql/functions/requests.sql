@@ -99,10 +99,20 @@ END $$;
 -- the daemon answers each after that commit (RequestBatcher). For workflows that change one
 -- row of master data or history each, whose rows two batches meet in no particular order; a
 -- request that deadlocks with another batch is rolled back alone and run again by itself.
+-- A workflow f may have a set form f_set(p_batch jsonb) RETURNS json that answers a whole
+-- batch as requests_each would, or NULL when it cannot (then each request runs alone).
 CREATE FUNCTION requests_batch(p_workflow text, p_batch jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_result json;
 BEGIN
     PERFORM request_lock_all(p_batch);
+    IF jsonb_array_length(p_batch) > 1 AND to_regprocedure(format('%I(jsonb)', p_workflow || '_set')) IS NOT NULL THEN
+        EXECUTE format('SELECT %I($1)', p_workflow || '_set') INTO v_result USING p_batch;
+        IF v_result IS NOT NULL THEN
+            RETURN v_result;
+        END IF;
+    END IF;
     RETURN requests_each(p_workflow, p_batch)::json;
 END $$;
 

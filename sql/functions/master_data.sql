@@ -123,9 +123,11 @@ BEGIN
     IF EXISTS (SELECT 1
                  FROM jsonb_array_elements(p_batch) AS d(item)
                  LEFT JOIN unit_of_measure u ON u.code = coalesce(d.item->>'unit', 'PCS')
+                 -- A probe of the ref's index per request (see ref_seen in post_document_set).
+                 LEFT JOIN LATERAL (SELECT true AS seen FROM client_request c WHERE c.ref = d.item->>'ref' LIMIT 1) r ON true
                 WHERE u.code IS NULL
                    OR (d.item->>'serialized')::boolean AND u.decimals > 0
-                   OR d.item ? 'ref' AND EXISTS (SELECT 1 FROM client_request WHERE ref = d.item->>'ref'))
+                   OR r.seen)
        OR (SELECT count(DISTINCT d.item->>'part_no') <> v_count
                   OR count(DISTINCT d.item->>'ref') <> count(d.item->>'ref')
              FROM jsonb_array_elements(p_batch) AS d(item)) THEN

@@ -263,10 +263,16 @@ BEGIN
         RETURN NULL;
     END IF;
     -- A ref seen before is a replay or a conflict, and the same ref twice in one batch is a
-    -- retry racing its first send: the one-by-one path answers both.
+    -- retry racing its first send: the one-by-one path answers both. ref_seen is a LATERAL
+    -- with LIMIT so that it stays a probe of the ref's index per request: written as EXISTS,
+    -- the planner may hash all of client_request instead, which is cheapest while the table
+    -- is small, and this function's generic plan, made then, is kept by the session as the
+    -- table grows (measured: 10 ms a batch at 20,000 refs, growing with every request).
     IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_batch) AS d(item)
+                 LEFT JOIN LATERAL (SELECT true AS seen FROM client_request c WHERE c.ref = d.item->>'ref' LIMIT 1) ref_seen
+                        ON true
                 WHERE d.item ? 'ref'
-                  AND (EXISTS (SELECT 1 FROM client_request WHERE ref = d.item->>'ref')
+                  AND (ref_seen.seen
                        OR (SELECT count(*) FROM jsonb_array_elements(p_batch) AS o(item)
                             WHERE o.item->>'ref' = d.item->>'ref') > 1)) THEN
         RETURN NULL;

@@ -25,6 +25,7 @@ let migrationFiles = [
     "019_obsolescence.sql",
     "020_part_fill_rate.sql",
     "021_demand_model.sql",
+    "022_method_trial.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

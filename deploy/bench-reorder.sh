@@ -25,6 +25,8 @@
 #   BENCH_PARTS       parts per warehouse (default 50000)
 #   BENCH_LOCATIONS   warehouses (default 2)
 #   BENCH_LINES       mean demand lines per part-location over two years (default 40)
+#   BENCH_METHOD_TRIAL=1  then also time `job run method-trial` on the timed daemon, and one more
+#                     reorder run with its choices in force (plan set method_choice=simulation)
 #   BENCH_KEEP=1      keep the cluster directory (and print where it is)
 #   PARTSD_BIN_DIR    use these binaries instead of building
 set -euo pipefail
@@ -133,6 +135,15 @@ planned=$(planned_in)
 copy2=$(baseline)
 run2=$(reorder)
 full_kib=$(peak_kib)
+if [[ -n ${BENCH_METHOD_TRIAL:-} ]]; then
+    "$bindir/partsctl" --socket "$socket" plan set method_choice=simulation >/dev/null
+    "$bindir/partsctl" --socket "$socket" job run method-trial --wait >"$work/trial.out" ||
+        die "method trial failed: $(tail -n 3 "$work/trial.out")"
+    trial=$(psql_bench -tAc "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 2)
+                               FROM job_run WHERE job = 'method-trial' ORDER BY id DESC LIMIT 1")
+    trial_message=$(tail -n 1 "$work/trial.out")
+    with_trials=$(reorder)
+fi
 stop_daemon "$work"
 
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
@@ -150,4 +161,11 @@ printf '| --- | --- | --- | --- | --- |\n'
 printf '| SMALL only | 1 | %s | - | %s |\n' "$small_planned" "$((small_kib / 1024))"
 printf '| everything | 1 | %s | %s | %s |\n' "$planned" "$single" "$((single_kib / 1024))"
 printf '| everything | 2 | %s | %s | %s |\n' "$planned" "$run" "$((full_kib / 1024))"
+if [[ -n ${BENCH_METHOD_TRIAL:-} ]]; then
+    printf '\n'
+    printf '| method trial s | reorder run with its choices s | ratio to the COPY stream (bar <= 5) |\n'
+    printf '| --- | --- | --- |\n'
+    printf '| %s | %s | %s |\n' "$trial" "$with_trials" "$(awk -v r="$with_trials" -v c="$copy" 'BEGIN { printf "%.2f", r / c }')"
+    printf '%s\n' "$trial_message"
+fi
 awk -v r="$ratio" 'BEGIN { exit !(r <= 5) }' || warn "ratio $ratio is above the bar of 5"

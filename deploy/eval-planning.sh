@@ -15,6 +15,8 @@
 #   EVAL_SEED        the generator's seed (default 20261201)
 #   EVAL_MEASURE     fill or cycle: plan set service_measure= (default: the daemon's, fill)
 #   EVAL_MODEL       analytic or bootstrap: plan set demand_model= (default: the daemon's, analytic)
+#   EVAL_METHOD_CHOICE  class or simulation: plan set method_choice= (default: the daemon's); with
+#                    simulation, job run method-trial replays every part before it is planned
 #   EVAL_DUMP        also write every part's series and plan (JSON) to this file
 #   PARTSD_BIN_DIR   use these binaries instead of building
 set -euo pipefail
@@ -26,4 +28,4 @@ bench_start_daemon --grant "$(id -un)=admin"
 log "planning ${EVAL_PARTS:-600} parts and simulating a year"
 python3 "$PARTSD_ROOT/deploy/eval_planning.py" --socket "$socket" --parts "${EVAL_PARTS:-600}" --seed "${EVAL_SEED:-20261201}" \
     ${EVAL_MEASURE:+--measure "$EVAL_MEASURE"} ${EVAL_DUMP:+--dump "$EVAL_DUMP"} \
-    ${EVAL_MODEL:+--demand-model "$EVAL_MODEL"}
+    ${EVAL_MODEL:+--demand-model "$EVAL_MODEL"} ${EVAL_METHOD_CHOICE:+--method-choice "$EVAL_METHOD_CHOICE"}

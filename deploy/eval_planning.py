@@ -131,6 +131,9 @@ def main():
     parser.add_argument("--measure", choices=["fill", "cycle"], help="plan set service_measure= (default: the daemon's)")
     parser.add_argument("--demand-model", choices=["analytic", "bootstrap"],
                         help="plan set demand_model= (default: the daemon's, analytic)")
+    parser.add_argument("--method-choice", choices=["class", "simulation"],
+                        help="plan set method_choice= (default: the daemon's); with simulation, job run method-trial "
+                             "replays the history before the parts are planned")
     parser.add_argument("--dump", help="also write each part's series and plan to this JSON file, to study one class")
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
@@ -138,6 +141,7 @@ def main():
     admin.send('location add EVAL "Evaluation warehouse"')
     measure = f" service_measure={arguments.measure}" if arguments.measure else ""
     measure += f" demand_model={arguments.demand_model}" if arguments.demand_model else ""
+    measure += f" method_choice={arguments.method_choice}" if arguments.method_choice else ""
     admin.send(f"plan set period=week review_days=7 history_days={HISTORY_WEEKS * 7}{measure}")
 
     today = datetime.date.today()
@@ -158,6 +162,10 @@ def main():
             admin.send(f"history add EVAL {part_no} {' '.join(entries)} since={start}")
         parts.append({"part_no": part_no, "kind": kind, "cost": cost, "lead_weeks": lead_days // 7,
                       "history": history, "future": future})
+
+    if arguments.method_choice == "simulation":
+        trial = admin.send("job run method-trial --wait")
+        print(f"method trial: {trial.get('message', trial)}")
 
     for part in parts:
         if not any(part["history"]):
@@ -213,6 +221,18 @@ def main():
         print(f"{kind:<13} {len(members):>5} {target:>6.3f} {fill(mine):>11.3f} {fill(other):>12.3f} "
               f"{(mine[2] / mine[3] if mine[3] else 1):>10.3f} {mine[5]:>12.0f} {other[5]:>13.0f} {ratio:>6.2f} "
               f"{mine[4]:>10} {(forecast / actual if actual else float('nan')):>15.2f}")
+
+    if arguments.method_choice == "simulation":
+        print("\nmethods by class (replay: the candidate the replay chose; class: the class rule's method)")
+        for kind in CLASSES:
+            counts = {}
+            for part in parts:
+                if part["kind"] != kind or "plan" not in part:
+                    continue
+                plan = part["plan"]
+                name = f"replay {plan['replay_candidate']}" if plan.get("method_from") == "replay" else f"class {plan['method']}"
+                counts[name] = counts.get(name, 0) + 1
+            print(f"{kind:<13} " + ", ".join(f"{name} {count}" for name, count in sorted(counts.items())))
 
 
 if __name__ == "__main__":

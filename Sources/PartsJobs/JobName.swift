@@ -5,4 +5,7 @@ public enum JobName: String, Sendable, CaseIterable {
     /// Daily: repairs past their promised date, cores past their due date, warranty old parts
     /// due soon, overdue or past their retention.
     case deadlines
+    /// Weekly: each part's forecasting method chosen by replaying its own history
+    /// (`MethodTrialRun`), for the nightly run to use.
+    case methodTrial = "method-trial"
 }

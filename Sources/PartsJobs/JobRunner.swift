@@ -122,6 +122,8 @@ public actor JobRunner: Service {
                 summary = (Int64(taken.rows), taken.date, "snapshot of \(taken.date): \(taken.rows) part-locations, value \(taken.value)")
             case .reorder:
                 summary = try await reorder(id: id, location: location, jobSession)
+            case .methodTrial:
+                summary = try await methodTrial(id: id, location: location, jobSession)
             case .deadlines:
                 // One local date for both: the site's today, as the warranty rules count it.
                 let warranty = try await store.warrantyDeadlines(on: nil, settings.siteCalendar)
@@ -186,6 +188,21 @@ public actor JobRunner: Service {
             + "value \(outcome.orderValue), \(outcome.flagged) flagged"
         if !outcome.superseded.isEmpty { message += "; supersedes \(outcome.superseded.joined(separator: ", "))" }
         return (Int64(outcome.planned), outcome.proposalNo, message)
+    }
+
+    /// The run's writer is the job's own session; it reads through a session of its own, from
+    /// the primary: the replays take minutes, longer than a standby's replay may hold a read.
+    private nonisolated func methodTrial(id: Int64, location: String?, _ jobSession: JobSession) async throws -> (items: Int64, result: String, message: String) {
+        let planner = try await Planner.load(store)
+        let store = store
+        let run = MethodTrialRun(store: store, planner: planner, jobID: id, location: location, chunkSize: settings.reorderChunk)
+        let outcome = try await DatabaseSession.withDedicated(conninfo: settings.database,
+                                                              settings: sessionSettings(.methodTrial)) { sessions in
+            try await run.run(writer: jobSession.session, reader: sessions[0]) { considered in
+                await store.reportJobProgress(id: id, progress: "replayed \(considered) part-locations", items: Int64(considered))
+            }
+        }
+        return (Int64(outcome.replayed), "\(outcome.replayed) replayed", outcome.message)
     }
 
     /// A standby that could not be reached or was lost, or a read that replay cancelled (a

@@ -77,20 +77,89 @@ public struct Planner: Sendable {
     /// this long is flagged for a person, not waited for.
     public static let partSeconds = 2.0
 
-    /// One part's plan, in the calling thread; past `budget` it throws and the part is
-    /// flagged.
-    public func plan(_ row: PlanningRow, budget: PlanningBudget) throws(PlanningError) -> PartPlan {
+    /// What the part-location's plans are computed from, besides its series and stock.
+    func inputs(_ row: PlanningRow) throws(PlanningError) -> PlanInputs {
         let settings = settings(for: row.location)
         let lead = PlannedLeadTime(row, settings)
-        return try PartPlan.compute(
-            series: series(row), parameters: settings.parameters,
+        return PlanInputs(
+            parameters: settings.parameters,
             leadTime: try LeadTime(days: lead.days, standardDeviationDays: lead.standardDeviationDays,
                                    reviewDays: settings.reviewDays, period: period),
             abcClass: ABCClass(rawValue: row.abcClass) ?? .c, fillRate: row.fillRate,
-            stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
-                                 reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
-            constraints: try OrderConstraints(packMultiple: number(row.pack)),
-            unitCost: number(row.cost), budget: budget, daysWithoutDemand: daysWithoutDemand(row))
+            constraints: try OrderConstraints(packMultiple: number(row.pack)), unitCost: number(row.cost))
+    }
+
+    /// One part's plan, in the calling thread; past `budget` it throws and the part is
+    /// flagged.
+    public func plan(_ row: PlanningRow, budget: PlanningBudget) throws(PlanningError) -> PartPlan {
+        let series = series(row)
+        return try inputs(row).plan(
+            series, stock: StockPosition(onHand: number(row.onHand), onOrder: number(row.onOrder),
+                                         reserved: number(row.reserved), backOrdered: number(row.backOrdered)),
+            daysWithoutDemand: daysWithoutDemand(row), method: methodSelection(row, series), budget: budget)
+    }
+
+    /// How old a replay's choice may be and still be used: five weeks, so a weekly trial may
+    /// miss a run or two (a machine off, a failed run) without the run falling back to the
+    /// class rule, while a choice made on a history more than a month older is not kept.
+    public static let trialDays = 35
+
+    /// Who picks the part's method: the stored replay's choice when the setting asks for it
+    /// and the choice is recent, else the class rule, saying why not the replay.
+    func methodSelection(_ row: PlanningRow, _ series: DemandSeries) -> MethodSelection {
+        guard settings(for: row.location).methodChoice == .simulation else { return .byClass(note: nil) }
+        if let trial = row.methodTrial, let choice = Self.choice(trial) {
+            guard let age = trial.ageDays, age > Self.trialDays else { return .replay(choice) }
+            return .byClass(note: "the replay of \(trial.triedOn ?? "-") is \(age) days old, more than \(Self.trialDays): "
+                            + "job run method-trial replays again")
+        }
+        return .byClass(note: SimulatedMethodChoice.refusal(series.values, period: period)
+                        ?? "not replayed yet: job run method-trial replays it")
+    }
+
+    /// The stored trial as the plan uses it; nil when a value cannot be read (never, for a
+    /// row the schema's checks let in).
+    static func choice(_ trial: MethodTrial) -> SimulatedMethodChoice? {
+        func result(_ method: String?, _ fill: String?, _ onHand: String?, _ value: String?) -> SimulatedMethodChoice.Result? {
+            guard let candidate = method.flatMap(MethodCandidate.init(rawValue:)), let fill = fill.flatMap(Double.init),
+                  let onHand = onHand.flatMap(Double.init), let value = value.flatMap(Double.init) else { return nil }
+            return SimulatedMethodChoice.Result(candidate: candidate, fillRate: fill, averageOnHand: onHand, averageValue: value)
+        }
+        guard let target = Double(trial.target),
+              let chosen = result(trial.method, trial.fillRate, trial.averageOnHand, trial.averageValue) else { return nil }
+        return SimulatedMethodChoice(
+            chosen: chosen, runnerUp: result(trial.runnerUp, trial.runnerUpFillRate, trial.runnerUpOnHand, trial.runnerUpValue),
+            target: target)
+    }
+
+    /// The time one part's replay may take: it makes up to `SimulatedMethodChoice.plans` plans,
+    /// a millisecond or a few each.
+    public static let trialSeconds = 10.0
+
+    /// The part-location's replay for the method-trial job, in the calling thread: nil when
+    /// its history cannot be replayed, the error when its replay failed or went past its
+    /// budget (either way the part keeps the class rule, and `plan show` says why).
+    public func trial(_ row: PlanningRow) -> Result<MethodTrial?, PlanningError> {
+        let budget = PlanningBudget(steps: PlanningBudget.standardSteps * SimulatedMethodChoice.plans(period: period),
+                                    seconds: Self.trialSeconds)
+        let choice: SimulatedMethodChoice
+        do {
+            guard let chosen = try SimulatedMethodChoice.run(series: series(row), inputs: inputs(row), budget: budget) else {
+                return .success(nil)
+            }
+            choice = chosen
+        } catch {
+            return .failure(error)
+        }
+        func fill(_ x: Double) -> String { decimalString(x, places: 6) }
+        func value(_ x: Double) -> String { decimalString(x, places: 2) }
+        let runnerUp = choice.runnerUp
+        return .success(MethodTrial(
+            partID: row.partID, locationID: row.locationID, target: fill(choice.target),
+            method: choice.chosen.candidate.rawValue, fillRate: fill(choice.chosen.fillRate),
+            averageOnHand: quantityString(choice.chosen.averageOnHand), averageValue: value(choice.chosen.averageValue),
+            runnerUp: runnerUp?.candidate.rawValue, runnerUpFillRate: runnerUp.map { fill($0.fillRate) },
+            runnerUpOnHand: runnerUp.map { quantityString($0.averageOnHand) }, runnerUpValue: runnerUp.map { value($0.averageValue) }))
     }
 
     /// One part's plan for a request (`plan show`): off the cooperative pool that serves the

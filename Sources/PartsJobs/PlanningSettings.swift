@@ -17,6 +17,8 @@ public struct PlanningSettings: Sendable, Equatable {
     public var reviewDays = 1.0
     /// Days without an issue after which stock counts as dead.
     public var deadDays = 180
+    /// Whether the replay's choice of method is used (`MethodChoiceSetting`).
+    public var methodChoice = MethodChoiceSetting.class
 
     public var period: PlanningPeriod { parameters.period }
 
@@ -51,6 +53,11 @@ public struct PlanningSettings: Sendable, Equatable {
                 throw .invalid("demand_model must be analytic or bootstrap (Willemain's, for intermittent and lumpy parts), got \(text)")
             }
             parameters.demandModel = model
+        case .methodChoice:
+            guard let choice = MethodChoiceSetting(rawValue: text) else {
+                throw .invalid("method_choice must be class (by demand class) or simulation (the replay of job run method-trial), got \(text)")
+            }
+            methodChoice = choice
         case .fillRateA: parameters.fillRateA = try Self.number(key, text)
         case .fillRateB: parameters.fillRateB = try Self.number(key, text)
         case .fillRateC: parameters.fillRateC = try Self.number(key, text)
@@ -115,6 +122,7 @@ public struct PlanningSettings: Sendable, Equatable {
         case .serviceC: return number(parameters.serviceLevelC)
         case .serviceMeasure: return parameters.serviceMeasure.rawValue
         case .demandModel: return parameters.demandModel.rawValue
+        case .methodChoice: return methodChoice.rawValue
         case .fillRateA: return number(parameters.fillRateA)
         case .fillRateB: return number(parameters.fillRateB)
         case .fillRateC: return number(parameters.fillRateC)

@@ -1,9 +1,6 @@
 import AsyncAlgorithms
-import Dispatch
-import Foundation
 import PartsStore
 import PostgresClient
-import Synchronization
 
 /// One reorder run: every part-location in scope is read, planned and written into one new
 /// proposal, which supersedes the open ones it replaces, all in the writer's transaction: a
@@ -101,18 +98,8 @@ struct ReorderRun: Sendable {
         }
     }
 
-    /// Plans a chunk on every core: the database waits meanwhile, and one thread would leave
-    /// the other cores idle.
+    /// Plans a chunk on every core.
     private static func plan(_ rows: [PlanningRow], _ planner: Planner) -> [ReorderLine] {
-        let slices = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 64)
-        guard slices > 1 else { return rows.map(planner.line) }
-        let results = Mutex<[[ReorderLine]]>(Array(repeating: [], count: slices))
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let lower = rows.count * slice / slices
-            let upper = rows.count * (slice + 1) / slices
-            let lines = rows[lower..<upper].map(planner.line)
-            results.withLock { $0[slice] = lines }
-        }
-        return results.withLock { $0.flatMap { $0 } }
+        OffPool.map(rows, perSlice: 64, planner.line)
     }
 }

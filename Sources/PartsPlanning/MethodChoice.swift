@@ -38,52 +38,75 @@ public struct DecaySignal: Sendable, Equatable {
 /// - smooth or erratic → SES; intermittent or lumpy → SBA;
 /// - but any classified series (not `new`, not `none`) whose demand is decaying (see
 ///   `DecaySignal`) → TSB.
+///
+/// A replay of the part's own history (`SimulatedMethodChoice`) overrides the rule for any
+/// series with demand, and so does a candidate the replay is trying; the decay test is made
+/// either way, since obsolescence reads it whatever the method.
 public struct MethodChoice: Sendable, Equatable {
     public let method: ForecastMethod
     /// The decay test, for classified series with demand; `nil` for `new` and `none`.
     public let decay: DecaySignal?
     /// A few words for a person: why this method ("lumpy demand", "too little history for
-    /// Croston", "demand decaying: none in the last 27 weeks").
+    /// Croston", "demand decaying: none in the last 27 weeks", "chosen by replay: ...").
     public let reason: String
+    /// Why the class rule chose although a replay could have (`MethodSelection.byClass`).
+    public let note: String?
+    /// The replay that chose, when one did.
+    public let replay: SimulatedMethodChoice?
+    /// The lead-time demand model the choice calls for; nil: the `demand_model` setting's.
+    public let demandModel: DemandModelSetting?
 
-    public init(classification: DemandClassification, values: [Double], parameters: PlanningParameters) {
+    public init(classification: DemandClassification, values: [Double], parameters: PlanningParameters,
+                selection: MethodSelection = .byClass(note: nil)) {
         let name = parameters.period.rawValue
+        var signal: DecaySignal?
+        let rule: (method: ForecastMethod, reason: String)
         switch classification.demandClass {
         case .none:
-            method = .none
-            decay = nil
-            reason = "no demand"
-            return
+            rule = (.none, "no demand")
         case .new:
-            method = .ses
-            decay = nil
-            reason = "too little history for Croston"
-            return
+            rule = (.ses, "too little history for Croston")
         case .smooth, .erratic, .intermittent, .lumpy:
-            break
-        }
-        let signal = DecaySignal(
-            values: values, beta: parameters.tsbBeta, ratio: parameters.decayProbabilityRatio,
-            quietPeriods: parameters.decayQuietPeriods)
-        decay = signal
-        if signal.isDecaying {
-            method = .tsb
-            if signal.trailingQuietPeriods >= parameters.decayQuietPeriods {
-                reason = "demand decaying: none in the last \(signal.trailingQuietPeriods) \(name)s"
+            let decay = DecaySignal(
+                values: values, beta: parameters.tsbBeta, ratio: parameters.decayProbabilityRatio,
+                quietPeriods: parameters.decayQuietPeriods)
+            signal = decay
+            if !decay.isDecaying {
+                let intermittent = [DemandClass.intermittent, .lumpy].contains(classification.demandClass)
+                rule = (intermittent ? .sba : .ses, "\(classification.demandClass.rawValue) demand")
+            } else if decay.trailingQuietPeriods >= parameters.decayQuietPeriods {
+                rule = (.tsb, "demand decaying: none in the last \(decay.trailingQuietPeriods) \(name)s")
             } else {
-                reason =
-                    "demand decaying: probability \(plainNumber(signal.finalProbability)) < "
-                    + "\(plainNumber(parameters.decayProbabilityRatio)) × share \(plainNumber(signal.overallShare))"
+                rule = (.tsb, "demand decaying: probability \(plainNumber(decay.finalProbability)) < "
+                        + "\(plainNumber(parameters.decayProbabilityRatio)) × share \(plainNumber(decay.overallShare))")
             }
-            return
         }
-        switch classification.demandClass {
-        case .intermittent, .lumpy:
-            method = .sba
-            reason = "\(classification.demandClass.rawValue) demand"
-        default:
-            method = .ses
-            reason = "\(classification.demandClass.rawValue) demand"
+        decay = signal
+        switch selection {
+        case .replay(let replay) where classification.demandClass != .none:
+            method = replay.chosen.candidate.method
+            reason = replay.description
+            note = nil
+            self.replay = replay
+            demandModel = replay.chosen.candidate.demandModel
+        case .candidate(let candidate) where classification.demandClass != .none:
+            method = candidate.method
+            reason = "replaying \(candidate.displayName)"
+            note = nil
+            replay = nil
+            demandModel = candidate.demandModel
+        case .byClass(let note):
+            method = rule.method
+            reason = rule.reason
+            self.note = note
+            replay = nil
+            demandModel = nil
+        case .replay, .candidate:
+            method = rule.method
+            reason = rule.reason
+            note = nil
+            replay = nil
+            demandModel = nil
         }
     }
 

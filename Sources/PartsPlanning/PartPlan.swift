@@ -92,6 +92,8 @@ public struct PartPlan: Sendable, Equatable {
     ///     the part instead of waiting for it.
     ///   - daysWithoutDemand: days from the last demand (or the start of the history) to the
     ///     end of the series, for `Obsolescence`; nil when unknown.
+    ///   - method: who picks the forecasting method (`MethodSelection`): the class rule by
+    ///     default.
     public static func compute(
         series: DemandSeries,
         parameters: PlanningParameters,
@@ -102,7 +104,8 @@ public struct PartPlan: Sendable, Equatable {
         constraints: OrderConstraints = .units,
         unitCost: Double? = nil,
         budget: PlanningBudget = PlanningBudget(),
-        daysWithoutDemand: Int? = nil
+        daysWithoutDemand: Int? = nil,
+        method: MethodSelection = .byClass(note: nil)
     ) throws(PlanningError) -> PartPlan {
         try parameters.validate()
         guard series.period == parameters.period else {
@@ -119,7 +122,7 @@ public struct PartPlan: Sendable, Equatable {
         let classification = DemandClassification(
             values: values, minimumPeriods: parameters.minimumHistoryPeriods,
             adiCutoff: parameters.adiCutoff, cv2Cutoff: parameters.cv2Cutoff)
-        let choice = MethodChoice(classification: classification, values: values, parameters: parameters)
+        let choice = MethodChoice(classification: classification, values: values, parameters: parameters, selection: method)
         let forecast = choice.forecast(values, parameters: parameters)
         // The forecasts walk the series a few times: its length is their cost.
         try budget.spend(values.count)
@@ -145,7 +148,8 @@ public struct PartPlan: Sendable, Equatable {
                 demandPerPeriod: forecast.perPeriod, demandStandardDeviation: sigmaD, leadTime: leadTime,
                 fillRate: fillRate ?? parameters.fillRate(for: abcClass), orderQuantity: quantity.quantity,
                 classification: classification, history: values, period: series.period,
-                slowMoverThreshold: parameters.slowMoverThreshold, demandModel: parameters.demandModel, budget: budget)
+                slowMoverThreshold: parameters.slowMoverThreshold, demandModel: choice.demandModel ?? parameters.demandModel,
+                budget: budget)
         }
         let obsolescence = Obsolescence(
             daysWithoutDemand: daysWithoutDemand, decay: choice.decay, afterDays: parameters.obsoleteAfterDays,
@@ -173,7 +177,12 @@ public struct PartPlan: Sendable, Equatable {
             PlanLine(name: "CV2", value: q(cv2)),
             PlanLine(name: "class", value: demandClass.rawValue),
             PlanLine(name: "method", value: method.rawValue),
+            PlanLine(name: "method from", value: methodChoice.replay == nil ? "class" : "replay"),
+            PlanLine(name: "method reason", value: methodChoice.reason + (methodChoice.note.map { "; \($0)" } ?? "")),
         ]
+        if let replay = methodChoice.replay {
+            lines += Self.replayLines(replay)
+        }
         if let alpha = forecast.alpha { lines.append(PlanLine(name: "alpha", value: plainNumber(alpha, places: 6))) }
         if let beta = forecast.beta { lines.append(PlanLine(name: "beta", value: plainNumber(beta, places: 6))) }
         lines += [
@@ -203,6 +212,28 @@ public struct PartPlan: Sendable, Equatable {
             PlanLine(name: "suggested order", value: q(suggestedOrder)),
             PlanLine(name: "why", value: why),
         ]
+        return lines
+    }
+
+    /// What the replay measured, the chosen candidate's and the runner-up's, to the figures'
+    /// own precision: a fill rate to four places, stock to three like every quantity, its value
+    /// to the cent.
+    private static func replayLines(_ replay: SimulatedMethodChoice) -> [PlanLine] {
+        var lines = [
+            PlanLine(name: "replay candidate", value: replay.chosen.candidate.rawValue),
+            PlanLine(name: "replay fill rate", value: decimalString(replay.chosen.fillRate, places: 4)),
+            PlanLine(name: "replay average on hand", value: quantityString(replay.chosen.averageOnHand)),
+            PlanLine(name: "replay average value", value: decimalString(replay.chosen.averageValue, places: 2)),
+            PlanLine(name: "replay target", value: plainNumber(replay.target, places: 6)),
+        ]
+        if let runnerUp = replay.runnerUp {
+            lines += [
+                PlanLine(name: "runner-up", value: runnerUp.candidate.rawValue),
+                PlanLine(name: "runner-up fill rate", value: decimalString(runnerUp.fillRate, places: 4)),
+                PlanLine(name: "runner-up average on hand", value: quantityString(runnerUp.averageOnHand)),
+                PlanLine(name: "runner-up average value", value: decimalString(runnerUp.averageValue, places: 2)),
+            ]
+        }
         return lines
     }
 
@@ -241,7 +272,7 @@ public struct PartPlan: Sendable, Equatable {
             var constants = forecast.alpha.map { "α \(plainNumber($0, places: 6))" } ?? ""
             if let beta = forecast.beta { constants += ", β \(plainNumber(beta, places: 6))" }
             var method = "\(forecast.method.displayName) (\(constants))"
-            if classification.demandClass == .new || choice.decay?.isDecaying == true {
+            if classification.demandClass == .new || choice.decay?.isDecaying == true || choice.replay != nil {
                 method += ", \(choice.reason)"
             }
             parts.append("\(method): \(plainNumber(forecast.perPeriod)) per \(unit)")

@@ -170,7 +170,8 @@ BEGIN
      WHERE k NOT IN ('period', 'history_days', 'service_a', 'service_b', 'service_c', 'service_measure', 'fill_rate_a',
                      'fill_rate_b', 'fill_rate_c', 'alpha', 'beta', 'review_periods', 'review_days', 'ordering_cost',
                      'holding_rate', 'lead_days', 'lead_days_sd', 'slow_mover', 'dead_days',
-                     'obsolete_after_days', 'obsolete_probability', 'demand_model')
+                     'obsolete_after_days', 'obsolete_probability', 'demand_model',
+                     'method_choice')
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'no planning setting %', v_unknown USING ERRCODE = 'PS422';
@@ -187,14 +188,14 @@ BEGIN
                                        fill_rate_a, fill_rate_b, fill_rate_c, alpha, beta,
                                        review_periods, review_days, ordering_cost, holding_rate, lead_days, lead_days_sd,
                                        slow_mover, dead_days, obsolete_after_days, obsolete_probability, demand_model,
-                                       updated_by)
+                                       method_choice, updated_by)
     VALUES (v_location, v->>'period', (v->>'history_days')::integer, (v->>'service_a')::numeric,
             (v->>'service_b')::numeric, (v->>'service_c')::numeric, v->>'service_measure', (v->>'fill_rate_a')::numeric,
             (v->>'fill_rate_b')::numeric, (v->>'fill_rate_c')::numeric, (v->>'alpha')::numeric, (v->>'beta')::numeric,
             (v->>'review_periods')::numeric, (v->>'review_days')::numeric, (v->>'ordering_cost')::numeric, (v->>'holding_rate')::numeric,
             (v->>'lead_days')::integer, (v->>'lead_days_sd')::numeric, (v->>'slow_mover')::numeric,
             (v->>'dead_days')::integer, (v->>'obsolete_after_days')::integer, (v->>'obsolete_probability')::numeric,
-            v->>'demand_model', p->'actor'->>'user')
+            v->>'demand_model', v->>'method_choice', p->'actor'->>'user')
     ON CONFLICT ((coalesce(location_id, 0))) DO UPDATE SET
         period = CASE WHEN v ? 'period' THEN excluded.period ELSE s.period END,
         history_days = CASE WHEN v ? 'history_days' THEN excluded.history_days ELSE s.history_days END,
@@ -218,6 +219,7 @@ BEGIN
         obsolete_after_days = CASE WHEN v ? 'obsolete_after_days' THEN excluded.obsolete_after_days ELSE s.obsolete_after_days END,
         obsolete_probability = CASE WHEN v ? 'obsolete_probability' THEN excluded.obsolete_probability ELSE s.obsolete_probability END,
         demand_model = CASE WHEN v ? 'demand_model' THEN excluded.demand_model ELSE s.demand_model END,
+        method_choice = CASE WHEN v ? 'method_choice' THEN excluded.method_choice ELSE s.method_choice END,
         updated_by = excluded.updated_by, updated_at = now();
     RETURN request_end(p, outcome(200, format('planning settings for %s: %s', coalesce(p->>'location', 'every location'), v_said)));
 END $$;

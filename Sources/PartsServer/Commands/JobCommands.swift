@@ -6,7 +6,7 @@ import PartsStore
 /// job run, list, show and wait: scheduled work on request, as the systemd timers call it.
 enum JobCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("job run", "job run reorder|snapshot|deadlines [location=<code>] [--wait] [--queue]",
+        CommandSpec("job run", "job run reorder|snapshot|deadlines|method-trial [location=<code>] [--wait] [--queue]",
                     "starts a job: 202 ACCEPTED job=<id>; --wait streams its progress and ends with its outcome; "
                         + "--queue waits for a run of the same job in progress instead of 409",
                     role: .manager, positional: 1...1, named: ["location"], flags: ["wait", "queue"]) { invocation, environment in
@@ -16,7 +16,9 @@ enum JobCommands {
             }
             let location = invocation[named: "location"]
             if let location {
-                guard job == .reorder else { throw CommandFailure.badRequest("\(name) runs for every location; location= is for reorder") }
+                guard job == .reorder || job == .methodTrial else {
+                    throw CommandFailure.badRequest("\(name) runs for every location; location= is for reorder and method-trial")
+                }
                 try await environment.store.requireLocation(location)
             }
             let id = try await environment.jobs.start(job, location: location, requestedBy: invocation.peer.userName,

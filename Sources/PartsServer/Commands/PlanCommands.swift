@@ -33,7 +33,8 @@ enum PlanCommands {
         },
         CommandSpec("plan set", "plan set [location=<code>] <setting>=<value|default> ...",
                     "planning settings for every location, or one (service_measure=fill|cycle says which targets count: fill_rate_a/b/c or service_a/b/c; "
-                        + "demand_model=analytic|bootstrap, Willemain's bootstrap for intermittent and lumpy parts): "
+                        + "demand_model=analytic|bootstrap, Willemain's bootstrap for intermittent and lumpy parts; "
+                        + "method_choice=class|simulation, the method by demand class or by job run method-trial's replay): "
                         + PlanningSettingKey.allCases.map(\.rawValue).joined(separator: " "),
                     role: .manager, changesData: true,
                     named: Set(PlanningSettingKey.allCases.map(\.rawValue)).union(["location"])) { invocation, environment in
@@ -89,6 +90,9 @@ enum PlanCommands {
         fields += plan.lines.map { Field(key($0.name), .text($0.value)) }
         if plan.serviceMeasure == .fill {
             fields.append(Field("target_from", .text(row.fillRate == nil ? "class \(row.abcClass)" : "part")))
+        }
+        if plan.methodChoice.replay != nil, let day = row.methodTrial?.triedOn {
+            fields.append(Field("replayed_on", .text(day)))
         }
         if let days = planner.daysOfSupply(plan) {
             fields.append(Field("days_of_supply_after_order", .text(decimalString(days, places: 1))))

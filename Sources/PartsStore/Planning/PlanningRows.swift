@@ -34,6 +34,8 @@ public struct PlanningRow: Sendable {
     public var receivedLeadTime: ReceivedLeadTime? = nil
     /// The part's own fill-rate target (`part set fill_rate=`), over its class's.
     public var fillRate: Double? = nil
+    /// The method the last `job run method-trial` chose for the part-location, when it chose one.
+    public var methodTrial: MethodTrial? = nil
 }
 
 /// The history a run reads: whole periods from `from` through `through`.
@@ -103,7 +105,8 @@ enum PlanningRows {
                coalesce(oo.quantity, 0) AS on_order, coalesce(bo.quantity, 0) AS back_ordered,
                coalesce(r.abc_class, 'C') AS abc_class, x.days, x.quantities, t.max_days,
                least(hs.since, p.created_at::date) - date '1970-01-01' AS introduced_day,
-               rc.receipts AS lead_receipts, rc.mean_days AS received_lead_days, rc.sd_days AS received_lead_days_sd
+               rc.receipts AS lead_receipts, rc.mean_days AS received_lead_days, rc.sd_days AS received_lead_days_sd,
+               \(MethodTrial.columns("mt"))
           FROM planned x
           JOIN part p ON p.id = x.part_id
           JOIN location l ON l.id = x.location_id
@@ -114,6 +117,7 @@ enum PlanningRows {
           LEFT JOIN supplier sup ON sup.code = p.supplier
           LEFT JOIN demand_history_start hs ON hs.part_id = x.part_id AND hs.location_id = x.location_id
           LEFT JOIN received rc ON rc.part_id = x.part_id AND rc.supplier_id = sup.id
+          LEFT JOIN method_trial mt ON mt.part_id = x.part_id AND mt.location_id = x.location_id
           LEFT JOIN LATERAL (
               SELECT max_days FROM turnover_target t
                WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
@@ -130,6 +134,7 @@ enum PlanningRows {
         let partID, partNo, locationID, location, unit, cost, pack, leadDays: Int
         let onHand, reserved, onOrder, backOrdered, abcClass, days, quantities, maxDays, introducedDay: Int
         let leadReceipts, receivedLeadDays, receivedLeadDaysSD, fillRate: Int
+        let trial: MethodTrial.Columns
 
         init(_ names: ColumnNames) throws(PostgresError) {
             partID = try names.position("part_id")
@@ -153,6 +158,7 @@ enum PlanningRows {
             receivedLeadDays = try names.position("received_lead_days")
             receivedLeadDaysSD = try names.position("received_lead_days_sd")
             fillRate = try names.position("fill_rate")
+            trial = try MethodTrial.Columns(names)
         }
     }
 
@@ -183,7 +189,8 @@ enum PlanningRows {
             demand: demandLines(days: values[at.days], quantities: values[at.quantities]),
             maxDaysOfSupply: values[at.maxDays].flatMap { Int($0) },
             introducedDay: values[at.introducedDay].flatMap { Int($0) },
-            receivedLeadTime: receivedLeadTime(values, at), fillRate: values[at.fillRate].flatMap { Double($0) })
+            receivedLeadTime: receivedLeadTime(values, at), fillRate: values[at.fillRate].flatMap { Double($0) },
+            methodTrial: MethodTrial.parse(values, at.trial))
     }
 
     private static func receivedLeadTime(_ values: [String?], _ at: Columns) -> ReceivedLeadTime? {

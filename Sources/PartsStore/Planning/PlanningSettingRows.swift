@@ -10,7 +10,7 @@ public enum PlanningSettingKey: String, Sendable, CaseIterable {
     case reviewPeriods = "review_periods", reviewDays = "review_days", orderingCost = "ordering_cost", holdingRate = "holding_rate"
     case leadDays = "lead_days", leadDaysSD = "lead_days_sd", slowMover = "slow_mover", deadDays = "dead_days"
     case obsoleteAfterDays = "obsolete_after_days", obsoleteProbability = "obsolete_probability"
-    case demandModel = "demand_model"
+    case demandModel = "demand_model", methodChoice = "method_choice"
 }
 
 /// What one row holds: nil values inherit from the row above (location → all → built-in).

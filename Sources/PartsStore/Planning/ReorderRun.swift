@@ -163,7 +163,7 @@ extension PartsStore {
         }
     }
 
-    private static func run<T: Sendable>(_ scope: TransactionScope,
+    static func run<T: Sendable>(_ scope: TransactionScope,
                                          _ body: @escaping @Sendable (Connection) throws(PostgresError) -> T) async throws(StoreError) -> T {
         do { return try await scope.run(body) } catch { throw StoreError(postgres: error) }
     }

@@ -62,4 +62,26 @@ struct RequestBatchTests {
         #expect(mixed == [200, 200, 200, 409, 409, 422], "\(mixed)")
         #expect(try daemon.sql("SELECT string_agg(part_no, ' ' ORDER BY part_no) FROM part WHERE part_no LIKE 'T-%'").scalar == "T-3 T-4 T-5")
     }
+
+    @Test func oneConnectionsPipelinedAddsShareABatchAndAnswerInOrder() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("format json"))
+        daemon.hold("LOCK TABLE part IN SHARE MODE", seconds: 2)
+        let lines = (0..<12).map { "part add U-\($0) \"piped \($0)\" ref=pipe-\($0)" }
+            + ["part add U-3 \"again\"", "part show U-3", "part set U-3 cost=4.5", "part add U-12 \"last\""]
+        // One write, so the daemon reads the lines together.
+        try client.sendRaw(Array(lines.map { $0 + "\n" }.joined().utf8))
+        let replies = try lines.map { _ in try client.readReply() }
+        #expect(replies.prefix(12).allSatisfy { $0.code == 200 }, "\(replies.map(\.lastText))")
+        for (index, reply) in replies.prefix(12).enumerated() {
+            #expect(reply.lastText.contains("part U-\(index) added"), "\(reply.lastText)")
+        }
+        #expect(replies[12].code == 409 && replies[12].lastText.contains("U-3 already exists"), "\(replies[12].lastText)")
+        #expect(replies[13].code == 200 && (replies[13].json ?? "").contains("piped 3"), "\(replies[13])")
+        #expect(replies[14].code == 200 && replies[15].code == 200, "\(replies.suffix(2).map(\.lastText))")
+        // The twelve went in together: at least two of them in one insert (part_add_set).
+        #expect(try daemon.sql("SELECT count(DISTINCT xmin::text) < count(*) FROM part WHERE part_no ~ '^U-([0-9]|1[01])$'").scalar == "t")
+        #expect(try daemon.sql("SELECT cost FROM part WHERE part_no = 'U-3'").scalar == "4.5000")
+    }
 }

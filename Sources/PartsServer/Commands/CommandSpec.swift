@@ -8,6 +8,10 @@ struct CommandSpec: Sendable {
     /// Parses and checks the invocation, calls the store, renders the reply. Whatever it
     /// throws, FailureReply turns into the reply code.
     typealias Handler = @Sendable (Invocation, CommandEnvironment) async throws -> Reply
+    /// What a request of this command changes, from its arguments (the part number of a
+    /// `part add`): two requests of the command with different keys and refs cannot see each
+    /// other's effects, so a connection may have them served at once (PipelinedRuns).
+    typealias Independence = @Sendable (_ arguments: [String]) -> String?
 
     /// "part add", or a single verb for session commands.
     let name: String
@@ -26,10 +30,14 @@ struct CommandSpec: Sendable {
     let run: Handler
     /// Session state the command changes after it succeeds.
     let effect: (@Sendable (Invocation) -> SessionEffect)?
+    /// For a command whose requests commit in batches (RequestBatcher): what keeps two
+    /// requests apart; nil for every other command, served strictly one after the other.
+    let independentBy: Independence?
 
     init(_ name: String, _ synopsis: String, _ summary: String, role: Role, changesData: Bool = false,
          positional: ClosedRange<Int> = 0...0, lines: LineWords? = nil, named: Set<String> = [], flags: Set<String> = [],
-         effect: (@Sendable (Invocation) -> SessionEffect)? = nil, run: @escaping Handler) {
+         effect: (@Sendable (Invocation) -> SessionEffect)? = nil, independentBy: Independence? = nil,
+         run: @escaping Handler) {
         self.name = name
         self.synopsis = synopsis
         self.summary = summary
@@ -40,6 +48,7 @@ struct CommandSpec: Sendable {
         self.named = changesData ? named.union(["ref"]) : named
         self.flags = flags
         self.effect = effect
+        self.independentBy = independentBy
         self.run = run
     }
 }

@@ -11,7 +11,7 @@ enum PartCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("part add", "part add <part_no> \"<description>\" [unit=PCS] [cost=<unit cost>] [category=<c>] [pack=<n>] [lead_days=<n>] [supplier=<code>] [warranty_return=yes|no] [serialized=yes|no] [fill_rate=<0.5-0.9999>]",
                     "adds a part to the master data", role: .manager, changesData: true, positional: 2...2,
-                    named: fieldKeys) { invocation, environment in
+                    named: fieldKeys, independentBy: { $0.first }) { invocation, environment in
             let partNo = invocation.argument(0)!
             guard Identifier.isPartNumber(partNo) else {
                 throw CommandFailure.invalid("'\(partNo)' is not a valid part number (\(Identifier.partNumberRule))")
@@ -22,7 +22,7 @@ enum PartCommands {
         },
         CommandSpec("part set", "part set <part_no> <key>=<value> ...  (description, unit, cost, category, pack, lead_days, supplier, warranty_return, serialized, fill_rate=<target>|default)",
                     "changes a part's master data (not its stock)", role: .manager, changesData: true, positional: 1...1,
-                    named: fieldKeys.union(["description"])) { invocation, environment in
+                    named: fieldKeys.union(["description"]), independentBy: { $0.first }) { invocation, environment in
             var fields = try changes(invocation)
             if let text = invocation[named: "description"] { fields.description = try description(text) }
             guard fields != PartChanges() else { throw CommandFailure.badRequest("nothing to set: give <key>=<value>") }

@@ -10,7 +10,8 @@ enum PlanCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("history add", "history add <location> <part_no> [<date>:<qty> ...] [since=<date>]",
                     "records past demand that planning reads like goods issues, and where that history starts",
-                    role: .manager, changesData: true, positional: 2...2, lines: .optional, named: ["since"]) { invocation, environment in
+                    role: .manager, changesData: true, positional: 2...2, lines: .optional, named: ["since"],
+                    independentBy: { $0.count >= 2 ? $0[0] + " " + $0[1] : nil }) { invocation, environment in
             let entries = try historyEntries(Array(invocation.arguments.dropFirst(2)))
             let since = try invocation.date("since")
             guard !entries.isEmpty || since != nil else {

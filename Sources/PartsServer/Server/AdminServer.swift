@@ -102,15 +102,18 @@ public struct AdminServer: Service {
                 var lines = LineBuffer(maxLineBytes: configuration.maxLineBytes)
                 try await withGracefulShutdownHandler {
                     for try await chunk in inbound {
-                        for event in lines.append(chunk.readableBytesView) {
+                        var waiting: [String] = []
+                        for event in lines.append(chunk.readableBytesView).map(Optional.some) + [nil] {
+                            if case .line(let line) = event {
+                                waiting.append(line)
+                                continue
+                            }
+                            if !waiting.isEmpty {
+                                guard try await serve(waiting, &session, outbound) else { return }
+                                waiting = []
+                            }
                             switch event {
-                            case .line(let line):
-                                let response = await session.respond(to: line) { text in
-                                    try? await outbound.write(ByteBuffer(string: text))
-                                }
-                                session.adopt(response)
-                                if !response.output.isEmpty { try await outbound.write(ByteBuffer(string: response.output)) }
-                                if response.effect == .close { return }
+                            case nil, .line: break
                             case .invalidUTF8:
                                 try await outbound.write(ByteBuffer(string: session.render(.error(.badRequest, "request is not valid UTF-8"))))
                             case .tooLong:
@@ -129,6 +132,35 @@ public struct AdminServer: Service {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Serves lines that arrived together, in order, each run of independent ones at once
+    /// (PipelinedRuns); returns false when the connection is to close.
+    private func serve(_ waiting: [String], _ session: inout Session,
+                       _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Bool {
+        for run in PipelinedRuns.split(waiting, independence: session.independence(of:)) {
+            guard run.count > 1 else {
+                let response = await session.respond(to: waiting[run.lowerBound]) { text in
+                    try? await outbound.write(ByteBuffer(string: text))
+                }
+                session.adopt(response)
+                if !response.output.isEmpty { try await outbound.write(ByteBuffer(string: response.output)) }
+                if response.effect == .close { return false }
+                continue
+            }
+            // Batched commands neither stream progress nor change the session.
+            let served = session
+            let outputs = await withTaskGroup(of: (Int, String).self) { group in
+                for index in run {
+                    group.addTask { (index, await served.respond(to: waiting[index]).output) }
+                }
+                var outputs = [String](repeating: "", count: waiting.count)
+                for await (index, output) in group { outputs[index] = output }
+                return outputs[run].joined()
+            }
+            try await outbound.write(ByteBuffer(string: outputs))
+        }
+        return true
     }
 
     private func createParentDirectory(of path: String) throws {

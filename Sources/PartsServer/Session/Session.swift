@@ -62,6 +62,15 @@ struct Session {
         return response
     }
 
+    /// What lets a line be served beside others of its command (PipelinedRuns), or nil: not a
+    /// batched command, or not a request that parses.
+    func independence(of line: String) -> PipelinedRuns.Independence? {
+        guard let request = try? Request.parse(line), let (spec, used) = table.lookup(request.positional),
+              let independentBy = spec.independentBy, let key = independentBy(Array(request.positional.dropFirst(used)))
+        else { return nil }
+        return PipelinedRuns.Independence(command: spec.name, key: key, ref: request[named: "ref"])
+    }
+
     /// Takes over what a response changed in the session.
     mutating func adopt(_ response: Response) {
         format = response.format

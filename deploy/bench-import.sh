@@ -11,8 +11,11 @@
 # MAIN), then times:
 #   - partsctl --import-parts, then partsctl --import-stock (--batch receipt lines);
 #   - psql COPY of the same two files into two bare tables (no keys, no constraints), which is
-#     the floor any load reaches.
-# Prints the times, rows/s and the ratio import : COPY (the issue's aim is within 10x).
+#     the floor any load reaches;
+#   - psql COPY of the parts file into a table like part (its keys, checks and indexes), the
+#     floor the parts master's own invariants set.
+# Prints the times, rows/s and the ratios import : COPY (the issue's aim is within 10x) and
+# parts import : COPY like part.
 #
 # Settings (environment):
 #   BENCH_PARTS      parts (and balances) to load (default 100000)
@@ -67,11 +70,18 @@ t3=$(now)
 cluster_psql "$work/pg" partsd -q -c "\\copy bench_part FROM '$work/parts.csv' WITH (FORMAT csv, HEADER true)"
 cluster_psql "$work/pg" partsd -q -c "\\copy bench_stock FROM '$work/stock.csv' WITH (FORMAT csv, HEADER true)"
 t4=$(now)
+# The floor the parts master itself sets: the same file into a table like part, with its
+# identity, defaults, checks and indexes (no foreign key, no audit, no ref).
+cluster_psql "$work/pg" partsd -q -c "CREATE TABLE bench_part_schema (LIKE part INCLUDING ALL)"
+t5=$(now)
+cluster_psql "$work/pg" partsd -q -c "\\copy bench_part_schema (part_no, description, unit, cost, category, lead_days) FROM '$work/parts.csv' WITH (FORMAT csv, HEADER true)"
+t6=$(now)
 copied=$(cluster_psql "$work/pg" partsd -tAc "SELECT (SELECT count(*) FROM bench_part) + (SELECT count(*) FROM bench_stock)")
 [[ $copied == $((2 * parts)) ]] || die "COPY loaded $copied rows, expected $((2 * parts))"
 discrepancies=$(cluster_psql "$work/pg" partsd -tAc "SELECT count(*) FROM ledger_discrepancy")
 
 parts_s=$(elapsed "$t0" "$t1") stock_s=$(elapsed "$t1" "$t2") import_s=$(elapsed "$t0" "$t2") copy_s=$(elapsed "$t3" "$t4")
+schema_s=$(elapsed "$t5" "$t6")
 echo
 echo "Go-live import, fsync on, $parts parts and $parts opening balances (receipts of $batch lines)"
 printf '%-28s %10s %12s\n' step seconds rows/s
@@ -79,7 +89,9 @@ printf '%-28s %10s %12.0f\n' "partsctl --import-parts" "$parts_s" "$(awk -v n="$
 printf '%-28s %10s %12.0f\n' "partsctl --import-stock" "$stock_s" "$(awk -v n="$parts" -v s="$stock_s" 'BEGIN { print n / s }')"
 printf '%-28s %10s %12.0f\n' "import, both" "$import_s" "$(awk -v n="$parts" -v s="$import_s" 'BEGIN { print 2 * n / s }')"
 printf '%-28s %10s %12.0f\n' "COPY, both, bare tables" "$copy_s" "$(awk -v n="$parts" -v s="$copy_s" 'BEGIN { print 2 * n / s }')"
+printf '%-28s %10s %12.0f\n' "COPY, parts, like part" "$schema_s" "$(awk -v n="$parts" -v s="$schema_s" 'BEGIN { print n / s }')"
 awk -v a="$import_s" -v b="$copy_s" 'BEGIN { printf "ratio import : COPY  %.1fx\n", a / b }'
+awk -v a="$parts_s" -v b="$schema_s" 'BEGIN { printf "ratio parts import : COPY like part  %.1fx\n", a / b }'
 tail -n 1 "$work/import-parts.out" "$work/import-stock.out" | grep -v '^$' | grep -v '^==>' || true
 echo "ledger discrepancies after the import: $discrepancies"
 [[ $discrepancies == 0 ]] || die "balances and the ledger disagree"

@@ -76,11 +76,20 @@ public final class AdminConnection {
     /// Sends one request line (a newline is added) without waiting for its reply: for
     /// pipelining several requests, then reading their replies in order with `readReply()`.
     public func writeLine(_ line: String) throws(AdminClientError) {
-        if line.utf8.contains(10) || line.utf8.contains(13) {
-            throw .invalidRequest(reason: "a request is one line: it may not contain a line break")
+        try writeLines([line])
+    }
+
+    /// Sends several request lines in one write, without waiting for replies: the daemon
+    /// reads them together, and serves independent ones of a batched command at once.
+    public func writeLines(_ lines: [String]) throws(AdminClientError) {
+        var bytes: [UInt8] = []
+        for line in lines {
+            if line.utf8.contains(10) || line.utf8.contains(13) {
+                throw .invalidRequest(reason: "a request is one line: it may not contain a line break")
+            }
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(10)
         }
-        var bytes = Array(line.utf8)
-        bytes.append(10)
         try sendRaw(bytes)
     }
 

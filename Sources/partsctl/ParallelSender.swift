@@ -82,11 +82,18 @@ struct ParallelSender: Sendable {
         var first = 0
         do throws(AdminClientError) {
             while true {
-                while inFlight.count - first < window, !shared.stop.load(ordering: .relaxed) {
-                    let index = shared.next.add(1, ordering: .relaxed).oldValue
-                    guard index < shared.commands.count else { break }
-                    try connection.writeLine(shared.commands[index])
-                    inFlight.append(index)
+                // The window is refilled half at a time, in one write: lines the daemon reads
+                // together it serves together where they are independent (its pipelined
+                // runs), so they share a commit.
+                if inFlight.count - first <= window / 2 {
+                    var lines: [String] = []
+                    while inFlight.count - first < window, !shared.stop.load(ordering: .relaxed) {
+                        let index = shared.next.add(1, ordering: .relaxed).oldValue
+                        guard index < shared.commands.count else { break }
+                        lines.append(shared.commands[index])
+                        inFlight.append(index)
+                    }
+                    if !lines.isEmpty { try connection.writeLines(lines) }
                 }
                 guard first < inFlight.count else { return }
                 let reply = try connection.readReply()

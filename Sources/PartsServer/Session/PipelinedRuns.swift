@@ -20,6 +20,8 @@ enum PipelinedRuns {
 
     /// Splits `lines` into consecutive runs, each one line or several independent ones.
     static func split(_ lines: [String], independence: (String) -> Independence?) -> [Range<Int>] {
+        // A lone line (the usual case: a clerk's posting) is not parsed twice.
+        guard lines.count > 1 else { return lines.isEmpty ? [] : [0..<1] }
         var runs: [Range<Int>] = []
         var start = 0
         var command: String?

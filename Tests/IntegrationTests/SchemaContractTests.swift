@@ -30,6 +30,37 @@ struct SchemaContractTests {
         }
     }
 
+    /// The hottest workflows (a clerk's receipt and issue, one by one and as a set, and an
+    /// import's part add) call no SQL-language function: every helper on their path is
+    /// inlined. One that is not (declared IMMUTABLE over a stable body, or given a call that
+    /// writes as its argument) is parsed and planned again at every call.
+    @Test func theHotWorkflowsCallNoSQLFunctionThatIsNotInlined() throws {
+        let database = try TestCluster.createDatabase()
+        defer { TestCluster.dropDatabase(database) }
+        let connection = try Connection(conninfo: TestCluster.conninfo(database: database))
+        let actor = #"{"uid": 0, "user": "test", "role": "admin"}"#
+        func request(_ fields: String) -> String { #"{"actor": \#(actor), "command": "test", \#(fields)}"# }
+        try connection.query("SELECT location_add($1::jsonb)", [request(#""code": "MAIN", "name": "Main""#)])
+        try connection.execute("BEGIN; SET LOCAL track_functions = 'all'")
+        try connection.query("SELECT part_add($1::jsonb)", [request(#""part_no": "P-1", "description": "Filter", "cost": "2.50""#)])
+        try connection.query("SELECT part_add_set($1::jsonb)", [
+            "[" + request(#""part_no": "P-2", "description": "Belt""#) + "," + request(#""part_no": "P-3", "description": "Pad""#) + "]",
+        ])
+        let receipt = request(#""type": "GR", "location": "MAIN", "lines": [{"part_no": "P-1", "quantity": "10"}]"#)
+        let issue = request(#""type": "GI", "location": "MAIN", "lines": [{"part_no": "P-1", "quantity": "1"}]"#)
+        for batch in ["[\(receipt)]", "[\(issue)]", "[\(issue),\(issue)]"] {
+            let replies = try connection.query("SELECT post_stock_documents($1::jsonb)::text AS replies", [batch])
+            #expect(try !replies.records[0].text("replies").contains("sqlstate"), "\(batch)")
+        }
+        let called = try connection.query("""
+            SELECT f.funcname FROM pg_stat_xact_user_functions f
+              JOIN pg_proc p ON p.oid = f.funcid JOIN pg_language l ON l.oid = p.prolang
+             WHERE l.lanname = 'sql' ORDER BY 1
+            """).records.map { try $0.text("funcname") }
+        try connection.execute("ROLLBACK")
+        #expect(called.isEmpty, "SQL functions called, not inlined: \(called)")
+    }
+
     /// The state lists the daemon filters and branches on are the rows of the state tables.
     @Test func everyStateEnumMatchesItsTable() throws {
         let database = try TestCluster.createDatabase()

@@ -154,7 +154,7 @@ END $$;
 -- "P-1 3, P-2 1 reserved", or "nothing available to reserve": what
 -- requisition_reserve_available returned, for a message.
 CREATE FUNCTION reservation_text(p_reserved jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce(string_agg(format('%s %s', r.item->>'part_no', qty_text((r.item->>'quantity')::numeric)), ', '
                                ORDER BY r.ordinality) || ' reserved',
                     'nothing available to reserve')

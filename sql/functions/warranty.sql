@@ -209,9 +209,10 @@ END $$;
 CREATE FUNCTION warranty_appeal_by(p_oem integer, p_decided date) RETURNS date
 LANGUAGE sql STABLE AS $$ SELECT p_decided + (oem_rule_on(p_oem, p_decided)).appeal_days $$;
 
--- A claim's month, as the return lists group it.
+-- A claim's month, as the return lists group it. STABLE: date_trunc works on a timestamptz, so
+-- in the session's time zone (see document_reply in ledger.sql for why it matters).
 CREATE FUNCTION claim_month(p_claimed date) RETURNS date
-LANGUAGE sql IMMUTABLE AS $$ SELECT date_trunc('month', p_claimed)::date $$;
+LANGUAGE sql STABLE AS $$ SELECT date_trunc('month', p_claimed)::date $$;
 
 -- The old-parts area a request names (location=), else the only one, else OLDPARTS.
 CREATE FUNCTION oldparts_location(p_code text) RETURNS location
@@ -219,7 +220,7 @@ LANGUAGE sql AS $$ SELECT location_of_kind('oldparts', p_code, 'location', 'OLDP
 
 -- One rule version as oem show prints it.
 CREATE FUNCTION oem_rule_json(p_rule oem_rule) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'valid_from', CASE WHEN isfinite(p_rule.valid_from) THEN p_rule.valid_from END,
         'return', p_rule.return_mode, 'request_days', p_rule.request_days, 'ship_days', p_rule.ship_days,
@@ -230,7 +231,7 @@ $$;
 
 -- The rules as one line: return=called request_days=15 ...
 CREATE FUNCTION oem_rule_text(p_rule oem_rule) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT format('return=%s request_days=%s ship_days=%s retention_days=%s earliest_days=%s appeal_days=%s cycle=%s',
                   p_rule.return_mode, p_rule.request_days, p_rule.ship_days, p_rule.retention_days,
                   coalesce(p_rule.earliest_days::text, 'none'), p_rule.appeal_days, p_rule.cycle)

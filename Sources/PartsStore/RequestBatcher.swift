@@ -49,7 +49,22 @@ actor RequestBatcher {
     }
 
     func post(_ input: String) async -> Outcome {
-        await withCheckedContinuation { continuation in
+        // Nothing running: this request is a batch of its own, run in the caller's task. A
+        // task of the batcher's own would cost a thread wake-up there and back, on the path
+        // of a lone clerk's posting; what arrives meanwhile waits for the task that follows.
+        // Like any request that runs alone, it is cancelled with its statement when its client
+        // hangs up before the answer: nothing of it was acknowledged.
+        if flushes == 0 {
+            flushes = 1
+            let outcome = await commit([input])[0]
+            if pending.isEmpty {
+                flushes = 0
+            } else {
+                Task { await self.flushWhilePending() }
+            }
+            return outcome
+        }
+        return await withCheckedContinuation { continuation in
             pending.append(Pending(input: input, continuation: continuation))
             if flushes < maxFlushes, flushes == 0 || pending.count >= minSharedBatch {
                 flushes += 1

@@ -58,7 +58,7 @@ actor RequestBatcher {
             flushes = 1
             let outcome = await commit([input])[0]
             if pending.isEmpty {
-                flushes = 0
+                flushes -= 1  // another batch may have started beside this one meanwhile
             } else {
                 Task { await self.flushWhilePending() }
             }

@@ -32,6 +32,24 @@ struct RequestBatchTests {
         #expect(try daemon.sql("SELECT count(*) FROM part WHERE part_no = 'R-1'").scalar == "1")
     }
 
+    /// A lone request runs as a batch of its own in its caller's task; when it ends while a
+    /// second batch it let start runs on, the batcher still counts that one, and a request
+    /// arriving alone afterwards runs at once (it once waited for company that never came).
+    @Test func aLoneRequestAfterBatchesBesideEachOtherIsServed() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        for round in 0..<3 {
+            // The first add to arrive runs alone and waits for the lock first; the others
+            // queue behind it and start a second batch beside it.
+            daemon.hold("LOCK TABLE part IN SHARE MODE", seconds: 1)
+            let outcome = raceCodes(6, socketPath: daemon.socketPath) { index in
+                "part add W-\(round)-\(index) \"beside \(index)\""
+            }
+            #expect(outcome == Array(repeating: 200, count: 6), "\(outcome)")
+            try expectOK(client.send("part add L-\(round) \"alone afterwards\""))
+        }
+    }
+
     @Test func distinctPartAddsGoInAsOneSetAndABadOneAlone() throws {
         let daemon = try TestDaemon()
         daemon.hold("LOCK TABLE part IN SHARE MODE", seconds: 3)

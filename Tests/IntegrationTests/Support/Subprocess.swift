@@ -58,6 +58,16 @@ final class Subprocess {
         return status == nil
     }
 
+    /// Waits up to `seconds` for the child to exit: whether it did.
+    func exited(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning {
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+
     /// Blocks until the child exits; its exit code, or 128 + signal.
     @discardableResult
     func wait() -> Int32 {

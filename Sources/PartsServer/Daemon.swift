@@ -50,10 +50,15 @@ public enum Daemon {
         if let watchdog = Watchdog(notifier: notifier, environment: environmentVariables, pid: getpid()) {
             services.append(watchdog)
         }
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        // A command that does not answer in time (a lock that is never released, a defect)
+        // must not keep the daemon from stopping: past the grace, shutdown becomes
+        // cancellation, which cancels the statements in progress.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import PartsClient
 import PostgresClient
+import Synchronization
 import Testing
 
 @Suite("daemon lifecycle")
@@ -12,6 +13,29 @@ struct LifecycleTests {
         #expect(daemon.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
         #expect(throws: AdminClientError.self) { try client.send("ping") }
+    }
+
+    /// A stop waits `limits.shutdown_grace_s` for the commands in progress, then cancels them:
+    /// a posting stuck behind a lock that is never released does not keep the daemon running,
+    /// and nothing of it is posted.
+    @Test func aStopCancelsACommandThatDoesNotAnswerWithinTheGrace() throws {
+        let daemon = try TestDaemon(environment: ["PARTSD_LIMITS_SHUTDOWN_GRACE_S": "2"])
+        let client = try daemon.connect()
+        try daemon.seed(client)
+        daemon.hold("LOCK TABLE stock_balance IN EXCLUSIVE MODE", seconds: 20)
+        let answered = Mutex<Bool?>(nil)
+        let socketPath = daemon.socketPath
+        Thread {
+            let reply = try? AdminConnection(socketPath: socketPath).send("issue MAIN P-1001:1 ref=stuck-1")
+            answered.withLock { $0 = reply?.isSuccess ?? false }
+        }.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        daemon.process.signal(SIGTERM)
+        // Well before the lock is released: the grace, then the cancellation.
+        #expect(daemon.process.exited(within: 12), "the daemon did not stop while a command waited on a lock")
+        while answered.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(answered.withLock { $0 } == false, "the stuck posting was acknowledged")
+        #expect(try daemon.sql("SELECT count(*) FROM client_request WHERE ref = 'stuck-1'").scalar == "0")
     }
 
     @Test func recoversByItselfWhenPostgreSQLRestarts() throws {

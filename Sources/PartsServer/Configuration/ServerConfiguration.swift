@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     public var statementTimeoutMilliseconds = 30_000
     public var maxConnections = 64
     public var idleTimeoutSeconds = 900
+    /// How long a stop waits for the commands in progress to answer; then they are cancelled
+    /// (their statements too, so nothing of them commits) and the daemon exits. Under
+    /// systemd's TimeoutStopSec (30 s in systemd/partsd.service), which would kill it instead.
+    public var shutdownGraceSeconds = 20
     /// The protocol's limit on one request line.
     public var maxLineBytes = 8192
     /// Lines in one posted document: a receipt longer than this is a data-entry mistake.
@@ -95,6 +99,7 @@ public struct ServerConfiguration: Sendable {
         statementTimeoutMilliseconds = reader.int(forKey: "database.statement_timeout_ms", default: statementTimeoutMilliseconds)
         maxConnections = reader.int(forKey: "limits.max_connections", default: maxConnections)
         idleTimeoutSeconds = reader.int(forKey: "limits.idle_timeout_s", default: idleTimeoutSeconds)
+        shutdownGraceSeconds = reader.int(forKey: "limits.shutdown_grace_s", default: shutdownGraceSeconds)
         maxDocumentLines = reader.int(forKey: "limits.max_document_lines", default: maxDocumentLines)
         jobTimeoutSeconds = reader.int(forKey: "jobs.timeout_s", default: jobTimeoutSeconds)
         reorderChunk = reader.int(forKey: "jobs.reorder_chunk", default: reorderChunk)
@@ -166,6 +171,9 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationProblem("limits.max_connections must be 1...10000, got \(maxConnections)")
         }
         guard idleTimeoutSeconds > 0 else { throw ConfigurationProblem("limits.idle_timeout_s must be positive") }
+        guard (1...3600).contains(shutdownGraceSeconds) else {
+            throw ConfigurationProblem("limits.shutdown_grace_s must be 1...3600, got \(shutdownGraceSeconds)")
+        }
         guard (1...10_000).contains(maxDocumentLines) else {
             throw ConfigurationProblem("limits.max_document_lines must be 1...10000")
         }

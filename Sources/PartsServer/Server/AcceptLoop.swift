@@ -4,7 +4,8 @@ import ServiceLifecycle
 extension NIOAsyncChannel where Outbound == Never, Inbound: Sendable {
     /// Serves each accepted connection in a task of its own until graceful shutdown, which
     /// runs `onShutdown` and closes the listening socket; returns once every connection's task
-    /// has ended, so what is in progress finishes and answers.
+    /// has ended, so what is in progress finishes and answers (within `limits.shutdown_grace_s`,
+    /// after which the service group cancels it).
     func serveConnections(onShutdown: @escaping @Sendable () -> Void = {},
                           _ serve: @escaping @Sendable (Inbound) async -> Void) async throws {
         try await withGracefulShutdownHandler {

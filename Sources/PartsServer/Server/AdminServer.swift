@@ -125,7 +125,8 @@ public struct AdminServer: Service {
                     }
                 } onGracefulShutdown: {
                     // Stop reading: the command in progress finishes and its reply is written,
-                    // then the loop ends because no more input arrives.
+                    // then the loop ends because no more input arrives (or, past the grace,
+                    // the command is cancelled: see Daemon).
                     channel.channel.close(mode: .input, promise: nil)
                 }
             }

@@ -132,6 +132,7 @@ struct CheckConfig: AsyncParsableCommand {
             print("database.posting_flushes = \(configuration.postingFlushes)")
             print("limits.max_connections = \(configuration.maxConnections)")
             print("limits.idle_timeout_s = \(configuration.idleTimeoutSeconds)")
+            print("limits.shutdown_grace_s = \(configuration.shutdownGraceSeconds)")
             print("limits.max_document_lines = \(configuration.maxDocumentLines)")
             print("jobs.timeout_s = \(configuration.jobTimeoutSeconds)")
             print("jobs.reorder_chunk = \(configuration.reorderChunk)")

@@ -160,6 +160,7 @@ struct LifecycleTests {
         #expect(ok.status == 0, "\(ok.output)")
         #expect(ok.output.contains("access.grants = li=clerk, @parts=manager"))
         #expect(ok.output.contains("database.pool_size = 4"))
+        #expect(ok.output.contains("limits.shutdown_grace_s = 20"), "\(ok.output)")
         var environment = ProcessInfo.processInfo.environment
         environment["PARTSD_DATABASE_POOL_SIZE"] = "6"
         let overridden = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
@@ -171,6 +172,11 @@ struct LifecycleTests {
         let badTime = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
         #expect(badTime.status != 0)
         #expect(badTime.output.contains("jobs.snapshot_at must be HH:MM, got 24:00"), "\(badTime.output)")
+        environment["PARTSD_JOBS_SNAPSHOT_AT"] = nil
+        environment["PARTSD_LIMITS_SHUTDOWN_GRACE_S"] = "0"
+        let noGrace = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", good], environment: environment)
+        #expect(noGrace.status != 0)
+        #expect(noGrace.output.contains("limits.shutdown_grace_s must be 1...3600, got 0"), "\(noGrace.output)")
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("deploy/partsd.example.json").path
         let shipped = try TestCluster.run(TestCluster.binary("partsd"), ["check-config", "--config", example])

@@ -17,24 +17,29 @@ struct LifecycleTests {
 
     /// A stop waits `limits.shutdown_grace_s` for the commands in progress, then cancels them:
     /// a posting stuck behind a lock that is never released does not keep the daemon running,
-    /// and nothing of it is posted.
+    /// and nothing of it is posted; the client is told why its command got no other answer.
     @Test func aStopCancelsACommandThatDoesNotAnswerWithinTheGrace() throws {
         let daemon = try TestDaemon(environment: ["PARTSD_LIMITS_SHUTDOWN_GRACE_S": "2"])
         let client = try daemon.connect()
         try daemon.seed(client)
         daemon.hold("LOCK TABLE stock_balance IN EXCLUSIVE MODE", seconds: 20)
-        let answered = Mutex<Bool?>(nil)
+        let answered = Mutex<Reply?>(nil)
+        let done = Mutex(false)
         let socketPath = daemon.socketPath
         Thread {
             let reply = try? AdminConnection(socketPath: socketPath).send("issue MAIN P-1001:1 ref=stuck-1")
-            answered.withLock { $0 = reply?.isSuccess ?? false }
+            answered.withLock { $0 = reply }
+            done.withLock { $0 = true }
         }.start()
         Thread.sleep(forTimeInterval: 0.5)
         daemon.process.signal(SIGTERM)
         // Well before the lock is released: the grace, then the cancellation.
         #expect(daemon.process.exited(within: 12), "the daemon did not stop while a command waited on a lock")
-        while answered.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(answered.withLock { $0 } == false, "the stuck posting was acknowledged")
+        while !done.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.05) }
+        // Told, not left hanging up on.
+        let reply = answered.withLock { $0 }
+        #expect(reply?.code == 503, "\(String(describing: reply))")
+        #expect(reply?.lastText.contains("stopping") == true, "\(String(describing: reply))")
         #expect(try daemon.sql("SELECT count(*) FROM client_request WHERE ref = 'stuck-1'").scalar == "0")
     }
 

@@ -109,7 +109,8 @@ public struct AdminServer: Service {
                                 continue
                             }
                             if !waiting.isEmpty {
-                                guard try await serve(waiting, &session, outbound) else { return }
+                                let replies = Replies(outbound: outbound, channel: channel.channel)
+                                guard try await serve(waiting, &session, replies) else { return }
                                 waiting = []
                             }
                             switch event {
@@ -137,15 +138,14 @@ public struct AdminServer: Service {
 
     /// Serves lines that arrived together, in order, each run of independent ones at once
     /// (PipelinedRuns); returns false when the connection is to close.
-    private func serve(_ waiting: [String], _ session: inout Session,
-                       _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Bool {
+    private func serve(_ waiting: [String], _ session: inout Session, _ replies: Replies) async throws -> Bool {
         for run in PipelinedRuns.split(waiting, independence: session.independence(of:)) {
             guard run.count > 1 else {
                 let response = await session.respond(to: waiting[run.lowerBound]) { text in
-                    try? await outbound.write(ByteBuffer(string: text))
+                    try? await replies.write(text)
                 }
                 session.adopt(response)
-                if !response.output.isEmpty { try await outbound.write(ByteBuffer(string: response.output)) }
+                if !response.output.isEmpty { try await replies.write(response.output) }
                 if response.effect == .close { return false }
                 continue
             }
@@ -159,9 +159,27 @@ public struct AdminServer: Service {
                 for await (index, output) in group { outputs[index] = output }
                 return outputs[run].joined()
             }
-            try await outbound.write(ByteBuffer(string: outputs))
+            try await replies.write(outputs)
         }
         return true
+    }
+
+    /// Where a connection's replies go. Past the stop's grace the connection's task is
+    /// cancelled, and the async writer refuses a cancelled task's writes; but the client still
+    /// waits for the answer to the command that was cancelled, so that one goes to the channel
+    /// directly. Nothing awaits it: the connection closes right after, and a client that does
+    /// not read cannot hold up the stop.
+    private struct Replies {
+        let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        let channel: any Channel
+
+        func write(_ text: String) async throws {
+            guard !Task.isCancelled else {
+                channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
+                return
+            }
+            try await outbound.write(ByteBuffer(string: text))
+        }
     }
 
     private func createParentDirectory(of path: String) throws {

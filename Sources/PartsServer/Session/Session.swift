@@ -48,7 +48,12 @@ struct Session {
             guard case .badRequest(let message) = error else { return Response(output: "", effect: .none, format: format) }
             return Response(output: render(.error(.badRequest, message)), effect: .none, format: format)
         }
-        let (reply, effect, name) = await dispatch(request, write: write)
+        var (reply, effect, name) = await dispatch(request, write: write)
+        // Past the stop's grace a command is cancelled with its statement, which the database
+        // reports like a timeout; the client waiting for it is told what happened instead.
+        if Task.isCancelled, reply.status.isError {
+            reply = .error(.unavailable, "partsd is stopping: the command was cancelled; nothing was changed")
+        }
         if reply.status == .internalError {
             logger.error("command failed", metadata: ["command": "\(line)", "error": "\(reply.message)"])
         }

@@ -86,11 +86,13 @@ public struct AdminServer: Service {
         let peer = Peer(uid: identity.uid, gid: identity.gid, pid: identity.pid, userName: identity.userName, role: role)
         // A client that goes away (closes its socket, not only its sending half) cancels the
         // request in progress: nobody would read its reply, and a long plan stops computing.
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await channel.channel.closeFuture.get() }
-            group.addTask { await converse(channel, peer) }
-            await group.next()
-            group.cancelAll()
+        await withTaskExecutorPreference(EventLoopTaskExecutor(channel.channel.eventLoop)) {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await channel.channel.closeFuture.get() }
+                group.addTask { await converse(channel, peer) }
+                await group.next()
+                group.cancelAll()
+            }
         }
     }
 

@@ -28,6 +28,38 @@ struct StockTests {
         #expect(shown.json!.contains("\"on_hand\":\"40.000\""))
     }
 
+    /// `stock show` and `ledger` are one statement each: the part's own row comes first, so a
+    /// part no location holds is still named, and unknown names are refused in order.
+    @Test func stockShowAndLedgerNameThePartAndRefuseUnknownNames() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try daemon.seed(client, parts: [("P-1", "10")])
+        try expectOK(client.send("part add P-9 \"Wiper blade 雨刮片\""))
+        let empty = try client.send("stock show P-9")
+        #expect(empty.code == 200)
+        #expect(empty.body.contains { $0.contains("Wiper blade 雨刮片") }, "\(empty)")
+        #expect(try client.send("ledger P-9").lastText == "0 movements")
+        try expectOK(client.send("transfer MAIN BR1 P-1:4"))
+        try expectOK(client.send("format json"))
+        let both = try client.send("stock show P-1").json ?? ""
+        #expect(both.contains("\"location\":\"BR1\"") && both.contains("\"location\":\"MAIN\""), "\(both)")
+        let one = try client.send("stock show P-1 location=BR1").json ?? ""
+        #expect(one.contains("\"location\":\"BR1\"") && !one.contains("MAIN"), "\(one)")
+        #expect(one.contains("\"on_hand\":\"4.000\""), "\(one)")
+        let nowhere = try client.send("stock show P-9 location=BR1").json ?? ""
+        #expect(nowhere.contains("\"locations\":[]") && nowhere.contains("\"part_no\":\"P-9\""), "\(nowhere)")
+        #expect(try client.send("ledger P-1 location=BR1").json?.contains("\"quantity\":\"4.000\"") == true)
+        for (command, code, text) in [("stock show P-404", 404, "unknown part P-404"),
+                                      ("stock show P-404 location=NOWHERE", 404, "unknown part P-404"),
+                                      ("stock show P-1 location=NOWHERE", 404, "unknown location NOWHERE"),
+                                      ("ledger P-404", 404, "unknown part P-404"),
+                                      ("ledger P-9 location=NOWHERE", 404, "unknown location NOWHERE")] {
+            let reply = try client.send(command)
+            #expect(reply.code == code, "\(command): \(reply)")
+            #expect(reply.json?.contains(text) == true, "\(command): \(reply)")
+        }
+    }
+
     @Test func multiLineIssueIsAllOrNothing() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

@@ -34,13 +34,11 @@ enum StockCommands {
         CommandSpec("stock show", "stock show <part_no> [location=<code>]",
                     "on hand, reserved, available, on order and average cost per location", role: .viewer,
                     positional: 1...1, named: ["location"]) { invocation, environment in
-            let partNo = invocation.argument(0)!
-            let part = try await environment.store.part(partNo)
-            let rows = try await environment.store.stock(partNo: partNo, location: invocation[named: "location"])
+            let stock = try await environment.store.stock(partNo: invocation.argument(0)!, location: invocation[named: "location"])
             return Reply(.ok, blocks: [
-                .record([Field("part_no", .text(part.partNo)), Field("description", .text(part.description)),
-                         Field("unit", .text(part.unit))]),
-                .table(stockTable(rows, key: "locations", withPart: false)),
+                .record([Field("part_no", .text(stock.partNo)), Field("description", .text(stock.description)),
+                         Field("unit", .text(stock.unit))]),
+                .table(stockTable(stock.rows, key: "locations", withPart: false)),
             ])
         },
         CommandSpec("stock list", "stock list [location=<code>] [after=<part_no>] [limit=<n>]",

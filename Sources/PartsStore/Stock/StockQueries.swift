@@ -15,6 +15,14 @@ public struct StockRow: Sendable, Equatable {
     public var value: ExactDecimal
 }
 
+/// A part and its stock by location, as `stock show` prints it.
+public struct PartStock: Sendable, Equatable {
+    public var partNo: String
+    public var description: String
+    public var unit: String
+    public var rows: [StockRow]
+}
+
 /// One ledger movement with the running balance right after it.
 public struct MovementRow: Sendable, Equatable {
     public var postedAt: String
@@ -48,26 +56,33 @@ extension PartsStore {
 
     /// Every location that holds or held the part, or has it on order (or just one), for
     /// `stock show`: a part ordered for a location it never was at shows there too.
-    public func stock(partNo: String, location: String?) async throws(StoreError) -> [StockRow] {
-        try await requirePart(partNo)
-        if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
-            try connection.query("""
-                WITH wanted AS (SELECT id FROM part WHERE part_no = $1)
-                SELECT p.part_no, p.description, p.unit, l.code AS location, coalesce(b.on_hand, 0)::numeric(15,3) AS on_hand,
+    ///
+    /// One statement (with partAndPlace), whose first row names the part even where no
+    /// location has it: a clerk's most frequent look-up, and each statement is a round trip to
+    /// the database's thread and back, which cost more than the query itself.
+    public func stock(partNo: String, location: String?) async throws(StoreError) -> PartStock {
+        try await read { connection throws(PostgresError) in
+            let records = try connection.query(Self.partAndPlace + """
+                SELECT w.part_no, w.description, w.unit, l.code AS location, coalesce(b.on_hand, 0)::numeric(15,3) AS on_hand,
                        coalesce(b.reserved, 0)::numeric(15,3) AS reserved,
                        coalesce(b.on_hand - b.reserved, 0)::numeric(15,3) AS available,
                        on_order(k.part_id, k.location_id) AS on_order, coalesce(b.avg_cost, 0)::numeric(15,4) AS avg_cost,
                        coalesce(round(b.on_hand * b.avg_cost, 2), 0)::numeric(18,2) AS value
-                  FROM (SELECT part_id, location_id FROM stock_balance WHERE part_id = (SELECT id FROM wanted)
-                        UNION
-                        SELECT part_id, location_id FROM po_line WHERE part_id = (SELECT id FROM wanted) AND NOT closed) k
-                  JOIN part p ON p.id = k.part_id
-                  JOIN location l ON l.id = k.location_id
+                  FROM wanted w CROSS JOIN place
+                  LEFT JOIN LATERAL (SELECT part_id, location_id FROM stock_balance
+                                      WHERE part_id = w.id AND (place.id IS NULL OR location_id = place.id)
+                                     UNION
+                                     SELECT part_id, location_id FROM po_line
+                                      WHERE part_id = w.id AND NOT closed AND (place.id IS NULL OR location_id = place.id)) k ON true
+                  LEFT JOIN location l ON l.id = k.location_id
                   LEFT JOIN stock_balance b ON b.part_id = k.part_id AND b.location_id = k.location_id
-                 WHERE $2::text IS NULL OR l.code = $2
                  ORDER BY l.code
-                """, [partNo, location]).records.map(Self.stockRow)
+                """, [partNo, location]).records
+            guard let first = records.first else { throw .decoding("stock show read no row for part \(partNo)") }
+            var rows: [StockRow] = []
+            for record in records where try record.optionalText("location") != nil { rows.append(try Self.stockRow(record)) }
+            return PartStock(partNo: try first.text("part_no"), description: try first.text("description"),
+                             unit: try first.text("unit"), rows: rows)
         }
     }
 
@@ -97,25 +112,38 @@ extension PartsStore {
     }
 
     /// The part's movements, newest first, each with the balance right after it.
+    /// One statement, as `stock show` (see there): the part's row comes first, with no
+    /// movement when it has none.
     public func ledger(partNo: String, location: String?, limit: Int) async throws(StoreError) -> [MovementRow] {
-        try await requirePart(partNo)
-        if let location { try await requireLocation(location) }
-        return try await read { connection throws(PostgresError) in
-            try connection.query("""
-                SELECT m.posted_at, d.doc_no, l.code AS location, m.quantity, m.balance_after, m.unit_cost
-                  FROM stock_movement m
-                  JOIN part p ON p.id = m.part_id
-                  JOIN location l ON l.id = m.location_id
-                  JOIN document d ON d.id = m.document_id
-                 WHERE p.part_no = $1 AND ($2::text IS NULL OR l.code = $2)
-                 ORDER BY m.id DESC LIMIT $3
-                """, [partNo, location, String(limit)]).records.map { row throws(PostgresError) in
-                MovementRow(postedAt: try row.text("posted_at"), docNo: try row.text("doc_no"), location: try row.text("location"),
-                            quantity: try row.decimal("quantity"), balanceAfter: try row.decimal("balance_after"),
-                            unitCost: try row.decimal("unit_cost"))
+        try await read { connection throws(PostgresError) in
+            var rows: [MovementRow] = []
+            for row in try connection.query(Self.partAndPlace + """
+                SELECT mv.* FROM wanted w CROSS JOIN place
+                  LEFT JOIN LATERAL (SELECT m.id, m.posted_at, d.doc_no, l.code AS location, m.quantity, m.balance_after, m.unit_cost
+                                       FROM stock_movement m
+                                       JOIN location l ON l.id = m.location_id
+                                       JOIN document d ON d.id = m.document_id
+                                      WHERE m.part_id = w.id AND (place.id IS NULL OR m.location_id = place.id)
+                                      ORDER BY m.id DESC LIMIT $3) mv ON true
+                 ORDER BY mv.id DESC
+                """, [partNo, location, String(limit)]).records where try row.optionalText("doc_no") != nil {
+                rows.append(MovementRow(postedAt: try row.text("posted_at"), docNo: try row.text("doc_no"),
+                                        location: try row.text("location"), quantity: try row.decimal("quantity"),
+                                        balanceAfter: try row.decimal("balance_after"), unitCost: try row.decimal("unit_cost")))
             }
+            return rows
         }
     }
+
+    /// The part `$1` and the location `$2` (when given) a look-up is of, refused as part_named
+    /// and location_named refuse them, in that order (place reads wanted). Both are scanned
+    /// first, by a query that selects from them and joins the rest laterally: a join could
+    /// skip them when the other side is empty, and then an unknown name would read as nothing.
+    static let partAndPlace = """
+        WITH wanted AS MATERIALIZED (SELECT id, part_no, description, unit FROM part_named($1)),
+             place AS MATERIALIZED (SELECT CASE WHEN $2::text IS NOT NULL THEN (location_named($2)).id END AS id FROM wanted)
+
+        """
 
     /// Documents newest first, for `doc list`.
     public func documents(type: String?, since: String?, limit: Int) async throws(StoreError) -> [DocumentSummary] {

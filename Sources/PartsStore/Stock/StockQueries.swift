@@ -111,9 +111,9 @@ extension PartsStore {
         }
     }
 
-    /// The part's movements, newest first, each with the balance right after it.
-    /// One statement, as `stock show` (see there): the part's row comes first, with no
-    /// movement when it has none.
+    /// The part's movements, newest first, each with the balance right after it: one
+    /// statement, as `stock show` (see there), whose part row comes with no movement when the
+    /// part has none.
     public func ledger(partNo: String, location: String?, limit: Int) async throws(StoreError) -> [MovementRow] {
         try await read { connection throws(PostgresError) in
             var rows: [MovementRow] = []

@@ -52,6 +52,12 @@ struct SchemaContractTests {
             let replies = try connection.query("SELECT post_stock_documents($1::jsonb)::text AS replies", [batch])
             #expect(try !replies.records[0].text("replies").contains("sqlstate"), "\(batch)")
         }
+        // A clerk's return of unused parts against the first issue.
+        let issued = try connection.query("SELECT doc_no FROM document WHERE doc_type = 'GI' ORDER BY id LIMIT 1").records[0].text("doc_no")
+        let returned = try connection.query("SELECT return_post($1::jsonb)::text AS reply", [
+            request(#""gi_no": "\#(issued)", "lines": [{"part_no": "P-1", "quantity": "1"}]"#),
+        ])
+        #expect(try returned.records[0].text("reply").contains("\"code\": 201"), "\(returned)")
         let called = try connection.query("""
             SELECT f.funcname FROM pg_stat_xact_user_functions f
               JOIN pg_proc p ON p.oid = f.funcid JOIN pg_language l ON l.oid = p.prolang

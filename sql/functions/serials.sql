@@ -295,6 +295,7 @@ DECLARE
     v_part part;
     v_unit unit;
     v_posting jsonb;
+    v_document jsonb;
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
@@ -309,11 +310,15 @@ BEGIN
     END IF;
     v_posting := p || jsonb_build_object('location', v_location.code, 'lines', jsonb_build_array(jsonb_build_object(
         'part_no', v_part.part_no, 'quantity', '1', 'serial', v_unit.serial)));
+    -- The document goes to document_reply as a variable: over the posting call itself (which
+    -- writes) PostgreSQL would not inline it, and would parse it again on every call.
     IF v_unit.condition = 'serviceable' THEN
-        RETURN request_end(p, document_reply(post_stock_document(v_posting || '{"type": "SC"}')));
+        v_document := post_stock_document(v_posting || '{"type": "SC"}');
+        RETURN request_end(p, document_reply(v_document));
     END IF;
     UPDATE unit SET place = 'gone', location_id = NULL, condition = 'scrapped', moved_at = now() WHERE id = v_unit.id;
-    RETURN request_end(p, document_reply(post_record_document(v_posting || '{"type": "SX"}')));
+    v_document := post_record_document(v_posting || '{"type": "SX"}');
+    RETURN request_end(p, document_reply(v_document));
 END $$;
 
 -- unit release: a customer's unit at one of our locations (back from repair) goes back to
@@ -326,6 +331,7 @@ DECLARE
     v_location location;
     v_part part;
     v_unit unit;
+    v_document jsonb;
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
@@ -343,7 +349,8 @@ BEGIN
     UPDATE unit SET place = 'customer', location_id = NULL, holder = left(coalesce(p->>'to', v_unit.owner_name), 200),
                     moved_at = now()
      WHERE id = v_unit.id;
-    RETURN request_end(p, document_reply(post_record_document(p || jsonb_build_object(
+    v_document := post_record_document(p || jsonb_build_object(
         'type', 'CH', 'location', v_location.code, 'counterparty', coalesce(p->>'to', v_unit.owner_name),
-        'lines', jsonb_build_array(jsonb_build_object('part_no', v_part.part_no, 'quantity', '1', 'serial', v_unit.serial))))));
+        'lines', jsonb_build_array(jsonb_build_object('part_no', v_part.part_no, 'quantity', '1', 'serial', v_unit.serial))));
+    RETURN request_end(p, document_reply(v_document));
 END $$;

@@ -416,6 +416,7 @@ DECLARE
     v_issued numeric;
     v_returned numeric;
     v_cost numeric;
+    v_document jsonb;
 BEGIN
     IF v_reply IS NOT NULL THEN
         RETURN v_reply;
@@ -455,9 +456,11 @@ BEGIN
             || CASE WHEN v_item.serial IS NOT NULL THEN jsonb_build_object('serial', v_item.serial) ELSE '{}' END);
     END LOOP;
 
-    v_reply := document_reply(post_stock_document(p || jsonb_build_object(
+    -- A variable for document_reply, as stock_post passes it (so that it is inlined).
+    v_document := post_stock_document(p || jsonb_build_object(
         'type', 'RT', 'location', (SELECT code FROM location WHERE id = v_gi.location_id),
-        'counterparty', p->>'gi_no', 'lines', v_lines)));
+        'counterparty', p->>'gi_no', 'lines', v_lines));
+    v_reply := document_reply(v_document);
     INSERT INTO return_link (rt_document_id, gi_document_id)
     SELECT id, v_gi.id FROM document WHERE doc_no = v_reply->>'key';
     RETURN request_end(p, v_reply);

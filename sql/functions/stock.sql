@@ -377,9 +377,11 @@ BEGIN
                    ORDER BY line.line_no) AS items,
                sum(line.value) AS total
           FROM line GROUP BY line.doc
-    ), receipt AS (
+    ), receipt AS MATERIALIZED (
         -- The receipts, shaped as post_stock_document returns them, as json: jsonb would sort
-        -- and copy every key of every receipt only to be printed as text.
+        -- and copy every key of every receipt only to be printed as text. Materialized, so
+        -- that document_reply below gets a column, not this whole expression, which it names
+        -- three times: over the expression it would not be inlined.
         SELECT doc.ord, doc.item, doc.doc_no, json_build_object(
                    'doc_no', doc.doc_no, 'type', doc.item->>'type', 'title', doc.title, 'title_zh', doc.title_zh,
                    'date', v_at::date, 'posted_at', v_at, 'location', doc.location, 'location_name', doc.location_name,

@@ -16,6 +16,8 @@
 #                INSERTs (a PL/pgSQL function, so that its statements are prepared too)
 #   one by one   post_stock_documents with one single-line goods issue: a lone clerk
 #   set of 4/16  post_stock_documents with 4 or 16 of them: clerks posting at the same moment
+#   ..., ref=    one by one and a set of 16 again, every request with a ref= (retry-safe
+#                clients, the imports): the ref lock, its probe and the kept reply included
 #
 # Settings (environment):
 #   BENCH_PARTS      parts to load (default 2000)
@@ -73,12 +75,19 @@ if case == "plain":
     for _ in range(count):
         print("EXECUTE plain('B-%05d')" % rng.randint(1, parts))
 else:
-    size = 1 if case == "one" else int(case)
+    # "-ref": every request carries a ref (and its fingerprint), as retry-safe clients and the
+    # imports send; refs differ between runs (the count is in them), so none is a replay.
+    with_ref = case.endswith("-ref")
+    base = case[:-len("-ref")] if with_ref else case
+    size = 1 if base == "one" else int(base)
     print("PREPARE post(jsonb) AS SELECT w.replies, current_setting('partsd.posted_types', true) "
           "FROM (SELECT post_stock_documents($1) AS replies OFFSET 0) w")
-    for _ in range(count):
+    for call in range(count):
         numbers = ["B-%05d" % n for n in rng.sample(range(1, parts + 1), size)]
-        print("EXECUTE post('[%s]')" % ",".join(issue % (n, n) for n in numbers))
+        requests = [issue % (n, n) for n in numbers]
+        if with_ref:
+            requests = [r[:-1] + ',"ref":"b%d-%d-%d","fingerprint":"f"}' % (count, call, k) for k, r in enumerate(requests)]
+        print("EXECUTE post('[%s]')" % ",".join(requests))
 PY
 
 # instructions CASE COUNT: callgrind's total for a single-user backend running COUNT calls.
@@ -97,12 +106,12 @@ instructions() {
 }
 
 declare -A per_document
-for case in plain one 4 16; do
+for case in plain one 4 16 one-ref 16-ref; do
     log "counting: $case"
     short=$(instructions "$case" "$calls")
     long=$(instructions "$case" $((5 * calls)))
     size=1
-    [[ $case == 4 || $case == 16 ]] && size=$case
+    [[ $case == 4 || $case == 16* ]] && size=${case%-ref}
     per_document[$case]=$(((long - short) / (4 * calls * size)))
 done
 
@@ -113,3 +122,5 @@ row "plain SQL (pgbench's)" plain
 row "partsd, one by one" one
 row "partsd, set of 4" 4
 row "partsd, set of 16" 16
+row "partsd, one by one, ref=" one-ref
+row "partsd, set of 16, ref=" 16-ref

@@ -76,7 +76,7 @@ if case == "plain":
         print("EXECUTE plain('B-%05d')" % rng.randint(1, parts))
 else:
     # "-ref": every request carries a ref (and its fingerprint), as retry-safe clients and the
-    # imports send; refs differ between runs (the count is in them), so none is a replay.
+    # imports send; refs differ between cases and runs (both are in them), so none is a replay.
     with_ref = case.endswith("-ref")
     base = case[:-len("-ref")] if with_ref else case
     size = 1 if base == "one" else int(base)
@@ -86,7 +86,8 @@ else:
         numbers = ["B-%05d" % n for n in rng.sample(range(1, parts + 1), size)]
         requests = [issue % (n, n) for n in numbers]
         if with_ref:
-            requests = [r[:-1] + ',"ref":"b%d-%d-%d","fingerprint":"f"}' % (count, call, k) for k, r in enumerate(requests)]
+            requests = [r[:-1] + ',"ref":"b%s-%d-%d-%d","fingerprint":"f"}' % (base, count, call, k)
+                        for k, r in enumerate(requests)]
         print("EXECUTE post('[%s]')" % ",".join(requests))
 PY
 

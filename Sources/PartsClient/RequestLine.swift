@@ -22,6 +22,13 @@ public enum RequestLine {
         return quoted(word[...])
     }
 
+    /// A value as a positional word, whatever it holds: quoted also when unquoted it would
+    /// read as a named argument (`ratio=2`) or a flag (`--x`), and `""` when empty.
+    public static func value(_ text: String) -> String {
+        if needsQuotes(text) || text.isEmpty || text.contains("=") || text.hasPrefix("--") { return quoted(text[...]) }
+        return text
+    }
+
     /// True when the word has a character that only quotes can carry.
     public static func needsQuotes(_ word: String) -> Bool {
         word.unicodeScalars.contains { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "\\" }

@@ -6,6 +6,7 @@ public enum Workflow: String, Sendable, CaseIterable {
     // Master data (functions/master_data.sql).
     case partAdd = "part_add"
     case partSet = "part_set"
+    case partLoad = "part_load"
     case locationAdd = "location_add"
     case supplierAdd = "supplier_add"
     // Stock documents (functions/stock.sql). The clerks' receive, issue, transfer and adjust

@@ -20,8 +20,28 @@ public struct WorkflowInput: Sendable {
         }
     }
 
+    /// An object of a workflow's own inside its request, begun by its first key: an element of
+    /// an array such as a part load's rows (`set(_:nested:)`).
+    public init(object firstKey: String, _ value: String) {
+        json = "{"
+        JSONString.append(firstKey, to: &json)
+        json += ":"
+        JSONString.append(value, to: &json)
+    }
+
     /// The JSON text.
     public var text: String { json + "}" }
+
+    /// An array of nested objects.
+    public mutating func set(_ key: String, nested objects: [WorkflowInput]) {
+        self.key(key)
+        json += "["
+        for (index, object) in objects.enumerated() {
+            if index > 0 { json += "," }
+            json += object.text
+        }
+        json += "]"
+    }
 
     private mutating func key(_ key: String) {
         json += ",\"" + key + "\":"

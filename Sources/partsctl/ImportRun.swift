@@ -27,6 +27,9 @@ final class ImportRun {
         var updates = false
         /// What a refusal is called in a rejected row's reason ("its receipt"); nil: the reply alone.
         var label: String?
+        /// The reply answers each row on its own (part load): added, changed, unchanged or
+        /// refused, in the rows' order.
+        var rowOutcomes = false
     }
 
     private var commands: [Command] = []
@@ -89,6 +92,10 @@ final class ImportRun {
                 notSent += command.records.count
                 continue
             }
+            if reply.isSuccess, command.rowOutcomes {
+                countRows(reply.rows, of: command.records)
+                continue
+            }
             if reply.isSuccess {
                 if command.updates { updated += command.records.count } else { added += command.records.count }
                 continue
@@ -98,6 +105,23 @@ final class ImportRun {
         }
         commands.removeAll()
         if let lost = outcome.lost { self.lost(lost) }
+    }
+
+    /// Counts each row by its own outcome; a reply that does not answer every row is the
+    /// daemon's bug, and its rows are rejected rather than counted as done.
+    private func countRows(_ answers: [[String: String]], of records: [CSVFile.Record]) {
+        guard answers.count == records.count else {
+            for record in records { reject(record, column: nil, "the daemon answered \(answers.count) rows of \(records.count)") }
+            return
+        }
+        for (record, answer) in zip(records, answers) {
+            switch answer["outcome"] {
+            case "added": added += 1
+            case "changed": updated += 1
+            case "unchanged": unchanged += 1
+            default: reject(record, column: nil, "\(answer["code"] ?? "") \(answer["message"] ?? answer["outcome"] ?? "")")
+            }
+        }
     }
 
     /// The daemon could not be reached or went away: nothing more can be sent.
@@ -181,6 +205,13 @@ extension Reply {
     /// What a person should read: the code, the word and a refusal's message.
     var message: String {
         body?.message.map { "\(code) \(word) \($0)" } ?? lastText
+    }
+
+    /// Whether the reply refuses the request or any row of it (a part load's).
+    var refusesAny: Bool {
+        guard isSuccess else { return true }
+        // The JSON is read only when it could say so.
+        return (json?.contains("refused") ?? false) && rows.contains { $0["outcome"] == "refused" }
     }
 
     /// The rows of a list reply, each field as text.

@@ -42,7 +42,8 @@ struct ParallelSender: Sendable {
         }
     }
 
-    /// Sends `commands`; `stopOnRefusal` stops taking new ones at the first 4xx or 5xx reply.
+    /// Sends `commands`; `stopOnRefusal` stops taking new ones at the first 4xx or 5xx reply, or
+    /// the first refused row of a reply that answers rows.
     /// `progress` is called on this thread with the number of replies so far.
     func send(_ commands: [String], stopOnRefusal: Bool, progress: (Int) -> Void) -> Outcome {
         let shared = Shared(commands)
@@ -101,7 +102,7 @@ struct ParallelSender: Sendable {
                 first += 1
                 shared.replies.withLock { $0[index] = reply }
                 shared.done.add(1, ordering: .relaxed)
-                if stopOnRefusal, !reply.isSuccess { shared.stop.store(true, ordering: .relaxed) }
+                if stopOnRefusal, reply.refusesAny { shared.stop.store(true, ordering: .relaxed) }
             }
         } catch {
             fail(shared, error)

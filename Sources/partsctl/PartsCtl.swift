@@ -42,8 +42,8 @@ struct PartsCtl: ParsableCommand {
             Going live (columns by header name, any order; RFC 4180 quoting; --encoding gb18030 \
             or utf-8, a UTF-8 byte order mark recognised): --import-parts FILE (part_no, \
             description, unit, cost, category, pack, lead_days, supplier, warranty_return, \
-            serialized, fill_rate: new parts added, differing ones updated with part set, the rest \
-            unchanged); --import-stock FILE (location, part_no, quantity, unit_cost, serial: opening \
+            serialized, fill_rate: sent as part load requests of --batch rows, new parts added, \
+            differing ones changed, the rest unchanged); --import-stock FILE (location, part_no, quantity, unit_cost, serial: opening \
             balances as receipts of --batch lines, each with a ref= of its own text); \
             --import-count FILE (location, part_no, counted: one adjust per location). A bad row \
             is named by line and column and stops the import, or with --rejects FILE is written \
@@ -132,7 +132,7 @@ struct PartsCtl: ParsableCommand {
     var reason = "stocktake"
 
     @Option(name: .long, help: ArgumentHelp(
-        "Lines per command when importing: history lines, receipt lines, count lines (1 to 200, default 100).", valueName: "n"))
+        "Lines per command when importing: history lines, parts, receipt lines, count lines (1 to 200, default 100).", valueName: "n"))
     var batch = 100
 
     @Option(name: .long, help: ArgumentHelp("Connections an import sends over at once (1 to 16, default 4).", valueName: "n"))
@@ -196,7 +196,7 @@ struct PartsCtl: ParsableCommand {
         } else if let importParts {
             status = session.runImport(path: importParts, connections: connections, encoding: textEncoding, rejects: rejects,
                                        known: PartsImport.columns, required: ["part_no"]) { run, connection in
-                PartsImport(run: run, connection: connection).start()
+                PartsImport(run: run, connection: connection, batchSize: batch).start()
                 return run.finish(what: "parts")
             }
         } else if let importStock {

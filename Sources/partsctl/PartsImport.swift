@@ -4,19 +4,27 @@ import PartsDomain
 /// `partsctl --import-parts FILE`: the parts master of the system a site leaves, one part a
 /// row, columns named in the header in any order (those `part add` takes).
 ///
-/// What the daemon already has is read first (`part export`). A part it lacks is sent as
-/// `part add`; a part it has with the same values is "unchanged"; a part whose values differ
-/// is updated with `part set` of the fields that differ, and counted "updated": at go-live the
-/// old system's file is the master, and a rerun of the same file changes nothing. An empty
-/// cell leaves a field as it is (or at its default for a new part).
+/// What the daemon already has is read first (`part export`): a row that says what the daemon
+/// holds is counted unchanged and not sent. The others go as `part load` requests of up to
+/// `batchSize` rows (and one request line's bytes), which add a part the daemon lacks and
+/// change the fields of one it has where the file says otherwise: at go-live the old system's
+/// file is the master, and a rerun of the same file changes nothing. An empty cell leaves a
+/// field as it is (or at its default for a new part). Each request's `ref=` is the
+/// fingerprint of its own text, so a retried request replays what went in.
 struct PartsImport {
     static let columns = ["part_no", "description", "unit", "cost", "category", "pack", "lead_days", "supplier",
                           "warranty_return", "serialized", "fill_rate"]
+    /// The request line's budget for rows: the daemon's line limit (8 KiB) less the command,
+    /// its columns and its ref.
+    static let lineBudget = 7_900
 
     let run: ImportRun
     let connection: AdminConnection
+    let batchSize: Int
 
     func start() {
+        // What the daemon holds, read first, so that a row that says the same is counted
+        // unchanged and not sent: a rerun of the whole file sends nothing.
         let existing: [String: [String: String]]
         do {
             let rows = try PagedList.rows(connection, "part export") { $0["part_no"] ?? "" }
@@ -25,6 +33,20 @@ struct PartsImport {
             Output.error(error.text)
             run.stop(status: 2)
             return
+        }
+        // The file's columns in part load's order: every row sends a value for each.
+        let sent = Self.columns.filter(run.file.header.contains)
+        let head = "part load columns=" + sent.joined(separator: ",")
+        var pending: [ImportRun.Line] = []
+        var bytes = head.utf8.count
+        func flush() {
+            guard !pending.isEmpty else { return }
+            var command = head
+            for line in pending { command += line.entry }
+            command += " ref=part-\(HistoryImport.fingerprint(command))"
+            run.queue(.init(text: command, records: pending.map(\.record), label: "its part load", rowOutcomes: true))
+            pending.removeAll(keepingCapacity: true)
+            bytes = head.utf8.count
         }
         var seen: [String: Int] = [:]
         rows: while let record = run.nextRecord() {
@@ -40,41 +62,31 @@ struct PartsImport {
                 continue
             }
             seen[partNo] = record.line
-            var given: [String: String] = [:]
-            for column in Self.columns.dropFirst() {
-                guard let raw = file.value(column, in: record), !raw.isEmpty else { continue }
-                switch Self.normalized(column, raw) {
-                case .success(let value): given[column] = value
-                case .failure(let problem):
-                    run.reject(record, column: column, problem.text)
-                    continue rows
+            var values: [String] = []
+            for column in sent.dropFirst() {
+                var value = ""
+                if let raw = file.value(column, in: record), !raw.isEmpty {
+                    switch Self.normalized(column, raw) {
+                    case .success(let normal): value = normal
+                    case .failure(let problem):
+                        run.reject(record, column: column, problem.text)
+                        continue rows
+                    }
                 }
+                values.append(value)
             }
-            if let current = existing[partNo] {
-                let differing = given.filter { column, value in !Self.same(column, value, current[column] ?? "") }
-                if differing.isEmpty {
-                    run.unchanged += 1
-                    continue
-                }
-                let command = "part set " + RequestLine.quote(partNo) + Self.named(differing)
-                run.queue(.init(text: command + Self.ref(command), records: [record], updates: true))
-            } else {
-                guard let description = given.removeValue(forKey: "description") else {
-                    run.reject(record, column: "description", "a new part needs a description")
-                    continue
-                }
-                let command = "part add " + RequestLine.quote(partNo) + " " + RequestLine.quote(description) + Self.named(given)
-                run.queue(.init(text: command + Self.ref(command), records: [record]))
+            if let current = existing[partNo],
+               zip(sent.dropFirst(), values).allSatisfy({ column, value in value.isEmpty || Self.same(column, value, current[column] ?? "") }) {
+                run.unchanged += 1
+                continue
             }
+            let entry = ([partNo] + values).reduce(into: "") { $0 += " " + RequestLine.value($1) }
+            if pending.count == batchSize || bytes + entry.utf8.count > Self.lineBudget { flush() }
+            pending.append(ImportRun.Line(record: record, entry: entry))
+            bytes += entry.utf8.count
         }
+        flush()
         run.sendQueued()
-    }
-
-    private static func ref(_ command: String) -> String { " ref=part-\(HistoryImport.fingerprint(command))" }
-
-    /// ` key=value ...` in the columns' order, so the same row gives the same command.
-    private static func named(_ fields: [String: String]) -> String {
-        columns.compactMap { column in fields[column].map { " \(column)=" + RequestLine.quote($0) } }.joined()
     }
 
     struct Problem: Error { let text: String }

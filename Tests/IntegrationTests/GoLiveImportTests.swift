@@ -124,6 +124,32 @@ struct GoLiveImportTests {
         #expect(try daemon.sql("SELECT count(*) FROM part").scalar == "7")
     }
 
+    /// Rows go as part load requests, a row refused by the daemon on its own: with --rejects
+    /// it is written there with the daemon's reason and the rest goes in; without, the import
+    /// stops after the request that carried it.
+    @Test func aRowTheDaemonRefusesIsRejectedWithItsReason() throws {
+        let daemon = try TestDaemon()
+        var csv = "part_no,description,unit\n"
+        for index in 1...60 { csv += "P-\(index),part \(index),\(index == 4 ? "CRATE" : "PCS")\n" }
+        let file = try write(csv, "parts.csv", in: daemon)
+        let stop = try partsctl(daemon, ["--import-parts", file, "--batch", "2", "--connections", "1"])
+        #expect(stop.status == 1)
+        #expect(stop.output.contains("parts.csv:5: 422 unknown unit CRATE"), "\(stop.output)")
+        #expect(stop.output.contains("not sent; stopped at the first error"), "\(stop.output)")
+        // What was in flight went in, but for the bad row; what was not sent yet did not.
+        let loaded = Int(try daemon.sql("SELECT count(*) FROM part").scalar ?? "") ?? 0
+        #expect((3..<59).contains(loaded), "\(stop.output)")
+
+        let rejects = daemon.directory.appendingPathComponent("rejects.csv").path
+        let goOn = try partsctl(daemon, ["--import-parts", file, "--batch", "2", "--rejects", rejects])
+        #expect(goOn.status == 1)
+        #expect(goOn.output.contains("\(59 - loaded) parts added, \(loaded) unchanged, 1 rejected"), "\(goOn.output)")
+        let written = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(written == "part_no,description,unit,reject_reason\r\nP-4,part 4,CRATE,\"line 5: 422 unknown unit CRATE; known units: BOX, KG, KIT, L, M, PAIR, PCS, ROLL, SET\"\r\n",
+                "\(written)")
+        #expect(try daemon.sql("SELECT count(*) FROM part").scalar == "59")
+    }
+
     @Test func openingStockIsPostedInBatchesAndARerunPostsNothingTwice() throws {
         let daemon = try TestDaemon()
         try locations(daemon)

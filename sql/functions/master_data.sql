@@ -77,17 +77,11 @@ BEGIN
     RETURN v_location;
 END $$;
 
--- part add: a new part. An existing part number is a conflict.
--- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, warranty_return?, serialized?,
---     fill_rate?, actor, command, ref?, fingerprint?}
-CREATE FUNCTION part_add(p jsonb) RETURNS jsonb
+-- The checks and the insert of one new part, which part add and part load share. An
+-- existing part number is a conflict.
+CREATE FUNCTION part_insert(p jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-    v_reply jsonb := request_begin(p);
 BEGIN
-    IF v_reply IS NOT NULL THEN
-        RETURN v_reply;
-    END IF;
     PERFORM check_unit_known(p->>'unit');
     -- ON CONFLICT rather than a look first: of two adds of one part at once, the second
     -- waits for the first and then finds it.
@@ -102,6 +96,20 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION '% already exists', p->>'part_no' USING ERRCODE = 'PS409';
     END IF;
+END $$;
+
+-- part add: a new part.
+-- p: {part_no, description, unit?, cost?, category?, pack?, lead_days?, supplier?, warranty_return?, serialized?,
+--     fill_rate?, actor, command, ref?, fingerprint?}
+CREATE FUNCTION part_add(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_reply jsonb := request_begin(p);
+BEGIN
+    IF v_reply IS NOT NULL THEN
+        RETURN v_reply;
+    END IF;
+    PERFORM part_insert(p);
     RETURN request_end(p, outcome(200, format('part %s added', p->>'part_no')));
 END $$;
 
@@ -158,21 +166,17 @@ BEGIN
     RETURN v_result;
 END $$;
 
--- part set: changes master data, never stock; a field absent from p stays as it is. The unit
+-- The checks and the change of one part's master data, never its stock, which part set and
+-- part load share; a field absent from p stays as it is. The unit
 -- may change only while no stock was ever moved, since the ledger's quantities were counted
 -- in the old unit. Whether the part is serialised may change only while it has no stock (and,
 -- to stop, no units in our hands or out): its balance must always be its units.
--- p: {part_no, and any of part_add's fields, actor, command, ref?, fingerprint?}; fill_rate null
--- gives the part back its class's target.
-CREATE FUNCTION part_set(p jsonb) RETURNS jsonb
+-- p: {part_no, and any of part_add's fields}; fill_rate null gives the part back its class's target.
+CREATE FUNCTION part_change(p jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_reply jsonb := request_begin(p);
     v_part part;
 BEGIN
-    IF v_reply IS NOT NULL THEN
-        RETURN v_reply;
-    END IF;
     PERFORM check_unit_known(p->>'unit');
     -- The part's row lock: of two changes at once the second checks what the first left.
     SELECT * INTO v_part FROM part WHERE id = (part_named(p->>'part_no')).id FOR UPDATE;
@@ -202,7 +206,148 @@ BEGIN
            serialized = coalesce((p->>'serialized')::boolean, serialized),
            fill_rate = CASE WHEN p ? 'fill_rate' THEN (p->>'fill_rate')::numeric ELSE fill_rate END, updated_at = now()
      WHERE id = v_part.id;
-    RETURN request_end(p, outcome(200, format('part %s changed', v_part.part_no)));
+END $$;
+
+-- part set: changes a part's master data (part_change).
+-- p: {part_no, and any of part_add's fields, actor, command, ref?, fingerprint?}
+CREATE FUNCTION part_set(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_reply jsonb := request_begin(p);
+BEGIN
+    IF v_reply IS NOT NULL THEN
+        RETURN v_reply;
+    END IF;
+    PERFORM part_change(p);
+    RETURN request_end(p, outcome(200, format('part %s changed', p->>'part_no')));
+END $$;
+
+-- Whether a field a load names is what the part holds: numbers by value, the rest as text.
+CREATE FUNCTION part_field_same(p_key text, p_value jsonb, p_held jsonb) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_key IN ('cost', 'pack', 'fill_rate')
+                THEN (p_value #>> '{}')::numeric IS NOT DISTINCT FROM (p_held->>p_key)::numeric
+                ELSE p_value #>> '{}' IS NOT DISTINCT FROM p_held->>p_key END
+$$;
+
+-- One row of a part load, read once: the part it names (locked) as it is, whether an earlier
+-- row named it too, and whether its unit can be a new part's.
+CREATE TYPE part_load_row AS (ord integer, item jsonb, part_id integer, held jsonb, again boolean, unit_fits boolean);
+
+-- part load: many parts in one request, as a go-live import sends the parts master: each row
+-- adds its part when it is new, changes the fields that differ when it exists (as part set
+-- would, with part set's refusals), or leaves it unchanged. A row is refused on its own (the
+-- reply says why, with the code part add or part set would answer) and the others still go
+-- in, all in one transaction. New parts go in by one INSERT for the whole request, where the
+-- one-by-one path costs a subtransaction each: that, one ref and one audit row for the lot,
+-- and one request instead of a hundred are what make an import fast.
+-- p: {rows: [{part_no, any of part_add's fields} | {part_no, refused}], actor, command, ref?, fingerprint?};
+-- refused: the daemon's own refusal of the row's shape (422).
+-- Reply: code 200, the counts, rows [{row, part_no, outcome (added, changed, unchanged, refused), code, message?}].
+CREATE FUNCTION part_load(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_reply jsonb := request_begin(p);
+    v_rows part_load_row[];
+    v_done jsonb := '{}'::jsonb;
+    v_row part_load_row;
+    v_state text;
+    v_message text;
+    v_answers jsonb;
+BEGIN
+    IF v_reply IS NOT NULL THEN
+        RETURN v_reply;
+    END IF;
+    -- The parts the request names, locked in one order, so that what a row is compared with
+    -- is what it changes, and two loads naming the same parts cannot deadlock. A probe of the
+    -- part number's index per row: a join may hash the whole part table instead.
+    PERFORM 1 FROM part
+      WHERE id = ANY (ARRAY(SELECT pt.id FROM jsonb_array_elements(p->'rows') AS r(item)
+                             CROSS JOIN LATERAL (SELECT id FROM part WHERE part_no = r.item->>'part_no' LIMIT 1) pt))
+      ORDER BY id FOR UPDATE;
+    SELECT array_agg(ROW(x.ord, x.item, x.part_id, x.held, x.again, x.unit_fits)::part_load_row ORDER BY x.ord)
+      INTO v_rows
+      FROM (SELECT d.ord, d.item, pt.id AS part_id, to_jsonb(pt) AS held,
+                   row_number() OVER (PARTITION BY d.item->>'part_no' ORDER BY d.ord) > 1 AS again,
+                   u.code IS NOT NULL AND NOT (coalesce((d.item->>'serialized')::boolean, false) AND u.decimals > 0)
+                       AS unit_fits
+              FROM jsonb_array_elements(p->'rows') WITH ORDINALITY AS d(item, ord)
+              LEFT JOIN LATERAL (SELECT * FROM part WHERE part.part_no = d.item->>'part_no' LIMIT 1) pt ON true
+              LEFT JOIN unit_of_measure u ON u.code = coalesce(d.item->>'unit', 'PCS')) x;
+    -- New parts that meet part add's checks go in as one set; if that statement fails (a value
+    -- a constraint refuses), each goes alone below, where its refusal is its own.
+    BEGIN
+        WITH added AS (
+            INSERT INTO part (part_no, description, unit, cost, category, pack, lead_days, supplier, warranty_return,
+                              serialized, fill_rate)
+            SELECT f.part_no, f.description, coalesce(f.unit, 'PCS'), coalesce(f.cost, 0), f.category,
+                   coalesce(f.pack, 1), f.lead_days, f.supplier, coalesce(f.warranty_return, false),
+                   coalesce(f.serialized, false), f.fill_rate
+              FROM unnest(v_rows) AS r
+             CROSS JOIN LATERAL jsonb_to_record(r.item)
+                   AS f(part_no text, description text, unit text, cost numeric, category text, pack numeric,
+                        lead_days integer, supplier text, warranty_return boolean, serialized boolean,
+                        fill_rate numeric)
+             WHERE r.part_id IS NULL AND NOT r.again AND r.unit_fits AND r.item ? 'description'
+               AND NOT r.item ? 'refused'
+             ORDER BY r.ord
+            ON CONFLICT (part_no) DO NOTHING
+            RETURNING part_no
+        )
+        SELECT coalesce(jsonb_object_agg(r.ord::text, '{"outcome": "added", "code": 200}'::jsonb), '{}')
+          INTO v_done
+          FROM unnest(v_rows) AS r
+          JOIN added ON added.part_no = r.item->>'part_no'
+         WHERE NOT r.again;
+    EXCEPTION WHEN OTHERS THEN
+        v_done := '{}'::jsonb;
+    END;
+    -- A row that names an existing part and nothing different from what it holds is unchanged.
+    SELECT v_done || coalesce(jsonb_object_agg(r.ord::text, '{"outcome": "unchanged", "code": 200}'::jsonb), '{}')
+      INTO v_done
+      FROM unnest(v_rows) AS r
+     WHERE r.part_id IS NOT NULL AND NOT r.again AND NOT r.item ? 'refused'
+       AND NOT EXISTS (SELECT 1 FROM jsonb_each(r.item) f
+                        WHERE f.key <> 'part_no' AND NOT part_field_same(f.key, f.value, r.held));
+    -- Every other row alone, in order, in a subtransaction: what part add or part set would do.
+    FOREACH v_row IN ARRAY v_rows LOOP
+        CONTINUE WHEN v_done ? v_row.ord::text;
+        BEGIN
+            IF v_row.item ? 'refused' THEN
+                RAISE EXCEPTION '%', v_row.item->>'refused' USING ERRCODE = 'PS422';
+            ELSIF v_row.again THEN
+                RAISE EXCEPTION '% is on an earlier row of this load', v_row.item->>'part_no' USING ERRCODE = 'PS422';
+            ELSIF v_row.part_id IS NOT NULL THEN
+                PERFORM part_change(v_row.item);
+                v_done := v_done || jsonb_build_object(v_row.ord::text, '{"outcome": "changed", "code": 200}'::jsonb);
+            ELSIF NOT v_row.item ? 'description' THEN
+                RAISE EXCEPTION '% is a new part: it needs a description', v_row.item->>'part_no' USING ERRCODE = 'PS422';
+            ELSE
+                PERFORM part_insert(v_row.item);
+                v_done := v_done || jsonb_build_object(v_row.ord::text, '{"outcome": "added", "code": 200}'::jsonb);
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
+            -- A refusal of the schema's own (PS) keeps its code, and a value a constraint or a
+            -- cast refuses is the row's error, as it would be part add's; anything else is a bug.
+            IF v_state NOT LIKE 'PS%' AND v_state NOT LIKE '22%' AND v_state NOT LIKE '23%' THEN
+                RAISE;
+            END IF;
+            v_done := v_done || jsonb_build_object(v_row.ord::text, jsonb_build_object(
+                'outcome', 'refused', 'code', CASE WHEN v_state LIKE 'PS%' THEN substr(v_state, 3)::integer ELSE 422 END,
+                'message', v_message));
+        END;
+    END LOOP;
+    SELECT jsonb_agg(jsonb_build_object('row', r.ord, 'part_no', r.item->>'part_no') || (v_done->(r.ord::text)) ORDER BY r.ord)
+      INTO v_answers
+      FROM unnest(v_rows) AS r;
+    RETURN request_end(p, (
+        SELECT outcome(200, format('%s parts: %s added, %s changed, %s unchanged, %s refused', count(*),
+                                   count(*) FILTER (WHERE a->>'outcome' = 'added'),
+                                   count(*) FILTER (WHERE a->>'outcome' = 'changed'),
+                                   count(*) FILTER (WHERE a->>'outcome' = 'unchanged'),
+                                   count(*) FILTER (WHERE a->>'outcome' = 'refused')))
+          FROM jsonb_array_elements(v_answers) a) || jsonb_build_object('rows', v_answers));
 END $$;
 
 -- A serialised part counts whole units: a unit is one piece, never 2.5 litres.

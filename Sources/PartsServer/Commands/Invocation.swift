@@ -24,6 +24,14 @@ struct Invocation: Sendable {
 
     subscript(named key: String) -> String? { request[named: key] }
 
+    /// This invocation with other named arguments: one row of a request that carries many (a
+    /// part load), read by the same typed accessors as a command of its own.
+    func reading(named: [(key: String, value: String)]) -> Invocation {
+        var request = request
+        request.named = named
+        return Invocation(request: request, arguments: [], peer: peer, context: context, limits: limits)
+    }
+
     /// A `limit=` within bounds, or the default.
     func listLimit() throws(CommandFailure) -> Int {
         guard let text = self[named: "limit"] else { return limits.defaultListLimit }

@@ -28,6 +28,30 @@ enum PartCommands {
             guard fields != PartChanges() else { throw CommandFailure.badRequest("nothing to set: give <key>=<value>") }
             return Reply(try await environment.store.setPart(invocation.argument(0)!, fields, invocation.context))
         },
+        // The parts master in rows, as a go-live import sends it: a request per part costs the
+        // daemon more than the part's own work in the database.
+        CommandSpec("part load", "part load columns=part_no,<field>,... <value> ...  (a row of values a part, in the columns' order: part_no, description and part set's fields; \"\" leaves a field as it is)",
+                    "adds new parts and changes existing ones, many at once, each row on its own", role: .manager,
+                    changesData: true, positional: 1...10_000, named: ["columns"]) { invocation, environment in
+            let columns = try loadColumns(invocation[named: "columns"])
+            let values = invocation.arguments
+            guard values.count % columns.count == 0 else {
+                throw CommandFailure.badRequest("\(values.count) values do not make rows of \(columns.count) (columns=\(columns.joined(separator: ",")))")
+            }
+            let rowCount = values.count / columns.count
+            let limit = invocation.limits.maxDocumentLines
+            guard rowCount <= limit else { throw CommandFailure.invalid("\(rowCount) rows; a load holds at most \(limit)") }
+            let rows = (0..<rowCount).map { index in
+                loadRow(zip(columns, values[(index * columns.count)...].prefix(columns.count)), invocation)
+            }
+            let load = try await environment.store.loadParts(rows, invocation.context)
+            return Reply(.ok, load.message, blocks: [.table(Table(
+                columns: [Table.Column("row", nil, .right), Table.Column("part_no"), Table.Column("outcome"),
+                          Table.Column("code", nil, .right), Table.Column("message")],
+                rows: load.rows.map { row in
+                    [.integer(row.row), .text(row.partNo), .text(row.outcome), .integer(row.code), .optional(row.message)]
+                }))])
+        },
         CommandSpec("part show", "part show <part_no>", "one part's master data and total stock", role: .viewer,
                     positional: 1...1) { invocation, environment in
             Reply(.ok, blocks: [.record(fields(try await environment.store.part(invocation.argument(0)!)))])
@@ -91,6 +115,41 @@ enum PartCommands {
                            + "(at most 6 decimals) or default, got \(text)")
         }
         return .value(rate)
+    }
+
+    /// The columns of a part load: part_no and the fields part set takes, each once.
+    private static func loadColumns(_ text: String?) throws(CommandFailure) -> [String] {
+        guard let text else { throw .badRequest("part load needs columns=part_no,<field>,...") }
+        let columns = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let known = ["part_no", "description"] + exportColumns.filter(fieldKeys.contains)
+        if let unknown = columns.first(where: { !known.contains($0) }) {
+            throw .badRequest("unknown column '\(unknown)'; part load takes \(known.joined(separator: ", "))")
+        }
+        guard columns.contains("part_no") else { throw .badRequest("columns= must name part_no") }
+        guard Set(columns).count == columns.count else { throw .badRequest("columns= names a column twice") }
+        return columns
+    }
+
+    /// One row of a part load, checked as part add and part set check their arguments (an
+    /// empty value is a field not given): its fields, or why not, as the row's outcome.
+    private static func loadRow(_ cells: some Sequence<(String, String)>, _ invocation: Invocation) -> PartLoadRow {
+        var partNo = ""
+        var named: [(key: String, value: String)] = []
+        for (column, value) in cells where !value.isEmpty {
+            if column == "part_no" { partNo = value } else { named.append((column, value)) }
+        }
+        guard Identifier.isPartNumber(partNo) else {
+            return .refused(partNo: partNo, message: partNo.isEmpty ? "the part number is empty"
+                            : "'\(partNo)' is not a valid part number (\(Identifier.partNumberRule))")
+        }
+        let row = invocation.reading(named: named)
+        do throws(CommandFailure) {
+            var fields = try changes(row)
+            if let text = row[named: "description"] { fields.description = try description(text) }
+            return .fields(partNo: partNo, fields)
+        } catch {
+            return .refused(partNo: partNo, message: error.message)
+        }
     }
 
     private static func description(_ text: String) throws(CommandFailure) -> String {

@@ -68,7 +68,6 @@ serve "$after"
 } | "$after/partsctl" --json --socket "$socket" >"$work/load.out" || die "loading failed (see $work/load.out)"
 stop_daemon "$work"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 results=$work/results
 : >"$results"

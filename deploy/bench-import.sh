@@ -9,7 +9,9 @@
 # under /tmp, migrates, starts partsd, writes a parts CSV (part_no, description with a comma and
 # a quote, unit, cost, category, lead_days) and an opening-stock CSV (one balance per part at
 # MAIN), then times:
-#   - partsctl --import-parts, then partsctl --import-stock (--batch receipt lines);
+#   - partsctl --import-parts (part load requests of --batch parts), then partsctl
+#     --import-stock (--batch receipt lines), with the CPU each took in the daemon, in
+#     PostgreSQL and in partsctl;
 #   - psql COPY of the same two files into two bare tables (no keys, no constraints), which is
 #     the floor any load reaches;
 #   - psql COPY of the parts file into a table like part (its keys, checks and indexes), the
@@ -20,6 +22,7 @@
 # Settings (environment):
 #   BENCH_PARTS      parts (and balances) to load (default 100000)
 #   BENCH_BATCH      receipt lines per receive (default 200, the document line limit)
+#   BENCH_PARTS_BATCH  parts per part load (default 100, partsctl's own)
 #   BENCH_KEEP=1     keep the cluster directory (and print where it is)
 #   PARTSD_BIN_DIR   use these binaries instead of building
 set -euo pipefail
@@ -28,6 +31,7 @@ set -euo pipefail
 
 parts=${BENCH_PARTS:-100000}
 batch=${BENCH_BATCH:-200}
+parts_batch=${BENCH_PARTS_BATCH:-100}
 connections=${BENCH_CONNECTIONS:-4}
 
 bench_setup partsd partsctl
@@ -50,14 +54,31 @@ awk -v n="$parts" 'BEGIN {
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
+# Where each phase's CPU went: the daemon, PostgreSQL (every process of the cluster) and
+# partsctl, in seconds of user and system time.
+daemon_pid=$(cat "$work/partsd.pid")
+hz=$(getconf CLK_TCK)
+cpu_table=$work/cpu
+# phase NAME OUTPUT PARTSCTL_ARGS...: runs partsctl and appends the phase's CPU to $cpu_table.
+phase() {
+    local name=$1 output=$2 mark daemon_before partsctl_cpu
+    shift 2
+    mark=$(cpu_mark "$work/pg")
+    daemon_before=$(cpu_ticks "$daemon_pid")
+    local TIMEFORMAT=%U+%S
+    partsctl_cpu=$({ time "$bindir/partsctl" --socket "$socket" --timeout 0 --connections "$connections" "$@" >"$output" 2>&1; } 2>&1) ||
+        { cat "$output" >&2; die "partsctl $name failed"; }
+    printf '%-28s %10s %12s %10s\n' "$name" \
+        "$(awk -v a="$daemon_before" -v b="$(cpu_ticks "$daemon_pid")" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')" \
+        "$(cpu_since "$mark" "$work/pg")" "$(awk "BEGIN { printf \"%.2f\", $partsctl_cpu }")" >>"$cpu_table"
+}
+
 log "partsctl --import-parts"
 t0=$(now)
-"$bindir/partsctl" --socket "$socket" --timeout 0 --connections "$connections" --import-parts "$work/parts.csv" >"$work/import-parts.out" 2>&1 ||
-    { cat "$work/import-parts.out" >&2; die "--import-parts failed"; }
+phase "partsctl --import-parts" "$work/import-parts.out" --import-parts "$work/parts.csv" --batch "$parts_batch"
 t1=$(now)
 log "partsctl --import-stock --batch $batch"
-"$bindir/partsctl" --socket "$socket" --timeout 0 --connections "$connections" --import-stock "$work/stock.csv" --batch "$batch" >"$work/import-stock.out" 2>&1 ||
-    { cat "$work/import-stock.out" >&2; die "--import-stock failed"; }
+phase "partsctl --import-stock" "$work/import-stock.out" --import-stock "$work/stock.csv" --batch "$batch"
 t2=$(now)
 loaded=$(cluster_psql "$work/pg" partsd -tAc \
     "SELECT count(*) FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no LIKE 'B-%' AND b.on_hand > 0")
@@ -92,6 +113,10 @@ printf '%-28s %10s %12.0f\n' "COPY, both, bare tables" "$copy_s" "$(awk -v n="$p
 printf '%-28s %10s %12.0f\n' "COPY, parts, like part" "$schema_s" "$(awk -v n="$parts" -v s="$schema_s" 'BEGIN { print n / s }')"
 awk -v a="$import_s" -v b="$copy_s" 'BEGIN { printf "ratio import : COPY  %.1fx\n", a / b }'
 awk -v a="$parts_s" -v b="$schema_s" 'BEGIN { printf "ratio parts import : COPY like part  %.1fx\n", a / b }'
+echo
+echo "CPU seconds (user + system)"
+printf '%-28s %10s %12s %10s\n' step partsd PostgreSQL partsctl
+cat "$cpu_table"
 tail -n 1 "$work/import-parts.out" "$work/import-stock.out" | grep -v '^$' | grep -v '^==>' || true
 echo "ledger discrepancies after the import: $discrepancies"
 [[ $discrepancies == 0 ]] || die "balances and the ledger disagree"

@@ -313,6 +313,28 @@ write_build_commit() {
     printf '%s\n' "$commit" >"$bindir/partsd.commit"
 }
 
+# cpu_ticks PID: the user and system CPU of a process so far, in clock ticks (getconf CLK_TCK
+# a second); 0 for one that is gone.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# cpu_mark DIR: "pid ticks" for the postmaster of the cluster in DIR and each of its
+# processes now, one a line, for cpu_since.
+cpu_mark() {
+    local postmaster pid
+    postmaster=$(head -n 1 "$1/postmaster.pid")
+    for pid in "$postmaster" $(pgrep -P "$postmaster"); do printf '%s %s\n' "$pid" "$(cpu_ticks "$pid")"; done
+}
+
+# cpu_since MARK DIR: the CPU seconds the cluster in DIR used since cpu_mark printed MARK,
+# counting processes that started since from nothing (one that ended since is lost: the
+# daemon's pool keeps its backends).
+cpu_since() {
+    local mark=$1 now
+    now=$(cpu_mark "$2")
+    awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { before[$1] = $2; next } { used += $2 - before[$1] }
+        END { printf "%.2f", used / hz }' <(printf '%s\n' "$mark") <(printf '%s\n' "$now")
+}
+
 # bench_setup PROGRAM...: for the benchmark scripts. Sets bindir (a release build, or
 # $PARTSD_BIN_DIR) and checks PROGRAMs are in it; sets pgbin; makes the work directory $work
 # under /tmp, whose daemon and cluster are stopped, and which is removed (unless BENCH_KEEP=1),

@@ -321,7 +321,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # processes now, one a line, for cpu_since.
 cpu_mark() {
     local postmaster pid
-    postmaster=$(head -n 1 "$1/postmaster.pid")
+    postmaster=$(head -n 1 "$1/data/postmaster.pid")
     for pid in "$postmaster" $(pgrep -P "$postmaster"); do printf '%s %s\n' "$pid" "$(cpu_ticks "$pid")"; done
 }
 

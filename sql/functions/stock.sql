@@ -219,22 +219,29 @@ DECLARE
     v_parts integer[];
     v_locations integer[];
 BEGIN
-    WITH resolved AS (
-        SELECT d.ord AS doc, l.ord AS line_no, t.code AS type, pt.id AS part_id, pt.part_no, pt.description, pt.unit,
-               q.quantity, coalesce(q.unit_cost, pt.cost) AS unit_cost, loc.id AS from_id, dest.id AS to_id,
-               coalesce(t.code IN ('GI', 'GR', 'TR') AND loc.id IS NOT NULL AND loc.kind NOT IN ('transit', 'oldparts')
-                        AND (t.code = 'TR') = d.item ? 'to_location'
-                        AND (t.code <> 'TR' OR dest.id IS NOT NULL AND dest.id <> loc.id
-                                               AND dest.kind NOT IN ('transit', 'oldparts'))
-                        AND pt.id IS NOT NULL AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
-                        AND NOT pt.serialized AND NOT l.item ? 'serial'
-                        AND (t.code <> 'GR' OR coalesce(q.unit_cost, pt.cost) >= 0
-                                               AND fits_unit(coalesce(q.unit_cost, pt.cost), 4::smallint)), false) AS ok
+    WITH doc_in AS MATERIALIZED (
+        -- A document's own fields once, apart from its lines: a line that carried its whole
+        -- document (d.item) took it through the windows' sort below, every line of a
+        -- 200-line receipt copying all 200 (measured: a third of this statement's time).
+        SELECT d.ord, d.item->'lines' AS lines, d.item ? 'to_location' AS names_to, t.code AS type,
+               loc.id AS from_id, loc.kind AS from_kind, dest.id AS to_id, dest.kind AS to_kind
           FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS d(item, ord)
           LEFT JOIN document_type t ON t.code = d.item->>'type'
           LEFT JOIN location loc ON loc.code = d.item->>'location'
           LEFT JOIN location dest ON dest.code = d.item->>'to_location'
-         CROSS JOIN LATERAL jsonb_array_elements(d.item->'lines') WITH ORDINALITY AS l(item, ord)
+    ), resolved AS (
+        SELECT d.ord AS doc, l.ord AS line_no, d.type, pt.id AS part_id, pt.part_no, pt.description, pt.unit,
+               q.quantity, coalesce(q.unit_cost, pt.cost) AS unit_cost, d.from_id, d.to_id,
+               coalesce(d.type IN ('GI', 'GR', 'TR') AND d.from_id IS NOT NULL AND d.from_kind NOT IN ('transit', 'oldparts')
+                        AND (d.type = 'TR') = d.names_to
+                        AND (d.type <> 'TR' OR d.to_id IS NOT NULL AND d.to_id <> d.from_id
+                                               AND d.to_kind NOT IN ('transit', 'oldparts'))
+                        AND pt.id IS NOT NULL AND q.quantity > 0 AND fits_unit(q.quantity, u.decimals)
+                        AND NOT pt.serialized AND NOT l.item ? 'serial'
+                        AND (d.type <> 'GR' OR coalesce(q.unit_cost, pt.cost) >= 0
+                                               AND fits_unit(coalesce(q.unit_cost, pt.cost), 4::smallint)), false) AS ok
+          FROM doc_in d
+         CROSS JOIN LATERAL jsonb_array_elements(d.lines) WITH ORDINALITY AS l(item, ord)
          CROSS JOIN LATERAL (SELECT (l.item->>'quantity')::numeric AS quantity,
                                     (l.item->>'unit_cost')::numeric AS unit_cost) q
           -- An index probe per line (see post_stock_document).

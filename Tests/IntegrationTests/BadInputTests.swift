@@ -7,7 +7,7 @@ import Testing
 struct BadInputTests {
     @Test(arguments: [
         ("frobnicate", 400, "unknown command 'frobnicate'; try help"),
-        ("part", 400, "part needs a verb: add, set, show, list, export"),
+        ("part", 400, "part needs a verb: add, set, load, show, list, export"),
         ("issue MAIN \"P-1001:1", 400, "unterminated quote"),
         ("issue MAIN", 400, "usage: issue <location> <part_no>:<qty> ... [to=<whom or work order>] [note=...] [ref=...]"),
         ("issue MAIN P-1001", 400, "'P-1001' is not <part_no>:<qty>"),

@@ -45,12 +45,16 @@ enum PartCommands {
                 loadRow(zip(columns, values[(index * columns.count)...].prefix(columns.count)), invocation)
             }
             let load = try await environment.store.loadParts(rows, invocation.context)
-            return Reply(.ok, load.message, blocks: [.table(Table(
-                columns: [Table.Column("row", nil, .right), Table.Column("part_no"), Table.Column("outcome"),
-                          Table.Column("code", nil, .right), Table.Column("message")],
-                rows: load.rows.map { row in
-                    [.integer(row.row), .text(row.partNo), .text(row.outcome), .integer(row.code), .optional(row.message)]
-                }))])
+            // A refusal's reason is a sentence, longer than a column of 80 can hold: in text it
+            // follows the table, a line a refused row.
+            let table = NarrowTable(columns: [
+                .init("row", nil, .right, width: 4), .init("part_no", width: 40), .init("outcome", width: 9),
+                .init("code", nil, .right, width: 4), .init("message", width: nil),
+            ], rows: load.rows.map { row in
+                [.integer(row.row), .text(row.partNo), .text(row.outcome), .integer(row.code), .optional(row.message)]
+            })
+            let reasons = load.rows.compactMap { row in row.message.map { "row \(row.row) \(row.partNo): \($0)" } }
+            return Reply(.ok, load.message, blocks: [table.block] + (reasons.isEmpty ? [] : [.form(reasons, [])]))
         },
         CommandSpec("part show", "part show <part_no>", "one part's master data and total stock", role: .viewer,
                     positional: 1...1) { invocation, environment in

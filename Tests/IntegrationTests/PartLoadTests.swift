@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PartsClient
 import PostgresClient
 import Testing
@@ -96,5 +97,28 @@ struct PartLoadTests {
         // A clerk may not load the parts master.
         let clerk = try daemon.socat(as: TestDaemon.clerkUID, ["part load columns=part_no,description C-1 x"])
         #expect(clerk.contains("403 FORBIDDEN"), "\(clerk)")
+    }
+
+    /// Two loads of the same new parts at once: one adds each part, the other finds it as the
+    /// first left it; no row is refused, none added twice.
+    @Test func twoLoadsOfTheSamePartsAtOnceAddEachOnce() throws {
+        let daemon = try TestDaemon()
+        // The held lock stops both loads' inserts, so that they meet.
+        daemon.hold("LOCK TABLE part IN SHARE MODE", seconds: 2)
+        let values = (1...40).reversed().map { "D-\($0) \"twin \($0)\" 1.5" }.joined(separator: " ")
+        let outcomes = Mutex<[String]>([])
+        race(2, socketPath: daemon.socketPath) { index, client in
+            guard (try? client.send("format json")) != nil,
+                  let reply = try? client.send("part load columns=part_no,description,cost \(values) ref=twin-\(index)"),
+                  let rows = try? self.rows(reply) else {
+                outcomes.withLock { $0.append("failed") }
+                return
+            }
+            outcomes.withLock { $0 += rows.map { "\($0["outcome"] ?? "?")" } }
+        }
+        let all = outcomes.withLock { $0 }
+        #expect(all.count == 80 && all.filter { $0 == "added" }.count == 40 && all.filter { $0 == "unchanged" }.count == 40,
+                "\(all)")
+        #expect(try daemon.sql("SELECT count(*) FROM part WHERE part_no LIKE 'D-%'").scalar == "40")
     }
 }

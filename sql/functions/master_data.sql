@@ -222,12 +222,15 @@ BEGIN
     RETURN request_end(p, outcome(200, format('part %s changed', p->>'part_no')));
 END $$;
 
--- Whether a field a load names is what the part holds: numbers by value, the rest as text.
-CREATE FUNCTION part_field_same(p_key text, p_value jsonb, p_held jsonb) RETURNS boolean
+-- Whether every field a row of a load names is what the part (p_held, the row as jsonb)
+-- holds: numbers by value, the rest as text.
+CREATE FUNCTION part_row_same(p_item jsonb, p_held jsonb) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN p_key IN ('cost', 'pack', 'fill_rate')
-                THEN (p_value #>> '{}')::numeric IS NOT DISTINCT FROM (p_held->>p_key)::numeric
-                ELSE p_value #>> '{}' IS NOT DISTINCT FROM p_held->>p_key END
+    SELECT NOT EXISTS (SELECT 1 FROM jsonb_each(p_item) f
+                        WHERE f.key <> 'part_no'
+                          AND CASE WHEN f.key IN ('cost', 'pack', 'fill_rate')
+                                   THEN (f.value #>> '{}')::numeric IS DISTINCT FROM (p_held->>f.key)::numeric
+                                   ELSE f.value #>> '{}' IS DISTINCT FROM p_held->>f.key END)
 $$;
 
 -- One row of a part load, read once: the part it names (locked) as it is, whether an earlier
@@ -292,7 +295,8 @@ BEGIN
                         fill_rate numeric)
              WHERE r.part_id IS NULL AND NOT r.again AND r.unit_fits AND r.item ? 'description'
                AND NOT r.item ? 'refused'
-             ORDER BY r.ord
+             -- In part-number order: two loads adding some of the same parts meet in it.
+             ORDER BY r.item->>'part_no'
             RETURNING part_no
         )
         SELECT coalesce(jsonb_object_agg(r.ord::text, '{"outcome": "added", "code": 200}'::jsonb), '{}')
@@ -307,17 +311,23 @@ BEGIN
     SELECT v_done || coalesce(jsonb_object_agg(r.ord::text, '{"outcome": "unchanged", "code": 200}'::jsonb), '{}')
       INTO v_done
       FROM unnest(v_rows) AS r
-     WHERE r.part_id IS NOT NULL AND NOT r.again AND NOT r.item ? 'refused'
-       AND NOT EXISTS (SELECT 1 FROM jsonb_each(r.item) f
-                        WHERE f.key <> 'part_no' AND NOT part_field_same(f.key, f.value, r.held));
+     WHERE r.part_id IS NOT NULL AND NOT r.again AND NOT r.item ? 'refused' AND part_row_same(r.item, r.held);
     -- Every other row alone, in order, in a subtransaction: what part add or part set would do.
     FOREACH v_row IN ARRAY v_rows LOOP
         CONTINUE WHEN v_done ? v_row.ord::text;
+        -- A new part that another request added meanwhile (the set's insert waited for it,
+        -- then failed) is the part as that request left it.
+        IF v_row.part_id IS NULL AND NOT v_row.again THEN
+            SELECT id, to_jsonb(part) INTO v_row.part_id, v_row.held
+              FROM part WHERE part_no = v_row.item->>'part_no' FOR UPDATE;
+        END IF;
         BEGIN
             IF v_row.item ? 'refused' THEN
                 RAISE EXCEPTION '%', v_row.item->>'refused' USING ERRCODE = 'PS422';
             ELSIF v_row.again THEN
                 RAISE EXCEPTION '% is on an earlier row of this load', v_row.item->>'part_no' USING ERRCODE = 'PS422';
+            ELSIF v_row.part_id IS NOT NULL AND part_row_same(v_row.item, v_row.held) THEN
+                v_done := v_done || jsonb_build_object(v_row.ord::text, '{"outcome": "unchanged", "code": 200}'::jsonb);
             ELSIF v_row.part_id IS NOT NULL THEN
                 PERFORM part_change(v_row.item);
                 v_done := v_done || jsonb_build_object(v_row.ord::text, '{"outcome": "changed", "code": 200}'::jsonb);

@@ -18,14 +18,27 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// Parses plain decimal notation: an optional sign, digits, an optional fraction.
     /// No exponents, no grouping, no spaces: `1e3`, `1,000` and ` 2` are all refused.
     public init?(_ text: some StringProtocol) {
+        self.init(String(text))
+    }
+
+    /// The concrete form the generic one calls, and which callers with a String get: a
+    /// generic function of another module runs unspecialised, looking up its type's metadata
+    /// at every step (a profile showed that as most of this init's time).
+    public init?(_ text: String) {
         // By bytes: every decimal a query returns comes through here, and Character-wise
         // (split, Unicode digit properties) it was a third of the daemon's CPU serving the
         // part and stock exports a go-live import reads.
+        var text = text
+        guard let parsed = text.withUTF8(Self.parse) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
         var value: Int64 = 0
         var negative = false
         var wholeDigits = 0
         var fractionDigits: Int?
-        for (index, byte) in text.utf8.enumerated() {
+        for (index, byte) in bytes.enumerated() {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
@@ -45,7 +58,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         }
         let scale = fractionDigits ?? 0
         guard wholeDigits + scale > 0, fractionDigits != 0, scale <= 9 else { return nil }
-        self.init(units: negative ? -value : value, scale: scale)
+        return ExactDecimal(units: negative ? -value : value, scale: scale)
     }
 
     /// The number with trailing fractional zeros removed: 2.500 becomes 2.5, 3.000 becomes 3.

@@ -56,6 +56,8 @@ struct RetryRaceTests {
              line: "exception resolve {2} action=scrap", effect: "SELECT count(*) FROM stock_exception WHERE state = 'resolved'"),
         Case(name: "part add", setup: [], line: "part add P-9 \"part nine\" cost=3", effect: "SELECT count(*) FROM part WHERE part_no = 'P-9'"),
         Case(name: "part set", setup: [], line: "part set P-1 description=\"renamed\"", effect: "SELECT count(*) FROM part WHERE description = 'renamed'"),
+        Case(name: "part load", setup: [], line: "part load columns=part_no,description P-8 eight P-9 nine P-1 \"renamed\"",
+             effect: "SELECT (count(*) = 3)::int FROM part WHERE part_no IN ('P-8', 'P-9') OR description = 'renamed'"),
         Case(name: "location add", setup: [], line: "location add L-9 \"Nine\"", effect: "SELECT count(*) FROM location WHERE code = 'L-9'"),
         Case(name: "supplier add", setup: [], line: "supplier add S-9 \"Nine\"", effect: "SELECT count(*) FROM supplier WHERE code = 'S-9'"),
         Case(name: "history add", setup: [], line: "history add MAIN P-1 2026-01-05:3", effect: "SELECT count(*) FROM demand_history"),

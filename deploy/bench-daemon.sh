@@ -57,15 +57,7 @@ serve() { start_daemon "$1" "$work" "$socket" "$conninfo" --grant "$(id -un)=adm
 
 log "loading $parts parts with stock"
 serve "$after"
-{
-    printf 'location add MAIN "Bench warehouse" kind=warehouse\n'
-    for ((i = 1; i <= parts; i++)); do printf 'part add B-%05d "Bench part %d" cost=5 category=bench\n' "$i" "$i"; done
-    for ((i = 1; i <= parts; i += 50)); do
-        line="receive MAIN"
-        for ((j = i; j < i + 50 && j <= parts; j++)); do line+=" $(printf 'B-%05d' "$j"):1000000"; done
-        printf '%s\n' "$line"
-    done
-} | "$after/partsctl" --json --socket "$socket" >"$work/load.out" || die "loading failed (see $work/load.out)"
+bench_catalogue "$after" "$socket" "$parts" 1000000
 stop_daemon "$work"
 
 ticks_per_second=$(getconf CLK_TCK)

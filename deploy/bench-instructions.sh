@@ -36,15 +36,7 @@ bench_setup partsd partsctl
 bench_start_daemon --grant "$(id -un)=admin"
 
 log "loading $parts parts with stock through the socket"
-{
-    printf 'location add MAIN "Bench warehouse" kind=warehouse\n'
-    for ((i = 1; i <= parts; i++)); do printf 'part add B-%05d "Bench part %d" cost=%d.%02d\n' "$i" "$i" $((1 + i % 90)) $((i % 100)); done
-    for ((i = 1; i <= parts; i += 50)); do
-        printf 'receive MAIN'
-        for ((j = i; j < i + 50 && j <= parts; j++)); do printf ' B-%05d:1000000' "$j"; done
-        printf ' note="bench opening stock"\n'
-    done
-} | "$bindir/partsctl" --json --socket "$socket" >"$work/load.out" || die "loading failed (see $work/load.out)"
+bench_catalogue "$bindir" "$socket" "$parts" 1000000
 stop_daemon "$work"
 cluster_psql "$work/pg" partsd -c "CREATE SEQUENCE bench_pgbench_doc" -c "ANALYZE" >/dev/null
 stop_cluster "$work/pg"

@@ -335,6 +335,33 @@ cpu_since() {
         END { printf "%.2f", used / hz }' <(printf '%s\n' "$mark") <(printf '%s\n' "$now")
 }
 
+# bench_catalogue BINDIR SOCKET PARTS QUANTITY: loads a benchmark's catalogue through the
+# daemon on SOCKET with BINDIR's partsctl: location MAIN, parts B-00001, B-00002 ... (cost 1.00
+# to 90.99 by number, category bench) as part load requests of 100, and QUANTITY of each
+# received at MAIN in receipts of 50 lines. The replies go to $work/load.out.
+bench_catalogue() {
+    bench_catalogue_lines "$3" "$4" | "$1/partsctl" --json --socket "$2" >"$work/load.out" ||
+        die "loading failed (see $work/load.out)"
+    ! grep -q '"outcome":"refused"' "$work/load.out" || die "a part was refused (see $work/load.out)"
+}
+
+bench_catalogue_lines() {
+    local parts=$1 quantity=$2 i j line
+    printf 'location add MAIN "Bench warehouse" kind=warehouse\n'
+    for ((i = 1; i <= parts; i += 100)); do
+        line="part load columns=part_no,description,cost,category"
+        for ((j = i; j < i + 100 && j <= parts; j++)); do
+            line+=$(printf ' B-%05d "Bench part %d" %d.%02d bench' "$j" "$j" $((1 + j % 90)) $((j % 100)))
+        done
+        printf '%s\n' "$line"
+    done
+    for ((i = 1; i <= parts; i += 50)); do
+        line="receive MAIN"
+        for ((j = i; j < i + 50 && j <= parts; j++)); do line+=$(printf ' B-%05d:%s' "$j" "$quantity"); done
+        printf '%s note="bench opening stock"\n' "$line"
+    done
+}
+
 # bench_setup PROGRAM...: for the benchmark scripts. Sets bindir (a release build, or
 # $PARTSD_BIN_DIR) and checks PROGRAMs are in it; sets pgbin; makes the work directory $work
 # under /tmp, whose daemon and cluster are stopped, and which is removed (unless BENCH_KEEP=1),

@@ -24,8 +24,6 @@ final class ImportRun {
     struct Command {
         var text: String
         var records: [CSVFile.Record]
-        /// Counted as updated rather than added when it succeeds.
-        var updates = false
         /// What a refusal is called in a rejected row's reason ("its receipt"); nil: the reply alone.
         var label: String?
         /// The reply answers each row on its own (part load): added, changed, unchanged or
@@ -98,7 +96,7 @@ final class ImportRun {
                 continue
             }
             if reply.isSuccess {
-                if command.updates { updated += command.records.count } else { added += command.records.count }
+                added += command.records.count
                 continue
             }
             let reason = command.label.map { "\($0) was refused: \(reply.message)" } ?? reply.message

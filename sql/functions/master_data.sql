@@ -167,10 +167,10 @@ BEGIN
 END $$;
 
 -- The checks and the change of one part's master data, never its stock, which part set and
--- part load share; a field absent from p stays as it is. The unit
--- may change only while no stock was ever moved, since the ledger's quantities were counted
--- in the old unit. Whether the part is serialised may change only while it has no stock (and,
--- to stop, no units in our hands or out): its balance must always be its units.
+-- part load share; a field absent from p stays as it is. The unit may change only while no
+-- stock was ever moved, since the ledger's quantities were counted in the old unit. Whether
+-- the part is serialised may change only while it has no stock (and, to stop, no units in our
+-- hands or out): its balance must always be its units.
 -- p: {part_no, and any of part_add's fields}; fill_rate null gives the part back its class's target.
 CREATE FUNCTION part_change(p jsonb) RETURNS void
 LANGUAGE plpgsql AS $$

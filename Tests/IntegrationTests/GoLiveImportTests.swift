@@ -131,6 +131,8 @@ struct GoLiveImportTests {
         let daemon = try TestDaemon()
         var csv = "part_no,description,unit\n"
         for index in 1...60 { csv += "P-\(index),part \(index),\(index == 4 ? "CRATE" : "PCS")\n" }
+        // Values that unquoted would read as a named argument and a flag, and an empty one.
+        csv += "P-61,ratio=2,\nP-62,--x,PCS\n"
         let file = try write(csv, "parts.csv", in: daemon)
         let stop = try partsctl(daemon, ["--import-parts", file, "--batch", "2", "--connections", "1"])
         #expect(stop.status == 1)
@@ -138,16 +140,18 @@ struct GoLiveImportTests {
         #expect(stop.output.contains("not sent; stopped at the first error"), "\(stop.output)")
         // What was in flight went in, but for the bad row; what was not sent yet did not.
         let loaded = Int(try daemon.sql("SELECT count(*) FROM part").scalar ?? "") ?? 0
-        #expect((3..<59).contains(loaded), "\(stop.output)")
+        #expect((3..<61).contains(loaded), "\(stop.output)")
 
         let rejects = daemon.directory.appendingPathComponent("rejects.csv").path
         let goOn = try partsctl(daemon, ["--import-parts", file, "--batch", "2", "--rejects", rejects])
         #expect(goOn.status == 1)
-        #expect(goOn.output.contains("\(59 - loaded) parts added, \(loaded) unchanged, 1 rejected"), "\(goOn.output)")
+        #expect(goOn.output.contains("\(61 - loaded) parts added, \(loaded) unchanged, 1 rejected"), "\(goOn.output)")
         let written = try String(contentsOfFile: rejects, encoding: .utf8)
         #expect(written == "part_no,description,unit,reject_reason\r\nP-4,part 4,CRATE,\"line 5: 422 unknown unit CRATE; known units: BOX, KG, KIT, L, M, PAIR, PCS, ROLL, SET\"\r\n",
                 "\(written)")
-        #expect(try daemon.sql("SELECT count(*) FROM part").scalar == "59")
+        #expect(try daemon.sql("SELECT count(*) FROM part").scalar == "61")
+        #expect(try daemon.sql("SELECT string_agg(description || ' ' || unit, '; ' ORDER BY part_no) FROM part WHERE part_no IN ('P-61', 'P-62')").scalar
+                == "ratio=2 PCS; --x PCS")
     }
 
     @Test func openingStockIsPostedInBatchesAndARerunPostsNothingTwice() throws {

@@ -143,6 +143,37 @@ struct ReorderJobTests {
         #expect(proposals[0][2] == proposals[1][2])
     }
 
+    /// The run ranks ABC by the year's demand in the same pass that reads the window's; with a
+    /// window of 13 weeks the year still counts in full: P-GONE (12,000 of demand value 250
+    /// days ago, no stock) is ranked but not planned, and puts P-BIG (2,000, 200 days ago)
+    /// past 80 % of the value ranked before it: B, as `plan show` and `report abc` say too.
+    @Test func aRunRanksTheWholeYearWhenItsWindowIsShorter() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("plan set obsolete_after_days=91"))
+        try expectOK(client.send("plan set history_days=91"))
+        try expectOK(client.send("location add MAIN \"Main\""))
+        try expectOK(client.send("part add P-GONE \"gone\" cost=120"))
+        try expectOK(client.send("part add P-BIG \"big\" cost=100"))
+        try expectOK(client.send("part add P-NOW \"now\" cost=1"))
+        let day = { (back: Int) throws -> String in try #require(try daemon.sql("SELECT (current_date - \(back))::text").scalar) }
+        try expectOK(client.send("history add MAIN P-GONE \(day(250)):100"))
+        try expectOK(client.send("history add MAIN P-BIG \(day(200)):20"))
+        try expectOK(client.send("history add MAIN P-NOW " + (1...13).map { "\(try day(7 * $0)):1" }.joined(separator: " ")))
+        try expectOK(client.send("receive MAIN P-BIG:5"))
+        try expectOK(client.send("job run reorder --wait"))
+        let lines = try daemon.sql("""
+            SELECT p.part_no, l.abc_class FROM reorder_line l JOIN part p ON p.id = l.part_id ORDER BY p.part_no
+            """).rows
+        #expect(lines == [["P-BIG", "B"], ["P-NOW", "C"]])
+        _ = try client.send("format json")
+        let plan = try fields(client.send("plan show P-BIG"))
+        #expect(plan["abc_class"] as? String == "B")
+        let report = try fields(client.send("report abc"))
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows.map { "\($0["part_no"] ?? "-"):\($0["class"] ?? "-")" } == ["P-GONE:A", "P-BIG:B", "P-NOW:C"], "\(rows)")
+    }
+
     @Test func aNewRunSupersedesTheOpenProposalSoNothingIsOrderedTwice() throws {
         let daemon = try TestDaemon()
         let client = try daemon.connect()

@@ -54,18 +54,19 @@ CREATE TRIGGER stock_snapshot_totals_delete AFTER DELETE ON stock_snapshot
 -- (the service level it buys).
 -- share: the part's part of the location's positive value; share_before: of the parts ranked
 -- above it; both NULL when the location has no positive value at all.
-CREATE FUNCTION abc_ranking(p_locations integer[], p_from date, p_through date)
+--
+-- abc_ranking_of ranks demand already summed: each part-location's demand in the window, the
+-- three arrays side by side, one element a part-location. A reorder run sums the year's demand
+-- in the same pass that gathers each part-location's history and ranks that, rather than read
+-- the history a second time; abc_ranking sums it for one window.
+CREATE FUNCTION abc_ranking_of(p_locations integer[], p_location_ids integer[], p_part_ids integer[],
+                               p_quantities numeric[])
 RETURNS TABLE (location_id integer, part_id integer, value numeric, share numeric, share_before numeric, abc_class text)
 LANGUAGE sql STABLE AS $$
-    WITH demand AS (
-        SELECT d.location_id, d.part_id, sum(d.quantity) AS quantity
-          FROM demand_line d
-         WHERE d.location_id = ANY (p_locations) AND d.demand_date BETWEEN p_from AND p_through
-         GROUP BY 1, 2
-    ), universe AS (
+    WITH universe AS (
         SELECT coalesce(d.location_id, b.location_id) AS location_id, coalesce(d.part_id, b.part_id) AS part_id,
                coalesce(d.quantity, 0) AS quantity
-          FROM demand d
+          FROM unnest(p_location_ids, p_part_ids, p_quantities) AS d (location_id, part_id, quantity)
           FULL JOIN (SELECT s.location_id, s.part_id FROM stock_balance s
                       WHERE s.on_hand > 0 AND s.location_id = ANY (p_locations)) b
             ON b.location_id = d.location_id AND b.part_id = d.part_id
@@ -84,6 +85,20 @@ LANGUAGE sql STABLE AS $$
                 WHEN r.before < 0.95 * r.total THEN 'B'
                 ELSE 'C' END
       FROM ranked r
+$$;
+
+-- abc_ranking: the classes of the demand in one window.
+CREATE FUNCTION abc_ranking(p_locations integer[], p_from date, p_through date)
+RETURNS TABLE (location_id integer, part_id integer, value numeric, share numeric, share_before numeric, abc_class text)
+LANGUAGE sql STABLE AS $$
+    SELECT r.*
+      FROM (SELECT array_agg(d.location_id) AS location_ids, array_agg(d.part_id) AS part_ids,
+                   array_agg(d.quantity) AS quantities
+              FROM (SELECT d.location_id, d.part_id, sum(d.quantity) AS quantity
+                      FROM demand_line d
+                     WHERE d.location_id = ANY (p_locations) AND d.demand_date BETWEEN p_from AND p_through
+                     GROUP BY 1, 2) d) demand,
+           abc_ranking_of(p_locations, demand.location_ids, demand.part_ids, demand.quantities) r
 $$;
 
 -- Turnover and days of supply: the one formula `report turnover` and a reorder proposal's

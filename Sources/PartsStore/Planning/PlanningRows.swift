@@ -53,29 +53,50 @@ public struct PlanningWindow: Sendable, Equatable {
 }
 
 enum PlanningRows {
+    /// Every part-location of the locations ($2 NULL): the ABC classes rank the year's demand
+    /// the query sums in the same pass that gathers the lines, so the history is read once.
+    static let locationsSQL = sql(ranked: """
+        SELECT r.location_id, r.part_id, r.abc_class
+          FROM (SELECT array_agg(location_id) AS location_ids, array_agg(part_id) AS part_ids,
+                       array_agg(year_quantity) AS quantities
+                  FROM lines WHERE year_quantity IS NOT NULL) demand,
+               abc_ranking_of((SELECT ids FROM scope), demand.location_ids, demand.part_ids, demand.quantities) r
+        """)
+
+    /// One part ($2): its lines are all the query gathers, so its class comes from the
+    /// location's ranking read on its own (abc_ranking over the same year).
+    static let partSQL = sql(ranked: """
+        SELECT location_id, part_id, abc_class FROM abc_ranking((SELECT ids FROM scope), $4::date - 364, $4::date)
+        """)
+
     /// Parameters: $1 location codes or NULL for every warehouse and branch, $2 part_no or NULL,
     /// $3 from, $4 through.
     ///
     /// The database gathers each part-location's demand lines into two arrays in one pass over
-    /// the history, with no sorting; the planner buckets them into periods. ABC classes are
-    /// abc_ranking's over the year up to `through`, ranked within each location: for one part
-    /// (`plan show`) that ranking still reads the whole location, so the part gets the class the
-    /// nightly run gives it and `report abc` shows. Part-locations with neither demand in the
-    /// window nor stock are not planned.
-    static let sql = """
+    /// the history, with no sorting; the planner buckets them into periods. The same pass sums
+    /// each part-location's demand over the year up to `through`, which the window may not
+    /// cover. ABC classes are abc_ranking's over that year, ranked within each location
+    /// (`ranked`: a query giving location_id, part_id, abc_class): for one part (`plan show`)
+    /// that ranking still reads the whole location, so the part gets the class the nightly run
+    /// gives it and `report abc` shows. Part-locations with neither demand in the window nor
+    /// stock are not planned.
+    private static func sql(ranked: String) -> String {
+        """
         WITH scope AS (
             SELECT array_agg(id) AS ids FROM location
              WHERE CASE WHEN $1::text[] IS NULL THEN \(PlannedLocations.predicate()) ELSE code = ANY ($1::text[]) END),
         lines AS (
-            SELECT d.part_id, d.location_id, array_agg(d.demand_date - date '1970-01-01') AS days,
-                   array_agg(d.quantity) AS quantities
+            SELECT d.part_id, d.location_id,
+                   array_agg(d.demand_date - date '1970-01-01') FILTER (WHERE d.demand_date >= $3::date) AS days,
+                   array_agg(d.quantity) FILTER (WHERE d.demand_date >= $3::date) AS quantities,
+                   sum(d.quantity) FILTER (WHERE d.demand_date >= $4::date - 364) AS year_quantity
               FROM demand_line d
              WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
                AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
-               AND d.demand_date BETWEEN $3::date AND $4::date
+               AND d.demand_date BETWEEN least($3::date, $4::date - 364) AND $4::date
              GROUP BY 1, 2),
         ranked AS (
-            SELECT location_id, part_id, abc_class FROM abc_ranking((SELECT ids FROM scope), $4::date - 364, $4::date)),
+        \(ranked)),
         stocked AS (
             SELECT part_id, location_id FROM stock_balance
              WHERE on_hand > 0 AND location_id = ANY ((SELECT ids FROM scope)::integer[])
@@ -98,7 +119,7 @@ enum PlanningRows {
         planned AS (
             SELECT coalesce(s.part_id, k.part_id) AS part_id, coalesce(s.location_id, k.location_id) AS location_id,
                    s.days, s.quantities
-              FROM lines s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
+              FROM (SELECT * FROM lines WHERE days IS NOT NULL) s FULL JOIN stocked k ON k.part_id = s.part_id AND k.location_id = s.location_id)
         SELECT p.id AS part_id, p.part_no, l.id AS location_id, l.code AS location, p.unit, p.cost, p.pack, p.fill_rate,
                coalesce(p.lead_days, sup.lead_days) AS lead_days,
                coalesce(b.on_hand, 0) AS on_hand, coalesce(b.reserved, 0) AS reserved,
@@ -123,6 +144,7 @@ enum PlanningRows {
                WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
                ORDER BY t.category DESC LIMIT 1) t ON true
         """
+    }
 
     static func parameters(locations: [String]?, partNo: String?, window: PlanningWindow) -> [String?] {
         [locations.map(ArrayLiteral.quoted), partNo, window.from, window.through]
@@ -260,7 +282,7 @@ extension PartsStore {
     public func planningRows(location: String, window: PlanningWindow, limit: Int) async throws(StoreError) -> [PlanningRow] {
         try await requireLocation(location)
         return try await report { connection throws(PostgresError) in
-            try PlanningRows.parse(connection.query(PlanningRows.sql + " ORDER BY p.part_no LIMIT $5::integer",
+            try PlanningRows.parse(connection.query(PlanningRows.locationsSQL + " ORDER BY p.part_no LIMIT $5::integer",
                                                     PlanningRows.parameters(locations: [location], partNo: nil, window: window)
                                                         + [String(limit)]))
         }
@@ -271,7 +293,7 @@ extension PartsStore {
         try await requirePart(partNo)
         try await requireLocation(location)
         return try await report { connection throws(PostgresError) in
-            try PlanningRows.parse(connection.query(PlanningRows.sql,
+            try PlanningRows.parse(connection.query(PlanningRows.partSQL,
                                                     PlanningRows.parameters(locations: [location], partNo: partNo, window: window))).first
         }
     }

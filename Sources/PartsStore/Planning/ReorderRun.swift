@@ -110,7 +110,7 @@ extension PartsStore {
             // A cursor is planned for its first rows by default, which picks nested loops that
             // are quadratic over a whole catalogue. This one is read to the end.
             try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.sql,
+            try connection.queryOnce("DECLARE planning NO SCROLL CURSOR FOR " + PlanningRows.locationsSQL,
                                      PlanningRows.parameters(locations: locations, partNo: nil, window: window))
             guard snapshot == nil else { return nil }
             return try connection.query("SELECT pg_export_snapshot() AS snapshot").records[0].text("snapshot")

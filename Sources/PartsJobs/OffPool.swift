@@ -15,12 +15,13 @@ public enum OffPool {
 
     /// `rows.map(transform)` on every core, in the calling thread's turn (call it inside `run`):
     /// a job's database waits meanwhile, and one thread would leave the other cores idle. In
-    /// slices of at least `perSlice` rows, below which handing out the work costs more than it
-    /// saves.
+    /// slices of `perSlice` rows or a few more, below which handing out the work costs more than
+    /// it saves; as many slices as that makes, not one a core, so a core whose rows were quick
+    /// takes the next slice instead of waiting for the slowest.
     static func map<Row: Sendable, Result: Sendable>(_ rows: [Row], perSlice: Int,
                                                      _ transform: @Sendable (Row) -> Result) -> [Result] {
-        let slices = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / max(1, perSlice))
-        guard slices > 1 else { return rows.map(transform) }
+        let slices = rows.count / max(1, perSlice)
+        guard slices > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else { return rows.map(transform) }
         let results = Mutex<[[Result]]>(Array(repeating: [], count: slices))
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let lower = rows.count * slice / slices

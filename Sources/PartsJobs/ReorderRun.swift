@@ -9,10 +9,11 @@ import PostgresClient
 ///
 /// Each reader streams the history of its group of locations through a cursor `chunkSize`
 /// part-locations at a time, in a read-only transaction that shares one snapshot with the
-/// others, while the writer plans the chunks as they come and writes their lines. So
-/// PostgreSQL groups the locations' histories on as many cores as there are readers, and
-/// reading, planning and writing overlap; each reader holds at most one chunk waiting, so
-/// memory stays bounded however large the catalogue. ABC classes rank parts within a
+/// others, while the planner plans the chunks as they come and the writer writes the lines of
+/// the chunk before. So PostgreSQL groups the locations' histories on as many cores as there
+/// are readers, and reading, planning and writing overlap; each reader holds at most one chunk
+/// waiting and the planner one chunk's lines, so memory stays bounded however large the
+/// catalogue. ABC classes rank parts within a
 /// location, so splitting by location changes no number.
 struct ReorderRun: Sendable {
     /// A reader's session and its locations; nil: every warehouse and branch.
@@ -53,31 +54,50 @@ struct ReorderRun: Sendable {
     private func stream(_ cursors: [PlanningCursor], into draft: ProposalDraft,
                         progress: @escaping @Sendable (Int) async -> Void) async throws {
         let chunks = AsyncThrowingChannel<[PlanningRow], any Error>()
+        let planned = AsyncThrowingChannel<[ReorderLine], any Error>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                do {
+                try await Self.feeding(chunks) {
                     try await withThrowingTaskGroup(of: Void.self) { reading in
                         for cursor in cursors {
                             reading.addTask { try await read(cursor, into: chunks) }
                         }
                         try await Self.untilFirstFailure(&reading)
                     }
-                    chunks.finish()
-                } catch {
-                    chunks.fail(error)
-                    throw error
+                }
+            }
+            // The next chunk is planned while the last one's lines are written: planning is
+            // the daemon's work and writing the database's, so each has a core.
+            group.addTask {
+                try await Self.feeding(planned) {
+                    for try await rows in chunks {
+                        let lines = await OffPool.run { [planner] in Self.plan(rows, planner) }
+                        await planned.send(lines)
+                    }
                 }
             }
             group.addTask {
-                var planned = 0
-                for try await rows in chunks {
-                    let lines = await OffPool.run { [planner] in Self.plan(rows, planner) }
+                var written = 0
+                for try await lines in planned {
                     try await store.insert(lines, into: draft)
-                    planned += rows.count
-                    await progress(planned)
+                    written += lines.count
+                    await progress(written)
                 }
             }
             try await Self.untilFirstFailure(&group)
+        }
+    }
+
+    /// Runs `body`, which sends into `channel`, and then ends the channel, or fails it with
+    /// body's error, so its reader stops either way.
+    private static func feeding<Element: Sendable>(_ channel: AsyncThrowingChannel<Element, any Error>,
+                                                   _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+            channel.finish()
+        } catch {
+            channel.fail(error)
+            throw error
         }
     }
 

@@ -26,6 +26,7 @@ let migrationFiles = [
     "020_part_fill_rate.sql",
     "021_demand_model.sql",
     "022_method_trial.sql",
+    "023_demand_history_by_location.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

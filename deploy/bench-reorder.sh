@@ -79,7 +79,9 @@ SELECT count(*) FROM (
               FROM profile f JOIN part p ON p.id = f.part_id JOIN location l ON l.id = f.location_id
              WHERE random() < 0.8) s
      GROUP BY code, chunk) posted;
-ANALYZE;
+-- A site's autovacuum would have vacuumed a table this size after its import: the run reads
+-- the history through an index, which then needs no table pages.
+VACUUM ANALYZE;
 SQL
 history=$(psql_bench -tAc "SELECT count(*) FROM demand_history")
 part_locations=$(psql_bench -tAc "SELECT count(*) FROM (SELECT part_id, location_id FROM demand_history UNION SELECT part_id, location_id FROM stock_balance) k")

@@ -73,7 +73,9 @@ enum PlanningRows {
     /// $3 from, $4 through.
     ///
     /// The database gathers each part-location's demand lines into two arrays in one pass over
-    /// the history, with no sorting; the planner buckets them into periods. The same pass sums
+    /// the history, location by location in the order of demand_history_location_idx, so with
+    /// no sorting and reading only the locations asked for; the planner buckets them into
+    /// periods. The same pass sums
     /// each part-location's demand over the year up to `through`, which the window may not
     /// cover. ABC classes are abc_ranking's over that year, ranked within each location
     /// (`ranked`: a query giving location_id, part_id, abc_class): for one part (`plan show`)
@@ -94,7 +96,7 @@ enum PlanningRows {
              WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
                AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
                AND d.demand_date BETWEEN least($3::date, $4::date - 364) AND $4::date
-             GROUP BY 1, 2),
+             GROUP BY d.location_id, d.part_id),
         ranked AS (
         \(ranked)),
         stocked AS (

@@ -13,8 +13,8 @@ import PostgresClient
 /// the chunk before. So PostgreSQL groups the locations' histories on as many cores as there
 /// are readers, and reading, planning and writing overlap; each reader holds at most one chunk
 /// waiting and the planner one chunk's lines, so memory stays bounded however large the
-/// catalogue. ABC classes rank parts within a
-/// location, so splitting by location changes no number.
+/// catalogue. ABC classes rank parts within a location, so splitting by location changes no
+/// number.
 struct ReorderRun: Sendable {
     /// A reader's session and its locations; nil: every warehouse and branch.
     typealias Reader = (session: DatabaseSession, locations: [String]?)

@@ -75,13 +75,12 @@ enum PlanningRows {
     /// The database gathers each part-location's demand lines into two arrays in one pass over
     /// the history, location by location in the order of demand_history_location_idx, so with
     /// no sorting and reading only the locations asked for; the planner buckets them into
-    /// periods. The same pass sums
-    /// each part-location's demand over the year up to `through`, which the window may not
-    /// cover. ABC classes are abc_ranking's over that year, ranked within each location
-    /// (`ranked`: a query giving location_id, part_id, abc_class): for one part (`plan show`)
-    /// that ranking still reads the whole location, so the part gets the class the nightly run
-    /// gives it and `report abc` shows. Part-locations with neither demand in the window nor
-    /// stock are not planned.
+    /// periods. The same pass sums each part-location's demand over the year up to `through`,
+    /// which the window may not cover. ABC classes are abc_ranking's over that year, ranked
+    /// within each location (`ranked`: a query giving location_id, part_id, abc_class): for one
+    /// part (`plan show`) that ranking still reads the whole location, so the part gets the
+    /// class the nightly run gives it and `report abc` shows. Part-locations with neither
+    /// demand in the window nor stock are not planned.
     private static func sql(ranked: String) -> String {
         """
         WITH scope AS (

@@ -27,6 +27,7 @@ let migrationFiles = [
     "021_demand_model.sql",
     "022_method_trial.sql",
     "023_demand_history_by_location.sql",
+    "024_reorder_line_proposal_check.sql",
 ]
 
 /// The functions, views and triggers in sql/functions, in the order they are applied (see

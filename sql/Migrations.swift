@@ -47,6 +47,7 @@ public enum BundledSQL {
         (21, "021_demand_model.sql", PackageResources._21_demand_model_sql, nil),
         (22, "022_method_trial.sql", PackageResources._22_method_trial_sql, nil),
         (23, "023_demand_history_by_location.sql", PackageResources._23_demand_history_by_location_sql, nil),
+        (24, "024_reorder_line_proposal_check.sql", PackageResources._24_reorder_line_proposal_check_sql, nil),
     ].map { Migration(version: $0.0, name: $0.1, text: String(decoding: $0.2, as: UTF8.self), formerChecksums: Set([$0.3].compactMap { $0 })) }
 
     /// In dependency order: a script may use what the scripts before it define.

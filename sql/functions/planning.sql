@@ -421,3 +421,41 @@ BEGIN
       INTO planned, to_order, flagged, order_value
       FROM reorder_line l WHERE l.proposal_id = p_proposal_id;
 END $$;
+
+-- A reorder line's proposal exists (migration 024 replaced the foreign key, which a run writing
+-- a line for every part-location checked row by row): checked once a statement over the lines
+-- it wrote; a line never moves to another proposal; proposals, which their lines refer to,
+-- are never deleted.
+CREATE FUNCTION reorder_lines_name_a_proposal() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v_missing bigint;
+BEGIN
+    SELECT n.proposal_id INTO v_missing
+      FROM new_lines n
+     WHERE NOT EXISTS (SELECT 1 FROM reorder_proposal p WHERE p.id = n.proposal_id)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'reorder lines refer to proposal % which does not exist', v_missing
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reorder_lines_name_a_proposal AFTER INSERT ON reorder_line
+    REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION reorder_lines_name_a_proposal();
+
+CREATE FUNCTION refuse_reorder_line_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'a reorder line stays in its proposal' USING ERRCODE = 'foreign_key_violation';
+END $$;
+CREATE TRIGGER reorder_line_stays_in_its_proposal BEFORE UPDATE ON reorder_line
+    FOR EACH ROW WHEN (OLD.proposal_id IS DISTINCT FROM NEW.proposal_id) EXECUTE FUNCTION refuse_reorder_line_move();
+
+CREATE FUNCTION refuse_reorder_proposal_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'reorder proposals are never deleted: their lines refer to them'
+        USING ERRCODE = 'PS409';
+END $$;
+CREATE TRIGGER reorder_proposal_never_deleted BEFORE DELETE ON reorder_proposal
+    FOR EACH ROW EXECUTE FUNCTION refuse_reorder_proposal_delete();
+CREATE TRIGGER reorder_proposal_never_truncated BEFORE TRUNCATE ON reorder_proposal
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_reorder_proposal_delete();

@@ -85,6 +85,7 @@ public struct CompoundPoisson: Sendable, Equatable {
         var terms = [planningExp(-occasions)]
         if take(terms[0]) { return true }
         var work = 0
+        var meter = BudgetMeter(budget)
         let units = sizes.map { Int($0) }
         let weights = zip(sizes, probabilities).map { $0.0 * $0.1 }
         for k in 1..<DiscreteDemand.walkSteps {
@@ -97,10 +98,14 @@ public struct CompoundPoisson: Sendable, Equatable {
             }
             work += max(1, reached)
             guard work <= Self.workLimit else { return false }
-            try budget.spend(max(1, reached))
+            try meter.spend(max(1, reached))
             terms.append(occasions / Double(k) * sum)
-            if take(terms[k]) { return true }
+            if take(terms[k]) {
+                try meter.settle()
+                return true
+            }
         }
+        try meter.settle()
         return false
     }
 }

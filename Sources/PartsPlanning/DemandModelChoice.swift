@@ -61,10 +61,13 @@ public struct DemandModelChoice: Sendable, Equatable {
     }
 
     /// The fill-rate rule, for a part of `classification` whose series is `history`;
-    /// `demandModel` says whether intermittent and lumpy parts are bootstrapped.
+    /// `demandModel` says whether intermittent and lumpy parts are bootstrapped. With
+    /// `orderQuantity`, `periodic` serves that quantity and smaller ones (its review interval
+    /// tabulated as far as their cycles reach: `PeriodicReview`); without, any.
     public init(fillRate classification: DemandClassification, history: [Double], period: PlanningPeriod,
                 mean: Double, standardDeviation sigma: Double, leadTime: LeadTime, slowMoverThreshold: Double,
-                demandModel: DemandModelSetting = .analytic, budget: PlanningBudget) throws(PlanningError) {
+                demandModel: DemandModelSetting = .analytic, orderQuantity: Double? = nil,
+                budget: PlanningBudget) throws(PlanningError) {
         var facts = Facts(mean: mean, sigma: sigma, threshold: slowMoverThreshold, classification: classification,
                           period: period, protectionPeriods: leadTime.protectionPeriods)
         switch classification.demandClass {
@@ -95,7 +98,7 @@ public struct DemandModelChoice: Sendable, Equatable {
             } else {
                 try self.init(count: compound.variance, .compoundMoments, facts, budget)
             }
-            try splitReview(leadTime, budget)
+            try splitReview(leadTime, orderQuantity, budget)
         case .smooth, .erratic, .new:
             if mean < slowMoverThreshold {
                 try self.init(count: sigma * sigma, .slow, facts, budget)
@@ -104,14 +107,14 @@ public struct DemandModelChoice: Sendable, Equatable {
             } else {
                 self.init(.normal(mean: mean, standardDeviation: sigma), .normalFits, facts)
             }
-            try splitReview(leadTime, budget)
+            try splitReview(leadTime, orderQuantity, budget)
         }
     }
 
-    private mutating func splitReview(_ leadTime: LeadTime, _ budget: PlanningBudget) throws(PlanningError) {
+    private mutating func splitReview(_ leadTime: LeadTime, _ quantity: Double?, _ budget: PlanningBudget) throws(PlanningError) {
         guard leadTime.protectionPeriods > 0 else { return }
         periodic = try PeriodicReview(protection: demand, reviewShare: leadTime.reviewPeriods / leadTime.protectionPeriods,
-                                      budget: budget)
+                                      quantity: quantity, budget: budget)
     }
 
     /// Negative binomial with mean μ and `variance`, or Poisson when that does not exceed μ.

@@ -78,11 +78,16 @@ public enum DiscreteDemand {
         guard distribution.mean > 0, distribution.mean.isFinite else { return 0 }
         var walk = PMFWalk(distribution)
         var total = 0.0
+        var meter = BudgetMeter(budget)
         for k in 0..<walkSteps {
-            try budget.spend()
+            try meter.spend()
             total += walk.next()
-            if total >= level { return k }
+            if total >= level {
+                try meter.settle()
+                return k
+            }
         }
+        try meter.settle()
         // F(below) < level ≤ F(above), with F in closed form.
         var below = walkSteps - 1
         var above = walkSteps * 2

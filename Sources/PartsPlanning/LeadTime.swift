@@ -174,7 +174,8 @@ public struct ReorderLevels: Sendable, Equatable {
         try Check.nonNegative(slowMoverThreshold, "slowMoverThreshold")
         let choice = try DemandModelChoice(
             fillRate: classification, history: history, period: period, mean: mean, standardDeviation: sigma,
-            leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, demandModel: demandModel, budget: budget)
+            leadTime: leadTime, slowMoverThreshold: slowMoverThreshold, demandModel: demandModel,
+            orderQuantity: orderQuantity, budget: budget)
         let curve = try FillRateCurve(demand: choice.demand, periodic: choice.periodic, quantity: orderQuantity,
                                       budget: budget)
         let reorderPoint = try curve.smallestLevel(reaching: fillRate, budget: budget)

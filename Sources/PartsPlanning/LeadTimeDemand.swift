@@ -85,13 +85,16 @@ public struct LeadTimeDemand: Sendable, Equatable {
         let model: LeadTimeDemandModel = distribution.shape == nil ? .poisson : .negativeBinomial
         var table = Table(mean: distribution.mean)
         var walk = DiscreteDemand.PMFWalk(distribution)
+        var meter = BudgetMeter(budget)
         for _ in 0..<DiscreteDemand.walkSteps {
-            try budget.spend()
+            try meter.spend()
             if table.append(walk.next()) {
+                try meter.settle()
                 return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .table(table),
                                       source: .count(distribution))
             }
         }
+        try meter.settle()
         return LeadTimeDemand(model: model, mean: distribution.mean, variance: variance, form: .closed(distribution),
                               source: .count(distribution))
     }
@@ -115,11 +118,51 @@ public struct LeadTimeDemand: Sendable, Equatable {
         return scaled
     }
 
+    /// P(D = 0) … P(D = count − 1) of the same family over `fraction` of the interval, as
+    /// `over(fraction:)` would tabulate them (fewer where its tail ends first), without the
+    /// rest of its table: a review interval's cycle weights reach no further than the order
+    /// quantity, however long the distribution's tail. nil for the normal and the empirical,
+    /// and for a compound Poisson that cannot be tabulated within its limits.
+    func probabilities(over fraction: Double, first count: Int, budget: PlanningBudget) throws(PlanningError) -> [Double]? {
+        // As far as a count's table may go.
+        guard count <= DiscreteDemand.walkSteps else { return nil }
+        var terms: [Double] = []
+        terms.reserveCapacity(count)
+        var total = 0.0
+        // What Table.append keeps, so the terms are the table's own.
+        func take(_ probability: Double) -> Bool {
+            let next = min(1, total + probability)
+            terms.append(next - total)
+            total = next
+            return terms.count >= count || 1 - total <= Table.tail
+        }
+        switch source {
+        case .normal, .empirical: return nil
+        case .count:
+            let distribution = model == .poisson
+                ? DiscreteDemand.Distribution(poissonMean: mean * fraction)
+                : DiscreteDemand.Distribution(mean: mean * fraction, variance: variance * fraction)
+            var walk = DiscreteDemand.PMFWalk(distribution)
+            var meter = BudgetMeter(budget)
+            repeat { try meter.spend() } while !take(walk.next())
+            try meter.settle()
+        case .compound(let demand):
+            guard try demand.scaled(by: fraction).tabulate(budget, into: take) else { return nil }
+        }
+        return terms
+    }
+
     /// P(D = 0), P(D = 1), … as far as the table goes (where the tail stops mattering); nil
     /// when the demand is not tabulated.
     var probabilities: [Double]? {
         guard case .table(let table) = form else { return nil }
         return table.probabilities
+    }
+
+    /// Whether `probabilities` has a table to give, without making it.
+    var isTabulated: Bool {
+        guard case .table = form else { return false }
+        return true
     }
 
     /// E[(D − x)⁺].
@@ -156,7 +199,12 @@ public struct LeadTimeDemand: Sendable, Equatable {
         /// sums[k] = F(0) + … + F(k − 1).
         private var sums: [Double] = [0]
 
-        init(mean: Double) { self.mean = mean }
+        init(mean: Double) {
+            self.mean = mean
+            // Most parts' tables run to a few dozen terms: room for them without regrowing.
+            cdf.reserveCapacity(64)
+            sums.reserveCapacity(65)
+        }
 
         var probabilities: [Double] { cdf.indices.map { cdf[$0] - ($0 == 0 ? 0 : cdf[$0 - 1]) } }
 

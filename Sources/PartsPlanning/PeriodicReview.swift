@@ -29,8 +29,12 @@ public struct PeriodicReview: Sendable, Equatable {
     public let protection: LeadTimeDemand
     /// D_L.
     let lead: LeadTimeDemand
-    /// f_j = P(D_R = j), as far as its table goes.
+    /// f_j = P(D_R = j), as far as its table goes, or as far as a cycle of `reviewReach`
+    /// states reaches back.
     let review: [Double]
+    /// The most states a cycle may have with the terms of `review`; nil: any (its table is
+    /// whole).
+    private let reviewReach: Int?
     /// E[D_R].
     let reviewMean: Double
 
@@ -42,36 +46,62 @@ public struct PeriodicReview: Sendable, Equatable {
     /// The split of `protection` into a lead time and `reviewShare` of it, the review interval
     /// R / (L + R); nil when there is no review interval, no demand within one, or a part
     /// cannot be tabulated (the normal, or tables past the limits).
-    public init?(protection: LeadTimeDemand, reviewShare: Double, budget: PlanningBudget) throws(PlanningError) {
-        guard reviewShare > 0, reviewShare <= 1, protection.mean > 0, protection.probabilities != nil,
-              let lead = try protection.over(fraction: 1 - reviewShare, budget: budget),
-              let review = try protection.over(fraction: reviewShare, budget: budget)
+    ///
+    /// With `quantity`, the plan's order quantity, the review interval's distribution is
+    /// tabulated only as far as that cycle's weights reach (⌈Q⌉ terms), not to its tail, which
+    /// for a spread-out part is hundreds of terms that no weight reads. Its mean is the
+    /// protection's share. A larger Q is then weighed by the continuous-review formula, as a
+    /// cycle past `workLimit` is.
+    public init?(protection: LeadTimeDemand, reviewShare: Double, quantity: Double? = nil,
+                 budget: PlanningBudget) throws(PlanningError) {
+        guard reviewShare > 0, reviewShare <= 1, protection.mean > 0, protection.isTabulated,
+              let lead = try protection.over(fraction: 1 - reviewShare, budget: budget)
         else { return nil }
-        self.init(protection: protection, lead: lead, review: review)
+        guard let quantity else {
+            guard let review = try protection.over(fraction: reviewShare, budget: budget) else { return nil }
+            self.init(protection: protection, lead: lead, review: review)
+            return
+        }
+        guard let reach = Self.states(quantity),
+              let probabilities = try protection.probabilities(over: reviewShare, first: reach, budget: budget)
+        else { return nil }
+        self.init(protection: protection, lead: lead, review: probabilities, mean: protection.mean * reviewShare,
+                  reach: reach)
     }
 
     /// D_{L+R}, D_L and D_R given whole, as a simulation makes them from the same paths
     /// (`DemandBootstrap`); nil when one is not tabulated or there is no demand within a review
     /// interval, as above.
     public init?(protection: LeadTimeDemand, lead: LeadTimeDemand, review: LeadTimeDemand) {
-        guard protection.mean > 0, protection.probabilities != nil, lead.probabilities != nil,
-              let probabilities = review.probabilities,
-              review.mean > 0, 1 - probabilities[0] > 1e-12
-        else { return nil }
+        guard protection.isTabulated, lead.isTabulated, let probabilities = review.probabilities else { return nil }
+        self.init(protection: protection, lead: lead, review: probabilities, mean: review.mean, reach: nil)
+    }
+
+    private init?(protection: LeadTimeDemand, lead: LeadTimeDemand, review: [Double], mean reviewMean: Double,
+                  reach: Int?) {
+        guard protection.mean > 0, reviewMean > 0, let first = review.first, 1 - first > 1e-12 else { return nil }
         self.protection = protection
         self.lead = lead
-        self.review = probabilities
-        reviewMean = review.mean
+        self.review = review
+        self.reviewMean = reviewMean
+        reviewReach = reach
+    }
+
+    /// The states a cycle of order quantity Q has, k = 0 ..< ⌈Q⌉ and at least one; nil past
+    /// `workLimit`.
+    private static func states(_ quantity: Double) -> Int? {
+        guard quantity <= Double(workLimit) else { return nil }
+        return max(1, Int((quantity - 1e-9).rounded(.up)))
     }
 
     /// π(k) for k = 0 ..< ⌈Q⌉ (S − k > s), or nil past `workLimit`.
     func cycleShares(quantity: Double, budget: PlanningBudget) throws(PlanningError) -> [Double]? {
-        let states = max(1, Int((quantity - 1e-9).rounded(.up)))
-        guard states <= Self.workLimit else { return nil }
+        guard let states = Self.states(quantity), states <= reviewReach ?? states else { return nil }
         let stay = 1 - review[0]
         var visits = [Double]()
         visits.reserveCapacity(states)
         var work = 0
+        var meter = BudgetMeter(budget)
         for k in 0..<states {
             var sum = k == 0 ? 1.0 : 0
             let reach = min(k, review.count - 1)
@@ -80,9 +110,10 @@ public struct PeriodicReview: Sendable, Equatable {
             }
             work += max(1, reach)
             guard work <= Self.workLimit else { return nil }
-            try budget.spend(max(1, reach))
+            try meter.spend(max(1, reach))
             visits.append(sum / stay)
         }
+        try meter.settle()
         let total = visits.reduce(0, +)
         return visits.map { $0 / total }
     }

@@ -1,4 +1,4 @@
-import PartsPlanning
+@testable import PartsPlanning
 import Testing
 
 /// The fill rate of (R, s, S) counted review by review, against an independent implementation
@@ -60,5 +60,31 @@ struct PeriodicReviewTests {
         let level = try FillRate.smallestLevel(reaching: 0.95, quantity: 1_000_000, periodic: periodic, budget: budget)
         #expect(level == (try FillRate.smallestLevel(reaching: 0.95, quantity: 1_000_000, demand: periodic.protection)))
         #expect(budget.steps < 10_000, "\(budget.steps) steps")
+    }
+
+    /// Made for an order quantity, the review interval is tabulated only as far as that
+    /// cycle reaches: the same β to the last digits, for the worked example and for a
+    /// negative binomial whose review table runs to hundreds of terms (p = 0.05), in fewer
+    /// steps; a larger quantity than it was made for falls back to the continuous formula.
+    @Test func aReviewTabulatedForItsQuantityGivesTheSameFillRate() throws {
+        let compound = try #require(try LeadTimeDemand.compoundPoisson(CompoundPoisson(occasions: 1.5, counts: [1: 1, 3: 1])))
+        let spread = try LeadTimeDemand.negativeBinomial(mean: 3, variance: 60)
+        for (protection, quantity, share) in [(compound, 4.0, 1.0 / 3), (spread, 5, 0.2), (spread, 0.5, 0.05)] {
+            let wholeBudget = PlanningBudget()
+            let whole = try #require(try PeriodicReview(protection: protection, reviewShare: share, budget: wholeBudget))
+            let cutBudget = PlanningBudget()
+            let cut = try #require(try PeriodicReview(protection: protection, reviewShare: share, quantity: quantity,
+                                                      budget: cutBudget))
+            #expect(cut.review.count < whole.review.count)
+            #expect(cutBudget.steps < wholeBudget.steps)
+            #expect(close(cut.reviewMean, whole.reviewMean, 1e-12))
+            for level in [0.0, 1, 2, 3, 5, 8, 13] {
+                let expected = try FillRate.of(level: level, quantity: quantity, periodic: whole)
+                #expect(close(try FillRate.of(level: level, quantity: quantity, periodic: cut), expected, 1e-12),
+                        "\(protection.model) s \(level) Q \(quantity)")
+            }
+        }
+        let cut = try #require(try PeriodicReview(protection: spread, reviewShare: 0.2, quantity: 5, budget: PlanningBudget()))
+        #expect(try FillRate.of(level: 3, quantity: 9, periodic: cut) == (try FillRate.of(level: 3, quantity: 9, demand: spread)))
     }
 }

@@ -48,16 +48,26 @@ public struct CompoundPoisson: Sendable, Equatable {
     /// The sizes of `history`'s periods with demand, and as many occasions as make the mean
     /// `mean`. nil without demand.
     public init?(mean: Double, history: [Double]) {
-        var counts: [Double: Int] = [:]
-        var total = 0.0
-        var occasions = 0
-        for value in history where value > 0 {
-            counts[value, default: 0] += 1
-            total += value
-            occasions += 1
+        // Sorted and counted in runs: a series holds a few dozen demands, for which a
+        // dictionary's hashing cost more than the sort.
+        var demands = history.filter { $0 > 0 }
+        guard !demands.isEmpty, mean.isFinite, mean >= 0 else { return nil }
+        demands.sort()
+        let count = Double(demands.count)
+        var sizes: [Double] = []
+        var probabilities: [Double] = []
+        var run = 0
+        for (index, value) in demands.enumerated() {
+            run += 1
+            if index == demands.count - 1 || demands[index + 1] != value {
+                sizes.append(value)
+                probabilities.append(Double(run) / count)
+                run = 0
+            }
         }
-        guard occasions > 0, mean.isFinite, mean >= 0 else { return nil }
-        self.init(occasions: mean / (total / Double(occasions)), counts: counts)
+        // In the history's order, as the mean is summed everywhere else.
+        let total = history.reduce(0) { $1 > 0 ? $0 + $1 : $0 }
+        self.init(occasions: mean / (total / count), sizes: sizes, probabilities: probabilities, demands: demands.count)
     }
 
     /// E[X].

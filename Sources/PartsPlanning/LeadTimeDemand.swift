@@ -187,43 +187,43 @@ public struct LeadTimeDemand: Sendable, Equatable {
         }
     }
 
-    /// F(0), F(1), … of a count, and their running sums, which give E[(D − k)⁺] by one
-    /// subtraction.
+    /// F(0), F(1), … of a count, each with the running sum before it, which give E[(D − k)⁺]
+    /// by one subtraction. One array of pairs: a table walk appends a term at a time, and its
+    /// appends were most of a reorder run's table work.
     private struct Table: Sendable, Equatable {
         /// Where the tail stops mattering: P(D > K) below this, the shortage beyond K is
         /// below it times the few units a tail that thin holds.
         static let tail = 1e-10
 
         let mean: Double
-        private var cdf: [Double] = []
-        /// sums[k] = F(0) + … + F(k − 1).
-        private var sums: [Double] = [0]
+        /// (F(k), F(0) + … + F(k − 1)) for k = 0, 1, …
+        private var entries: [SIMD2<Double>] = []
+        private var total = 0.0
+        private var running = 0.0
 
         init(mean: Double) {
             self.mean = mean
-            // Most parts' tables run to a few dozen terms: room for them without regrowing.
-            cdf.reserveCapacity(64)
-            sums.reserveCapacity(65)
+            entries.reserveCapacity(64)
         }
 
-        var probabilities: [Double] { cdf.indices.map { cdf[$0] - ($0 == 0 ? 0 : cdf[$0 - 1]) } }
+        var probabilities: [Double] { entries.indices.map { entries[$0].x - ($0 == 0 ? 0 : entries[$0 - 1].x) } }
 
         /// Takes P(D = k) for the next k; true once the tail is reached.
         mutating func append(_ probability: Double) -> Bool {
-            let total = min(1, (cdf.last ?? 0) + probability)
-            cdf.append(total)
-            sums.append(sums[sums.count - 1] + total)
+            total = min(1, total + probability)
+            entries.append(SIMD2(total, running))
+            running += total
             return 1 - total <= Self.tail
         }
 
         func shortage(above x: Double) -> Double {
             guard x > 0 else { return mean - x }
-            let last = cdf.count - 1
+            let last = entries.count - 1
             // Past the table the tail is below `tail`: its slope is the last one known.
             let k = min(x.rounded(.down), Double(last))
-            let whole = Int(k)
-            let atK = max(0, mean - k + sums[whole])
-            return max(0, atK - (x - k) * (1 - cdf[whole]))
+            let entry = entries[Int(k)]
+            let atK = max(0, mean - k + entry.y)
+            return max(0, atK - (x - k) * (1 - entry.x))
         }
     }
 }

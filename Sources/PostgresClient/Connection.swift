@@ -141,6 +141,48 @@ public final class Connection {
         return try consume(exchange(handle) { PQsendQuery(handle, sql) }, handle, sql)
     }
 
+    /// The most bytes `copyIn` hands libpq at once.
+    private static let copyPiece = 1 << 20
+
+    /// Runs `COPY ... FROM STDIN` (`sql`, text format) with `rows`, sent as one stream, and
+    /// returns the rows the server took. An error (a row the table refuses, a statement that
+    /// is not such a COPY) is reported as any statement's, and nothing of the COPY stays.
+    @discardableResult
+    public func copyIn(_ sql: String, _ rows: CopyRows) throws(PostgresError) -> Int {
+        guard let handle else { throw .unavailable("not connected") }
+        guard PQsendQuery(handle, sql) != 0 else { return try consume(nil, handle, sql).affectedRows }
+        let started = PQgetResult(handle)
+        switch started.map(PQresultStatus) {
+        case PGRES_COPY_IN:
+            PQclear(started)
+        case PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            // A COPY the other way would have to be read to its end first; nothing here sends one.
+            PQclear(started)
+            drop()
+            throw .decoding("not a COPY ... FROM STDIN statement: \(Self.excerpt(sql))")
+        default:
+            // Refused before any data (a syntax error, a missing table), or not a COPY at all.
+            while let next = PQgetResult(handle) { PQclear(next) }
+            _ = try consume(started, handle, sql)
+            throw .decoding("not a COPY ... FROM STDIN statement: \(Self.excerpt(sql))")
+        }
+        let sent = rows.bytes.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                // In pieces, since libpq takes a length of 32 bits.
+                for start in stride(from: 0, to: chars.count, by: Self.copyPiece) {
+                    let piece = UnsafeBufferPointer(rebasing: chars[start..<min(start + Self.copyPiece, chars.count)])
+                    guard PQputCopyData(handle, piece.baseAddress, Int32(piece.count)) == 1 else { return false }
+                }
+                return true
+            }
+        }
+        // A failed send ends the COPY with an error of our own, so the server rolls it back.
+        guard PQputCopyEnd(handle, sent ? nil : "partsd could not send the rows") == 1 else {
+            throw .unavailable(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines)
+        }
+        return try consume(collect(handle), handle, sql).affectedRows
+    }
+
     /// Sends one request and waits for all its results, keeping the first error (else the last
     /// result). This is what PQexec did before PostgreSQL 14; today's PQexec keeps the last
     /// result, and when the server terminates a session it reports 57P01 and then closes, so
@@ -148,6 +190,11 @@ public final class Connection {
     /// one fact that says nothing committed (and the work may run again) would be lost.
     private func exchange(_ handle: OpaquePointer, _ send: () -> Int32) -> OpaquePointer? {
         guard send() != 0 else { return nil }
+        return collect(handle)
+    }
+
+    /// The results of the request in flight, as `exchange` keeps them.
+    private func collect(_ handle: OpaquePointer) -> OpaquePointer? {
         var kept: OpaquePointer?
         while let next = PQgetResult(handle) {
             if let current = kept, PQresultStatus(current) == PGRES_FATAL_ERROR {

@@ -202,6 +202,23 @@ struct ReorderJobTests {
             """
         }
         #expect(refusal(copyLines(to: "(SELECT max(id) + 1 FROM reorder_proposal)")) == "23503")
+        // The run writes its lines by COPY, which fires the same statement trigger.
+        let line = try daemon.sql("SELECT part_id, location_id FROM reorder_line LIMIT 1").records[0]
+        var rows = CopyRows()
+        for field in [try daemon.sql("SELECT (max(id) + 1)::text FROM reorder_proposal").scalar, try line.text("part_id"),
+                      try line.text("location_id"), "smooth", "C", "ses", "1", "0", "1", "2", "0", "0", "0", "1", "-", "f"] {
+            rows.add(field)
+        }
+        rows.endRow()
+        do {
+            try Connection(conninfo: daemon.conninfo).copyIn("""
+                COPY reorder_line (proposal_id, part_id, location_id, demand_class, abc_class, method, forecast, safety_stock,
+                                   reorder_point, order_up_to, position, suggested, quantity, unit_cost, why, flagged) FROM STDIN
+                """, rows)
+            Issue.record("a copied line named no proposal")
+        } catch PostgresError.server(let error) {
+            #expect(error.sqlState == .foreignKeyViolation)
+        }
         #expect(refusal("UPDATE reorder_line SET proposal_id = proposal_id + 1") == "23503")
         #expect(refusal("DELETE FROM reorder_proposal") == "PS409")
         #expect(refusal("TRUNCATE reorder_proposal") == "PS409")

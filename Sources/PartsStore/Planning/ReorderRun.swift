@@ -126,21 +126,19 @@ extension PartsStore {
     }
 
     /// Writes planned lines into the draft, each with the quantity the planner suggests.
+    ///
+    /// By COPY: a proposal holds a line for every part-location planned, and an INSERT of
+    /// arrays cost 10.5 µs of the server's CPU a line against COPY's 7 (2,000 lines of a real
+    /// run, in psql), most of it parsing the arrays. COPY fires the statement trigger that
+    /// checks the lines' proposal, as the INSERT did.
     public func insert(_ lines: [ReorderLine], into draft: ProposalDraft) async throws(StoreError) {
-        let parameters = Self.lineParameters(lines, proposal: draft.id)
+        let rows = Self.lineRows(lines, proposal: draft.id)
         _ = try await Self.run(draft.scope) { connection throws(PostgresError) in
-            try connection.query("""
-                INSERT INTO reorder_line (proposal_id, part_id, location_id, demand_class, abc_class, method, forecast,
-                                          safety_stock, reorder_point, order_up_to, position, suggested, quantity, unit_cost,
-                                          days_of_supply, flagged, obsolete_why, why)
-                SELECT $1, part_id, location_id, demand_class, abc_class, method, forecast, safety_stock, reorder_point,
-                       order_up_to, position, suggested, suggested, unit_cost, days_of_supply, flagged, obsolete_why, why
-                  FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[],
-                              $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[],
-                              $15::boolean[], $16::text[], $17::text[])
-                    AS t(part_id, location_id, demand_class, abc_class, method, forecast, safety_stock, reorder_point,
-                         order_up_to, position, suggested, unit_cost, days_of_supply, flagged, obsolete_why, why)
-                """, parameters)
+            try connection.copyIn("""
+                COPY reorder_line (proposal_id, part_id, location_id, demand_class, abc_class, method, forecast,
+                                   safety_stock, reorder_point, order_up_to, position, suggested, quantity, unit_cost,
+                                   days_of_supply, flagged, obsolete_why, why) FROM STDIN
+                """, rows)
         }
     }
 
@@ -168,18 +166,29 @@ extension PartsStore {
         do { return try await scope.run(body) } catch { throw StoreError(postgres: error) }
     }
 
-    private static func lineParameters(_ lines: [ReorderLine], proposal: String) -> [String?] {
-        [
-            proposal,
-            ArrayLiteral.plain(lines.map { String($0.partID) }), ArrayLiteral.plain(lines.map { String($0.locationID) }),
-            ArrayLiteral.quoted(lines.map(\.demandClass)), ArrayLiteral.quoted(lines.map(\.abcClass)),
-            ArrayLiteral.quoted(lines.map(\.method)), ArrayLiteral.plain(lines.map(\.forecast)),
-            ArrayLiteral.plain(lines.map(\.safetyStock)), ArrayLiteral.plain(lines.map(\.reorderPoint)),
-            ArrayLiteral.plain(lines.map(\.orderUpTo)), ArrayLiteral.plain(lines.map(\.position)),
-            ArrayLiteral.plain(lines.map(\.suggested)), ArrayLiteral.plain(lines.map(\.unitCost)),
-            ArrayLiteral.plain(lines.map { $0.daysOfSupply ?? "NULL" }), ArrayLiteral.plain(lines.map { $0.flagged ? "t" : "f" }),
-            ArrayLiteral.quoted(lines.map { $0.obsoleteWhy }),
-            ArrayLiteral.quoted(lines.map(\.why)),
-        ]
+    private static func lineRows(_ lines: [ReorderLine], proposal: String) -> CopyRows {
+        var rows = CopyRows(reservingBytes: lines.count * 400)
+        for line in lines {
+            rows.add(proposal)
+            rows.add(line.partID)
+            rows.add(line.locationID)
+            rows.add(line.demandClass)
+            rows.add(line.abcClass)
+            rows.add(line.method)
+            rows.add(line.forecast)
+            rows.add(line.safetyStock)
+            rows.add(line.reorderPoint)
+            rows.add(line.orderUpTo)
+            rows.add(line.position)
+            rows.add(line.suggested)
+            rows.add(line.suggested)  // the quantity to order starts as the suggestion
+            rows.add(line.unitCost)
+            rows.add(line.daysOfSupply)
+            rows.add(line.flagged ? "t" : "f")
+            rows.add(line.obsoleteWhy)
+            rows.add(line.why)
+            rows.endRow()
+        }
+        return rows
     }
 }

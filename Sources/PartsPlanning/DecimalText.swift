@@ -19,7 +19,7 @@
 ///   `decimalString(1e20, places: 1) == "100000000000000000000.0"`.
 public func decimalString(_ x: Double, places: Int) -> String {
     let places = max(0, places)
-    if let fast = scaledDecimalString(x, places: places) { return fast }
+    if let units = scaledUnits(x, places: places) { return fixedPointString(units, negative: x < 0, places: places) }
     return shortestRoundedString(x, places: places)
 }
 
@@ -27,8 +27,8 @@ public func decimalString(_ x: Double, places: Int) -> String {
 /// well inside the exact integers and its fraction is clearly away from one half, rounding
 /// the binary product gives the same digits as rounding the shortest decimal. A reorder run
 /// prints millions of numbers; this path is several times faster. `nil` means "decide the
-/// slow way".
-private func scaledDecimalString(_ x: Double, places: Int) -> String? {
+/// slow way"; else |x| × 10^places, rounded.
+private func scaledUnits(_ x: Double, places: Int) -> UInt64? {
     guard places <= 9, x.isFinite else { return nil }
     let scaled = (x * tenToThe[places]).magnitude
     // Below 2^40 the product is off by at most 2^-13 from the exact one, far less than the
@@ -36,23 +36,37 @@ private func scaledDecimalString(_ x: Double, places: Int) -> String? {
     guard scaled < 1_099_511_627_776 else { return nil }
     let fraction = scaled - scaled.rounded(.down)
     guard abs(fraction - 0.5) > 0.001 else { return nil }
-    let units = UInt64(scaled.rounded(.toNearestOrAwayFromZero))
-    var digits: [UInt8] = []
-    digits.reserveCapacity(24)
-    var rest = units
-    repeat {
-        digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+    return UInt64(scaled.rounded(.toNearestOrAwayFromZero))
+}
+
+/// `units` / 10^places as text with exactly `places` decimals, a minus for a negative number
+/// that is not zero. Written straight into the string's own storage: below 16 bytes a Swift
+/// string needs no allocation at all, and this runs for every number of every plan.
+private func fixedPointString(_ units: UInt64, negative: Bool, places: Int) -> String {
+    var digitCount = 1
+    var rest = units / 10
+    while rest > 0 {
+        digitCount += 1
         rest /= 10
-    } while rest > 0
-    while digits.count <= places { digits.append(UInt8(ascii: "0")) }
-    var text: [UInt8] = []
-    text.reserveCapacity(digits.count + 2)
-    if x < 0 && units > 0 { text.append(UInt8(ascii: "-")) }
-    for (index, digit) in digits.reversed().enumerated() {
-        if places > 0 && index == digits.count - places { text.append(UInt8(ascii: ".")) }
-        text.append(digit)
     }
-    return String(decoding: text, as: UTF8.self)
+    digitCount = max(digitCount, places + 1)
+    let sign = negative && units > 0 ? 1 : 0
+    let length = sign + digitCount + (places > 0 ? 1 : 0)
+    return String(unsafeUninitializedCapacity: length) { text in
+        var rest = units
+        var index = length - 1
+        for place in 0..<digitCount {
+            if places > 0 && place == places {
+                text[index] = UInt8(ascii: ".")
+                index -= 1
+            }
+            text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
+        }
+        if sign == 1 { text[0] = UInt8(ascii: "-") }
+        return length
+    }
 }
 
 private let tenToThe: [Double] = (0...9).map { (0..<$0).reduce(1.0) { value, _ in value * 10 } }
@@ -132,7 +146,16 @@ public func quantityString(_ x: Double) -> String {
 /// Short text for explanations: at most `places` decimals, trailing zeros dropped
 /// (`0.100` → `0.1`, `3.000` → `3`).
 public func plainNumber(_ x: Double, places: Int = 3) -> String {
-    let text = decimalString(x, places: places)
+    let places = max(0, places)
+    if var units = scaledUnits(x, places: places) {
+        var kept = places
+        while kept > 0 && units % 10 == 0 {
+            units /= 10
+            kept -= 1
+        }
+        return fixedPointString(units, negative: x < 0, places: kept)
+    }
+    let text = shortestRoundedString(x, places: places)
     guard text.utf8.contains(UInt8(ascii: ".")) else { return text }
     var bytes = Array(text.utf8)
     while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }

@@ -71,9 +71,20 @@ struct DecimalTextFastPathTests {
         }
         for value in values {
             for places in [0, 1, 3, 4, 6] {
-                #expect(decimalString(value, places: places) == shortestRoundedString(value, places: places), "\(value) at \(places)")
+                let exact = shortestRoundedString(value, places: places)
+                #expect(decimalString(value, places: places) == exact, "\(value) at \(places)")
+                #expect(plainNumber(value, places: places) == Self.trimmed(exact), "plain \(value) at \(places)")
             }
         }
+    }
+
+    /// Trailing fractional zeros and a bare point dropped, as `plainNumber` promises.
+    private static func trimmed(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var trimmed = Substring(text)
+        while trimmed.hasSuffix("0") { trimmed.removeLast() }
+        if trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return String(trimmed)
     }
 
     private func pow10(_ exponent: Double) -> Double {

@@ -228,31 +228,42 @@ enum PlanningRows {
     /// scanned as bytes: PostgreSQL writes integers and numerics in arrays unquoted
     /// (`{20390,20417}`, `{1.000,2.500}`).
     static func demandLines(days: String?, quantities: String?) -> [(day: Int, quantity: ExactDecimal)] {
-        guard let days, let quantities else { return [] }
-        var lines: [(day: Int, quantity: ExactDecimal)] = []
-        var dayBytes = days.utf8.dropFirst().makeIterator()
-        var quantityBytes = quantities.utf8.dropFirst().makeIterator()
-        while let day = nextNumber(&dayBytes), let quantity = nextNumber(&quantityBytes) {
-            lines.append((Int(day.units), quantity))
+        guard var days, var quantities else { return [] }
+        return days.withUTF8 { dayBytes in
+            quantities.withUTF8 { quantityBytes in
+                var lines: [(day: Int, quantity: ExactDecimal)] = []
+                // One element a comma, and one more.
+                lines.reserveCapacity(dayBytes.reduce(1) { $1 == UInt8(ascii: ",") ? $0 + 1 : $0 })
+                var dayAt = 1  // past the "{"
+                var quantityAt = 1
+                while let day = nextNumber(dayBytes, &dayAt), let quantity = nextNumber(quantityBytes, &quantityAt) {
+                    lines.append((Int(day.units), quantity))
+                }
+                return lines
+            }
         }
-        return lines
     }
 
     /// A numeric column, scanned like an array element.
     private static func number(_ text: String?) -> ExactDecimal {
-        guard let text else { return .zero }
-        var bytes = (text + "}").utf8.makeIterator()
-        return nextNumber(&bytes) ?? .zero
+        guard var text else { return .zero }
+        return text.withUTF8 { bytes in
+            var at = 0
+            return nextNumber(bytes, &at) ?? .zero
+        }
     }
 
-    /// The next element up to `,` or `}`: an optional minus, digits, an optional fraction.
-    private static func nextNumber(_ bytes: inout some IteratorProtocol<UInt8>) -> ExactDecimal? {
+    /// The element at `index` up to `,`, `}` or the end: an optional minus, digits, an
+    /// optional fraction; `index` moves past it.
+    private static func nextNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> ExactDecimal? {
         var units: Int64 = 0
         var scale = 0
         var negative = false
         var fraction = false
         var digits = 0
-        while let byte = bytes.next() {
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             switch byte {
             case UInt8(ascii: "-"): negative = true
             case UInt8(ascii: "."): fraction = true
@@ -261,11 +272,10 @@ enum PlanningRows {
                 digits += 1
                 if fraction { scale += 1 }
             default:
-                guard digits > 0, scale <= 9 else { return nil }
-                return ExactDecimal(units: negative ? -units : units, scale: scale)
+                return digits > 0 && scale <= 9 ? ExactDecimal(units: negative ? -units : units, scale: scale) : nil
             }
         }
-        return nil
+        return digits > 0 && scale <= 9 ? ExactDecimal(units: negative ? -units : units, scale: scale) : nil
     }
 }
 

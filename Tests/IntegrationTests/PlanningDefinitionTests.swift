@@ -103,7 +103,9 @@ struct PlanningDefinitionTests {
         try expectOK(client.send("part add P-A \"part a\" cost=10"))
         try expectOK(client.send("part add P-B \"part b\" cost=1"))
         try expectOK(client.send("part add P-C \"part c\" cost=1"))
-        try expectOK(client.send("receive MAIN P-A:100@1 P-B:100@5 P-C:100@1"))
+        // P-D is stock without demand: ranked by the report at no value, left to C by the run.
+        try expectOK(client.send("part add P-D \"part d\" cost=50"))
+        try expectOK(client.send("receive MAIN P-A:100@1 P-B:100@5 P-C:100@1 P-D:5@50"))
         try expectOK(client.send("issue MAIN P-A:10 P-B:10 P-C:10"))
         // Issued last week and earlier: inside the plan's year of whole periods too.
         try daemon.sql("UPDATE document SET doc_date = current_date - 10")
@@ -111,11 +113,17 @@ struct PlanningDefinitionTests {
         let report = try object(client.send("report abc"))
         let rows = try #require(report["rows"] as? [[String: Any]])
         let reported = Dictionary(uniqueKeysWithValues: rows.map { ($0["part_no"] as? String ?? "", $0["class"] as? String ?? "") })
-        #expect(reported == ["P-A": "A", "P-B": "B", "P-C": "B"])
-        #expect(rows.map { $0["issue_value"] as? String } == ["100.00", "10.00", "10.00"])
-        for part in ["P-A", "P-B", "P-C"] {
+        #expect(reported == ["P-A": "A", "P-B": "B", "P-C": "B", "P-D": "C"])
+        #expect(rows.map { $0["issue_value"] as? String } == ["100.00", "10.00", "10.00", "0.00"])
+        for part in ["P-A", "P-B", "P-C", "P-D"] {
             let plan = try object(client.send("plan show \(part)"))
             #expect(plan["abc_class"] as? String == reported[part], "\(part)")
         }
+        try expectOK(client.send("job run reorder --wait"))
+        let run = try daemon.sql("""
+            SELECT string_agg(p.part_no || '=' || l.abc_class, ',' ORDER BY p.part_no)
+              FROM reorder_line l JOIN part p ON p.id = l.part_id
+            """)
+        #expect(run.scalar == "P-A=A,P-B=B,P-C=B,P-D=C")
     }
 }

@@ -56,27 +56,23 @@ CREATE TRIGGER stock_snapshot_totals_delete AFTER DELETE ON stock_snapshot
 -- above it; both NULL when the location has no positive value at all.
 --
 -- abc_ranking_of ranks demand already summed: each part-location's demand in the window, the
--- three arrays side by side, one element a part-location. A reorder run sums the year's demand
--- in the same pass that gathers each part-location's history and ranks that, rather than read
--- the history a second time; abc_ranking sums it for one window.
-CREATE FUNCTION abc_ranking_of(p_locations integer[], p_location_ids integer[], p_part_ids integer[],
-                               p_quantities numeric[])
+-- three arrays side by side, one element a part-location, every one of them ranked. A reorder
+-- run sums the year's demand in the same pass that gathers each part-location's history and
+-- ranks that, rather than read the history a second time; abc_ranking sums it for one window
+-- and adds the part-locations that hold stock without demand (value 0, so C). A run leaves
+-- those out: with no value they come after every part that has one and add nothing to the
+-- shares before it, so no other class changes, and the run gives them C itself.
+CREATE FUNCTION abc_ranking_of(p_location_ids integer[], p_part_ids integer[], p_quantities numeric[])
 RETURNS TABLE (location_id integer, part_id integer, value numeric, share numeric, share_before numeric, abc_class text)
 LANGUAGE sql STABLE AS $$
-    WITH universe AS (
-        SELECT coalesce(d.location_id, b.location_id) AS location_id, coalesce(d.part_id, b.part_id) AS part_id,
-               coalesce(d.quantity, 0) AS quantity
-          FROM unnest(p_location_ids, p_part_ids, p_quantities) AS d (location_id, part_id, quantity)
-          FULL JOIN (SELECT s.location_id, s.part_id FROM stock_balance s
-                      WHERE s.on_hand > 0 AND s.location_id = ANY (p_locations)) b
-            ON b.location_id = d.location_id AND b.part_id = d.part_id
-    ), ranked AS (
+    WITH ranked AS (
         SELECT u.location_id, u.part_id, u.quantity * p.cost AS value,
                sum(greatest(u.quantity * p.cost, 0)) OVER (PARTITION BY u.location_id) AS total,
                coalesce(sum(greatest(u.quantity * p.cost, 0)) OVER (
                    PARTITION BY u.location_id ORDER BY u.quantity * p.cost DESC, p.part_no
                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-          FROM universe u JOIN part p ON p.id = u.part_id
+          FROM unnest(p_location_ids, p_part_ids, p_quantities) AS u (location_id, part_id, quantity)
+          JOIN part p ON p.id = u.part_id
     )
     SELECT r.location_id, r.part_id, r.value,
            greatest(r.value, 0) / nullif(r.total, 0), r.before / nullif(r.total, 0),
@@ -87,18 +83,23 @@ LANGUAGE sql STABLE AS $$
       FROM ranked r
 $$;
 
--- abc_ranking: the classes of the demand in one window.
+-- abc_ranking: the classes of the demand in one window, and of the stock held without demand.
 CREATE FUNCTION abc_ranking(p_locations integer[], p_from date, p_through date)
 RETURNS TABLE (location_id integer, part_id integer, value numeric, share numeric, share_before numeric, abc_class text)
 LANGUAGE sql STABLE AS $$
     SELECT r.*
-      FROM (SELECT array_agg(d.location_id) AS location_ids, array_agg(d.part_id) AS part_ids,
-                   array_agg(d.quantity) AS quantities
-              FROM (SELECT d.location_id, d.part_id, sum(d.quantity) AS quantity
-                      FROM demand_line d
-                     WHERE d.location_id = ANY (p_locations) AND d.demand_date BETWEEN p_from AND p_through
-                     GROUP BY 1, 2) d) demand,
-           abc_ranking_of(p_locations, demand.location_ids, demand.part_ids, demand.quantities) r
+      FROM (SELECT array_agg(u.location_id) AS location_ids, array_agg(u.part_id) AS part_ids,
+                   array_agg(u.quantity) AS quantities
+              FROM (SELECT coalesce(d.location_id, b.location_id) AS location_id, coalesce(d.part_id, b.part_id) AS part_id,
+                           coalesce(d.quantity, 0) AS quantity
+                      FROM (SELECT d.location_id, d.part_id, sum(d.quantity) AS quantity
+                              FROM demand_line d
+                             WHERE d.location_id = ANY (p_locations) AND d.demand_date BETWEEN p_from AND p_through
+                             GROUP BY 1, 2) d
+                      FULL JOIN (SELECT s.location_id, s.part_id FROM stock_balance s
+                                  WHERE s.on_hand > 0 AND s.location_id = ANY (p_locations)) b
+                        ON b.location_id = d.location_id AND b.part_id = d.part_id) u) demand,
+           abc_ranking_of(demand.location_ids, demand.part_ids, demand.quantities) r
 $$;
 
 -- Turnover and days of supply: the one formula `report turnover` and a reorder proposal's

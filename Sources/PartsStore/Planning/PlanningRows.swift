@@ -55,12 +55,14 @@ public struct PlanningWindow: Sendable, Equatable {
 enum PlanningRows {
     /// Every part-location of the locations ($2 NULL): the ABC classes rank the year's demand
     /// the query sums in the same pass that gathers the lines, so the history is read once.
+    /// Stock held without demand is not ranked: it would rank last at no value, as C, and the
+    /// final select gives every unranked part-location C.
     static let locationsSQL = sql(ranked: """
         SELECT r.location_id, r.part_id, r.abc_class
           FROM (SELECT array_agg(location_id) AS location_ids, array_agg(part_id) AS part_ids,
                        array_agg(year_quantity) AS quantities
                   FROM lines WHERE year_quantity IS NOT NULL) demand,
-               abc_ranking_of((SELECT ids FROM scope), demand.location_ids, demand.part_ids, demand.quantities) r
+               abc_ranking_of(demand.location_ids, demand.part_ids, demand.quantities) r
         """)
 
     /// One part ($2): its lines are all the query gathers, so its class comes from the

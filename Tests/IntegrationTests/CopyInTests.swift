@@ -64,5 +64,16 @@ struct CopyInTests {
             guard case .decoding = error else { Issue.record("not a decoding error: \(error)"); return }
         }
         #expect(try connection.query("SELECT 2::text AS two").records[0].text("two") == "2")
+        // A COPY the other way cannot be left half read: refused, and the connection dropped
+        // for the next use to open afresh.
+        do {
+            try connection.copyIn("COPY t TO STDOUT", rows)
+            Issue.record("a COPY TO STDOUT was taken for a COPY FROM STDIN")
+        } catch {
+            guard case .decoding = error else { Issue.record("not a decoding error: \(error)"); return }
+        }
+        #expect(!connection.isConnected)
+        try connection.ensureConnected()
+        #expect(try connection.query("SELECT 3::text AS three").records[0].text("three") == "3")
     }
 }

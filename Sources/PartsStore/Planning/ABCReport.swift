@@ -60,7 +60,10 @@ extension PartsStore {
             SELECT id, code FROM location WHERE $1::text IS NULL OR code = $1::text
         ), classed AS (
             SELECT r.*, s.code, p.part_no
-              FROM abc_ranking((SELECT array_agg(id) FROM scope), current_date - $2::integer + 1, current_date) r
+              -- The locations as a column, not a subquery, so that abc_ranking is inlined
+              -- (see PlanningRows.partSQL).
+              FROM (SELECT array_agg(id) AS ids FROM scope) ids
+             CROSS JOIN LATERAL abc_ranking(ids.ids, current_date - $2::integer + 1, current_date) r
               JOIN scope s ON s.id = r.location_id
               JOIN part p ON p.id = r.part_id
         ), shown AS (

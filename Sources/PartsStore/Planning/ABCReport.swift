@@ -62,8 +62,8 @@ extension PartsStore {
             SELECT r.*, s.code, p.part_no
               -- The locations as a column, not a subquery, so that abc_ranking is inlined
               -- (see PlanningRows.partSQL).
-              FROM (SELECT array_agg(id) AS ids FROM scope) ids
-             CROSS JOIN LATERAL abc_ranking(ids.ids, current_date - $2::integer + 1, current_date) r
+              FROM (SELECT array_agg(id) AS ids FROM scope) scoped
+             CROSS JOIN LATERAL abc_ranking(scoped.ids, current_date - $2::integer + 1, current_date) r
               JOIN scope s ON s.id = r.location_id
               JOIN part p ON p.id = r.part_id
         ), shown AS (

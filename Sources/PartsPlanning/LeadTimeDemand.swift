@@ -126,16 +126,9 @@ public struct LeadTimeDemand: Sendable, Equatable {
     func probabilities(over fraction: Double, first count: Int, budget: PlanningBudget) throws(PlanningError) -> [Double]? {
         // As far as a count's table may go.
         guard count <= DiscreteDemand.walkSteps else { return nil }
-        var terms: [Double] = []
-        terms.reserveCapacity(count)
-        var total = 0.0
-        // What Table.append keeps, so the terms are the table's own.
-        func take(_ probability: Double) -> Bool {
-            let next = min(1, total + probability)
-            terms.append(next - total)
-            total = next
-            return terms.count >= count || 1 - total <= Table.tail
-        }
+        // A table's own terms, cut short: the same sums as `over(fraction:)` makes.
+        var table = Table(mean: mean * fraction)
+        func take(_ probability: Double) -> Bool { table.append(probability) || table.count >= count }
         switch source {
         case .normal, .empirical: return nil
         case .count:
@@ -149,7 +142,7 @@ public struct LeadTimeDemand: Sendable, Equatable {
         case .compound(let demand):
             guard try demand.scaled(by: fraction).tabulate(budget, into: take) else { return nil }
         }
-        return terms
+        return table.probabilities
     }
 
     /// P(D = 0), P(D = 1), … as far as the table goes (where the tail stops mattering); nil
@@ -205,6 +198,8 @@ public struct LeadTimeDemand: Sendable, Equatable {
             self.mean = mean
             entries.reserveCapacity(64)
         }
+
+        var count: Int { entries.count }
 
         var probabilities: [Double] { entries.indices.map { entries[$0].x - ($0 == 0 ? 0 : entries[$0 - 1].x) } }
 

@@ -266,7 +266,7 @@ enum PlanningRows {
         var negative = false
         var fraction = false
         var digits = 0
-        while index < bytes.count {
+        scan: while index < bytes.count {
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -277,7 +277,7 @@ enum PlanningRows {
                 digits += 1
                 if fraction { scale += 1 }
             default:
-                return digits > 0 && scale <= 9 ? ExactDecimal(units: negative ? -units : units, scale: scale) : nil
+                break scan
             }
         }
         return digits > 0 && scale <= 9 ? ExactDecimal(units: negative ? -units : units, scale: scale) : nil

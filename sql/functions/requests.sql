@@ -70,10 +70,15 @@ END $$;
 -- is ever partly done. Returns, per request, {reply} or why it was refused {sqlstate, message,
 -- constraint}. The caller has taken the batch's locks in the one order (request_lock_all, and
 -- whatever rows its workflow locks).
-CREATE FUNCTION requests_each(p_workflow text, p_batch jsonb) RETURNS jsonb
+-- As json, gathered in an array of json: the answer is only printed, and a jsonb answer
+-- copied every reply twice more (wrapped, then appended) and was serialised at the end: with
+-- the cursor a query over the batch opened (the items are now taken by position), about 4 %
+-- of a lone goods issue's instructions (callgrind).
+CREATE FUNCTION requests_each(p_workflow text, p_batch jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_results jsonb := '[]'::jsonb;
+    v_results json[] := '{}';
+    v_i integer;
     v_item jsonb;
     v_reply jsonb;
     v_state text;
@@ -83,7 +88,8 @@ BEGIN
     IF p_workflow <> 'stock_post' AND to_regprocedure(format('%I(jsonb)', p_workflow)) IS NULL THEN
         RAISE EXCEPTION 'no workflow %', p_workflow;
     END IF;
-    FOR v_item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+    FOR v_i IN 0 .. jsonb_array_length(p_batch) - 1 LOOP
+        v_item := p_batch->v_i;
         BEGIN
             -- The postings' call stays a static one: EXECUTE plans its statement every time.
             IF p_workflow = 'stock_post' THEN
@@ -91,15 +97,15 @@ BEGIN
             ELSE
                 EXECUTE format('SELECT %I($1)', p_workflow) INTO v_reply USING v_item;
             END IF;
-            v_results := v_results || jsonb_build_array(jsonb_build_object('reply', v_reply));
+            v_results := v_results || json_build_object('reply', v_reply);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
                                     v_constraint = CONSTRAINT_NAME;
-            v_results := v_results || jsonb_build_array(jsonb_build_object(
-                'sqlstate', v_state, 'message', v_message, 'constraint', nullif(v_constraint, '')));
+            v_results := v_results || json_build_object(
+                'sqlstate', v_state, 'message', v_message, 'constraint', nullif(v_constraint, ''));
         END;
     END LOOP;
-    RETURN v_results;
+    RETURN array_to_json(v_results);
 END $$;
 
 -- Several requests of one workflow that arrived together, in one transaction and one commit:
@@ -120,19 +126,23 @@ BEGIN
             RETURN v_result;
         END IF;
     END IF;
-    RETURN requests_each(p_workflow, p_batch)::json;
+    RETURN requests_each(p_workflow, p_batch);
 END $$;
 
 -- The one writer of client_request and audit_log rows: one row per outcome in the audit log,
--- and for each one with a ref and a reply, the reply a retry gets.
-CREATE FUNCTION requests_record(p_outcomes request_outcome[]) RETURNS void
+-- and for each one with a ref and a reply, the reply a retry gets. p_refs false: the caller
+-- knows that no outcome has a ref, and the statement that keeps replies is not started for
+-- no row (about 1 % of a lone goods issue's instructions).
+CREATE FUNCTION requests_record(p_outcomes request_outcome[], p_refs boolean DEFAULT true) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO client_request (ref, fingerprint, reply_code, doc_no, message, user_name, reply)
-    SELECT (o).request->>'ref', (o).request->>'fingerprint', (o).code, (o).key,
-           coalesce((o).reply->>'message', (o).key, ''), (o).request->'actor'->>'user', (o).reply
-      FROM unnest(p_outcomes) o
-     WHERE (o).request ? 'ref' AND (o).reply IS NOT NULL;
+    IF p_refs THEN
+        INSERT INTO client_request (ref, fingerprint, reply_code, doc_no, message, user_name, reply)
+        SELECT (o).request->>'ref', (o).request->>'fingerprint', (o).code, (o).key,
+               coalesce((o).reply->>'message', (o).key, ''), (o).request->'actor'->>'user', (o).reply
+          FROM unnest(p_outcomes) o
+         WHERE (o).request ? 'ref' AND (o).reply IS NOT NULL;
+    END IF;
     INSERT INTO audit_log (peer_uid, user_name, role, command, reply_code, doc_no, ref)
     SELECT ((o).request->'actor'->>'uid')::bigint, (o).request->'actor'->>'user', (o).request->'actor'->>'role',
            (o).request->>'command', (o).code, (o).key, (o).request->>'ref'
@@ -144,7 +154,7 @@ END $$;
 CREATE FUNCTION request_end(p jsonb, p_reply jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM requests_record(ARRAY[ROW(p, (p_reply->>'code')::integer, p_reply->>'key', p_reply)::request_outcome]);
+    PERFORM requests_record(ARRAY[ROW(p, (p_reply->>'code')::integer, p_reply->>'key', p_reply)::request_outcome], p ? 'ref');
     RETURN p_reply;
 END $$;
 
@@ -153,7 +163,7 @@ END $$;
 CREATE FUNCTION request_audit(p jsonb, p_code integer) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM requests_record(ARRAY[ROW(p, p_code, NULL, NULL)::request_outcome]);
+    PERFORM requests_record(ARRAY[ROW(p, p_code, NULL, NULL)::request_outcome], false);
 END $$;
 
 -- A reply that only says what was done: code and message, with the key when there is one.

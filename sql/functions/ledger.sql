@@ -148,12 +148,14 @@ BEGIN
         SELECT * FROM made;
         RETURN;
     END IF;
+    -- A probe a row, in the keys' order: as a join its generic plan (post_document_set's
+    -- statements are generic) hashed the keys and read every balance row.
     PERFORM 1
-       FROM stock_balance b
-       JOIN (SELECT DISTINCT k.part_id, k.location_id FROM unnest(p_parts, p_locations) AS k(part_id, location_id)) k
-         ON b.part_id = k.part_id AND b.location_id = k.location_id
-      ORDER BY b.part_id, b.location_id
-        FOR UPDATE OF b;
+       FROM (SELECT DISTINCT k.part_id, k.location_id FROM unnest(p_parts, p_locations) AS k(part_id, location_id)
+              ORDER BY 1, 2) k
+      CROSS JOIN LATERAL (SELECT 1 FROM stock_balance b
+                           WHERE b.part_id = k.part_id AND b.location_id = k.location_id
+                             FOR UPDATE) b;
 END $$;
 
 -- Drops again the balance rows lock_balances made (p_parts, p_locations: what it returned)

@@ -223,7 +223,12 @@ DECLARE
     v_outcomes request_outcome[];
     v_parts integer[];
     v_locations integer[];
+    v_inward boolean;
+    v_refs boolean := jsonb_path_exists(p_batch, '$[*].ref');
 BEGIN
+    -- With the lines, what the statements below need of them (the balance rows to lock, the
+    -- rows stock leaves, whether any comes in): each of those was a statement of its own,
+    -- and for a set of two, starting a statement costs more than its rows.
     WITH doc_in AS MATERIALIZED (
         -- A document's own fields once, apart from its lines: a line that carried its whole
         -- document (d.item) took it through the windows' sort below, every line of a
@@ -272,8 +277,10 @@ BEGIN
     )
     SELECT array_agg(ROW(c.doc, c.line_no, c.part_id, c.part_no, c.description, c.unit, c.location_id, c.quantity,
                          c.later, c.total, c.cost, c.inward, c.source)::set_line ORDER BY c.doc, c.line_no, c.inward),
-           bool_and(c.ok AND coalesce(c.one_way, false)), bool_and(c.inward), count(DISTINCT c.doc)
-      INTO v_lines, v_qualifies, v_inward_only, v_docs
+           bool_and(c.ok AND coalesce(c.one_way, false)), bool_and(c.inward), bool_or(c.inward), count(DISTINCT c.doc),
+           array_agg(c.part_id) FILTER (WHERE c.later = 0), array_agg(c.location_id) FILTER (WHERE c.later = 0),
+           count(*) FILTER (WHERE c.later = 0 AND NOT c.inward)
+      INTO v_lines, v_qualifies, v_inward_only, v_inward, v_docs, v_parts, v_locations, v_groups
       FROM counted c;
     IF NOT coalesce(v_qualifies, false) OR v_docs <> jsonb_array_length(p_batch) THEN
         RETURN NULL;
@@ -284,7 +291,7 @@ BEGIN
     -- the planner may hash all of client_request instead, which is cheapest while the table
     -- is small, and this function's generic plan, made then, is kept by the session as the
     -- table grows (measured: 10 ms a batch at 20,000 refs, growing with every request).
-    IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_batch) AS d(item)
+    IF v_refs AND EXISTS (SELECT 1 FROM jsonb_array_elements(p_batch) AS d(item)
                  LEFT JOIN LATERAL (SELECT true AS seen FROM client_request c WHERE c.ref = d.item->>'ref' LIMIT 1) ref_seen
                         ON true
                 WHERE d.item ? 'ref'
@@ -312,10 +319,9 @@ BEGIN
             on_hand = b.on_hand + excluded.on_hand,
             last_receipt_at = excluded.last_receipt_at;
     ELSE
-        SELECT array_agg((x).part_id), array_agg((x).location_id) INTO v_parts, v_locations
-          FROM unnest(v_lines) AS x WHERE (x).later = 0;
-        PERFORM lock_balances(v_parts, v_locations, true);
-        SELECT count(*) INTO v_groups FROM unnest(v_lines) AS x WHERE (x).later = 0 AND NOT (x).inward;
+        -- Rows are made only where stock comes in: stock cannot leave a row that is not there
+        -- (the update below then takes less than every row, and the set is refused).
+        PERFORM lock_balances(v_parts, v_locations, v_inward);
         UPDATE stock_balance b
            SET on_hand = b.on_hand - (x).total, last_issue_at = v_at
           FROM unnest(v_lines) AS x
@@ -325,15 +331,17 @@ BEGIN
         IF v_taken <> v_groups THEN
             RAISE EXCEPTION 'not enough stock for every document of the batch' USING ERRCODE = 'PS409';
         END IF;
-        UPDATE stock_balance b
-           SET avg_cost = CASE WHEN b.on_hand + m.total = 0 THEN m.cost
-                               ELSE round((b.on_hand * b.avg_cost + m.total * m.cost) / (b.on_hand + m.total), 4) END,
-               on_hand = b.on_hand + m.total, last_receipt_at = v_at
-          FROM (SELECT (x).part_id, (x).location_id, (x).total, coalesce((x).unit_cost, src.avg_cost) AS cost
-                  FROM unnest(v_lines) AS x
-                  LEFT JOIN stock_balance src ON src.part_id = (x).part_id AND src.location_id = (x).from_location_id
-                 WHERE (x).inward) m
-         WHERE b.part_id = m.part_id AND b.location_id = m.location_id;
+        IF v_inward THEN
+            UPDATE stock_balance b
+               SET avg_cost = CASE WHEN b.on_hand + m.total = 0 THEN m.cost
+                                   ELSE round((b.on_hand * b.avg_cost + m.total * m.cost) / (b.on_hand + m.total), 4) END,
+                   on_hand = b.on_hand + m.total, last_receipt_at = v_at
+              FROM (SELECT (x).part_id, (x).location_id, (x).total, coalesce((x).unit_cost, src.avg_cost) AS cost
+                      FROM unnest(v_lines) AS x
+                      LEFT JOIN stock_balance src ON src.part_id = (x).part_id AND src.location_id = (x).from_location_id
+                     WHERE (x).inward) m
+             WHERE b.part_id = m.part_id AND b.location_id = m.location_id;
+        END IF;
     END IF;
 
     WITH doc AS MATERIALIZED (
@@ -411,7 +419,7 @@ BEGIN
                          CASE WHEN r.item ? 'ref' THEN document_reply(r.document::jsonb) END)::request_outcome ORDER BY r.ord)
       INTO v_result, v_outcomes
       FROM receipt r;
-    PERFORM requests_record(v_outcomes);
+    PERFORM requests_record(v_outcomes, v_refs);
     RETURN v_result;
 END $$;
 

@@ -15,7 +15,8 @@
 #   plain        pgbench's goods issue: conditional balance UPDATE, document, line and movement
 #                INSERTs (a PL/pgSQL function, so that its statements are prepared too)
 #   one by one   post_stock_documents with one single-line goods issue: a lone clerk
-#   set of 4/16  post_stock_documents with 4 or 16 of them: clerks posting at the same moment
+#   set of 2/4/16  post_stock_documents with 2, 4 or 16 of them: clerks posting at the same
+#                moment (at four clients most postings go in pairs: the batch-size histogram)
 #   ..., ref=    one by one and a set of 16 again, every request with a ref= (retry-safe
 #                clients, the imports): the ref lock, its probe and the kept reply included
 #
@@ -99,12 +100,12 @@ instructions() {
 }
 
 declare -A per_document
-for case in plain one 4 16 one-ref 16-ref; do
+for case in plain one 2 4 16 one-ref 16-ref; do
     log "counting: $case"
     short=$(instructions "$case" "$calls")
     long=$(instructions "$case" $((5 * calls)))
     size=1
-    [[ $case == 4 || $case == 16* ]] && size=${case%-ref}
+    [[ $case =~ ^[0-9] ]] && size=${case%-ref}
     per_document[$case]=$(((long - short) / (4 * calls * size)))
 done
 
@@ -113,6 +114,7 @@ printf '%-28s %14s %8s\n' case instructions ratio
 row() { printf '%-28s %14s %8s\n' "$1" "${per_document[$2]}" "$(awk -v a="${per_document[$2]}" -v b="${per_document[plain]}" 'BEGIN { printf "%.2f", a / b }')"; }
 row "plain SQL (pgbench's)" plain
 row "partsd, one by one" one
+row "partsd, set of 2" 2
 row "partsd, set of 4" 4
 row "partsd, set of 16" 16
 row "partsd, one by one, ref=" one-ref

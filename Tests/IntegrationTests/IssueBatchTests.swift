@@ -90,6 +90,18 @@ struct IssueBatchTests {
             SELECT string_agg(coalesce(r->>'sqlstate', r->'reply'->'document'->>'type'), ' ' ORDER BY n)
               FROM json_array_elements(post_stock_documents('\(unknown)'::jsonb)) WITH ORDINALITY AS e(r, n)
             """).scalar == "GI PS404")
+        // A part never stocked at the location: the set makes no balance row for stock going
+        // out, finds it short and leaves the batch to the one-by-one path, which refuses that
+        // issue alone and leaves no empty row behind.
+        try expectOK(try daemon.connect().send("part add P-3 \"part P-3\" cost=10"))
+        let unstocked = "[\(Self.issue([("P-1", "1")])),\(Self.issue([("P-3", "1")]))]"
+        #expect(throws: (any Error).self) { try daemon.sql("SELECT post_document_set('\(unstocked)'::jsonb)") }
+        #expect(try daemon.sql("""
+            SELECT string_agg(coalesce(r->>'sqlstate', r->'reply'->'document'->>'type'), ' ' ORDER BY n)
+              FROM json_array_elements(post_stock_documents('\(unstocked)'::jsonb)) WITH ORDINALITY AS e(r, n)
+            """).scalar == "GI PS409")
+        #expect(try daemon.sql("SELECT count(*) FROM stock_balance b JOIN part p ON p.id = b.part_id WHERE p.part_no = 'P-3'")
+                .scalar == "0")
         #expect(try daemon.sql(Self.brokenRunningBalances).scalar == "0")
         #expect(try daemon.sql("SELECT count(*) FROM ledger_discrepancy").scalar == "0")
     }

@@ -11,7 +11,9 @@
 # (`issue MAIN <random part>:1`) for 10 s, and pgbench with N clients running the
 # equivalent SQL (conditional balance UPDATE + document INSERT + line INSERT +
 # ledger INSERT, one transaction) for 10 s. Prints a table: clients, issues/s, p50 and p99
-# latency, pgbench tps, and the ratio issues/s : pgbench tps.
+# latency, pgbench tps, and the ratio issues/s : pgbench tps; and for partsd's best run the
+# daemon's and the cluster's CPU a document and the share of the cores left idle (where the
+# time went: a run that leaves cores idle is waiting, not computing).
 #
 # Settings (environment):
 #   BENCH_CLIENTS    client counts (default "1 4 16")
@@ -212,13 +214,25 @@ bench_flags=()
 [[ $format == json ]] && bench_flags+=(--json)
 run_id=$(date +%s)
 results=()
-partsbench_run() { # N: one partsbench result line
+idle_ticks() { awk '/^cpu / { print $5 + $6 }' /proc/stat; }
+# partsbench_run N: one partsbench result line, with where the CPU went while it ran: the
+# daemon's and the cluster's CPU a document in µs, and the share of the machine's cores left
+# idle (a run that leaves cores idle waits on something else: commits, hand-overs).
+partsbench_run() {
     cluster_psql "$work/pg" partsd -c "CHECKPOINT"
     log "partsbench: $1 client(s), $seconds s"
-    local line
+    local line daemon_pid daemon_before pg_mark idle_before
+    daemon_pid=$(cat "$work/partsd.pid")
+    daemon_before=$(cpu_ticks "$daemon_pid") pg_mark=$(cpu_mark "$work/pg") idle_before=$(idle_ticks)
     line=$("$bindir/partsbench" --socket "$socket" --clients "$1" --seconds "$seconds" \
         "${mix_args[@]//bench-RUN/bench-$run_id}" --part-prefix B- --part-width 5 \
         --part-count "$parts" "${bench_flags[@]}") || warn "partsbench reported errors: $line"
+    line+=$(awk -v d="$(($(cpu_ticks "$daemon_pid") - daemon_before))" -v pg="$(cpu_since "$pg_mark" "$work/pg")" \
+        -v idle="$(($(idle_ticks) - idle_before))" -v rate="$(field rate "$line")" -v s="$seconds" \
+        -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" \
+        'BEGIN { docs = rate * s; if (docs < 1) docs = 1
+                 printf " daemon_us=%.0f pg_us=%.0f idle_pct=%.0f", d / hz / docs * 1e6, pg / docs * 1e6,
+                        100 * idle / hz / (s * cores) }')
     printf '  %s\n' "$line" >&2
     printf '%s\n' "$line"
 }
@@ -251,18 +265,22 @@ for n in $clients_list; do
         tps=$(pgbench_run "$n")
         if above "$tps" "$best_tps"; then best_tps=$tps; fi
     done
-    results+=("$n $(field rate "$best_line") $(field p50_ms "$best_line") $(field p99_ms "$best_line") $best_tps $(field errors "$best_line")")
+    results+=("$n $(field rate "$best_line") $(field p50_ms "$best_line") $(field p99_ms "$best_line") $best_tps $(field errors "$best_line") $(field daemon_us "$best_line") $(field pg_us "$best_line") $(field idle_pct "$best_line")")
 done
 
 discrepancies=$(cluster_psql "$work/pg" partsd -tAc "SELECT count(*) FROM ledger_discrepancy")
 
 echo
 echo "$what, fsync on, best of $rounds runs of $seconds s each side, $parts parts; partsd replies: $format"
-printf '%8s %10s %8s %8s %12s %7s %8s\n' clients docs/s p50_ms p99_ms pgbench_tps ratio errors
+printf '%8s %10s %8s %8s %12s %7s %8s %10s %7s %6s\n' clients docs/s p50_ms p99_ms pgbench_tps ratio errors \
+    daemon_us pg_us idle%
 for row in "${results[@]}"; do
-    read -r n rate p50 p99 tps errors <<<"$row"
+    read -r n rate p50 p99 tps errors daemon_us pg_us idle <<<"$row"
     ratio=$(awk -v a="$rate" -v b="$tps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
-    printf '%8s %10s %8s %8s %12.1f %7s %8s\n' "$n" "$rate" "$p50" "$p99" "$tps" "$ratio" "$errors"
+    printf '%8s %10s %8s %8s %12.1f %7s %8s %10s %7s %6s\n' "$n" "$rate" "$p50" "$p99" "$tps" "$ratio" "$errors" \
+        "$daemon_us" "$pg_us" "$idle"
 done
+echo "daemon_us, pg_us: CPU a document in partsd's best run, of the daemon and of every process of the cluster;"
+echo "idle%: the machine's cores left idle during that run"
 echo "ledger discrepancies after the runs: $discrepancies"
 [[ $discrepancies == 0 ]] || die "balances and the ledger disagree"

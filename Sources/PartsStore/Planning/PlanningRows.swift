@@ -78,8 +78,9 @@ enum PlanningRows {
     /// $3 from, $4 through.
     ///
     /// The database gathers each part-location's demand lines into two arrays in one pass over
-    /// the history, location by location in the order of demand_history_location_idx, so with
-    /// no sorting and reading only the locations asked for; the planner buckets them into
+    /// the history, location by location (the imported history in the order of
+    /// demand_history_location_idx, so with no sorting, the ledger's apart, joined to it by
+    /// part-location), reading only the locations asked for; the planner buckets them into
     /// periods. The same pass sums each part-location's demand over the year up to `through`,
     /// which the window may not cover. ABC classes are abc_ranking's over that year, ranked
     /// within each location (`ranked`: a query giving location_id, part_id, abc_class): for one
@@ -92,15 +93,12 @@ enum PlanningRows {
             SELECT array_agg(id) AS ids FROM location
              WHERE CASE WHEN $1::text[] IS NULL THEN \(PlannedLocations.predicate()) ELSE code = ANY ($1::text[]) END),
         lines AS (
-            SELECT d.part_id, d.location_id,
-                   array_agg(d.demand_date - date '1970-01-01') FILTER (WHERE d.demand_date >= $3::date) AS days,
-                   array_agg(d.quantity) FILTER (WHERE d.demand_date >= $3::date) AS quantities,
-                   sum(d.quantity) FILTER (WHERE d.demand_date >= $4::date - 364) AS year_quantity
-              FROM demand_line d
-             WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
-               AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
-               AND d.demand_date BETWEEN least($3::date, $4::date - 364) AND $4::date
-             GROUP BY d.location_id, d.part_id),
+            SELECT coalesce(h.part_id, g.part_id) AS part_id, coalesce(h.location_id, g.location_id) AS location_id,
+                   h.days || g.days AS days, h.quantities || g.quantities AS quantities,
+                   CASE WHEN g.year_quantity IS NULL THEN h.year_quantity WHEN h.year_quantity IS NULL THEN g.year_quantity
+                        ELSE h.year_quantity + g.year_quantity END AS year_quantity
+              FROM (\(grouped("demand_history"))) h
+              FULL JOIN (\(grouped("document_demand_line"))) g ON g.location_id = h.location_id AND g.part_id = h.part_id),
         ranked AS (
         \(ranked)),
         stocked AS (
@@ -149,6 +147,23 @@ enum PlanningRows {
               SELECT max_days FROM turnover_target t
                WHERE t.location_id = l.id AND t.category IN ('', coalesce(p.category, ''))
                ORDER BY t.category DESC LIMIT 1) t ON true
+        """
+    }
+
+    /// One part-location a row: its demand lines in `source` (demand_line's two halves, which
+    /// `lines` groups apart: merging their rows in the view's union cost a quarter of the
+    /// grouping) as two arrays, and its sum over the year up to `through`.
+    private static func grouped(_ source: String) -> String {
+        """
+        SELECT d.part_id, d.location_id,
+                       array_agg(d.demand_date - date '1970-01-01') FILTER (WHERE d.demand_date >= $3::date) AS days,
+                       array_agg(d.quantity) FILTER (WHERE d.demand_date >= $3::date) AS quantities,
+                       sum(d.quantity) FILTER (WHERE d.demand_date >= $4::date - 364) AS year_quantity
+                  FROM \(source) d
+                 WHERE d.location_id = ANY ((SELECT ids FROM scope)::integer[])
+                   AND ($2::text IS NULL OR d.part_id = (SELECT id FROM part WHERE part_no = $2::text))
+                   AND d.demand_date BETWEEN least($3::date, $4::date - 364) AND $4::date
+                 GROUP BY d.location_id, d.part_id
         """
     }
 

@@ -103,13 +103,16 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public var isNegative: Bool { units < 0 }
     public var isPositive: Bool { units > 0 }
 
-    /// Compared on a 128-bit common scale, so no pair of values can overflow.
+    /// Compared on a 128-bit common scale, so no pair of values can overflow; units alone when
+    /// the scales agree, as a column's values do.
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        if lhs.scale == rhs.scale { return lhs.units < rhs.units }
         let scale = max(lhs.scale, rhs.scale)
         return lhs.wide(scale) < rhs.wide(scale)
     }
 
     public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        if lhs.scale == rhs.scale { return lhs.units == rhs.units }
         let scale = max(lhs.scale, rhs.scale)
         return lhs.wide(scale) == rhs.wide(scale)
     }

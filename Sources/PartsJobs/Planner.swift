@@ -58,7 +58,7 @@ public struct Planner: Sendable {
     /// sale. Croston's first interval counts from here, as statsforecast counts it: a first
     /// demand in the series' k-th period is an interval of k.
     func start(_ row: PlanningRow) -> PlanningDate {
-        let firstDemand = row.demand.lazy.filter { $0.quantity > .zero }.map(\.day).min()
+        let firstDemand = row.demand.lazy.filter { $0.quantity.isPositive }.map(\.day).min()
         guard let day = [firstDemand, row.introducedDay].compactMap({ $0 }).min() else { return through }
         return max(from, min(through, PlanningDate(dayNumber: day)))
     }
@@ -67,7 +67,7 @@ public struct Planner: Sendable {
     /// days of its series (from where its history starts). Counted to the end of the last
     /// whole period, the end every plan sees, so `plan show` and the run agree all week.
     func daysWithoutDemand(_ row: PlanningRow) -> Int {
-        guard let last = row.demand.lazy.filter({ $0.quantity > .zero }).map(\.day).max() else {
+        guard let last = row.demand.lazy.filter({ $0.quantity.isPositive }).map(\.day).max() else {
             return start(row).days(until: through) + 1
         }
         return through.dayNumber - last

@@ -238,7 +238,11 @@ public final class Connection {
                 if PQgetisnull(result, Int32(r), Int32(c)) != 0 {
                     row.append(nil)
                 } else {
-                    row.append(String(cString: PQgetvalue(result, Int32(r), Int32(c))))
+                    // By its length, which libpq has: a reorder run reads millions of values.
+                    let length = Int(PQgetlength(result, Int32(r), Int32(c)))
+                    row.append(PQgetvalue(result, Int32(r), Int32(c)).withMemoryRebound(to: UInt8.self, capacity: length) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    })
                 }
             }
             rows.append(row)

@@ -16,6 +16,16 @@ public struct CompoundPoisson: Sendable, Equatable {
     public let probabilities: [Double]
     /// Occasions the sizes were counted from.
     public let demands: Int
+    /// The sizes past the largest seen, when `withTail()` added them.
+    public private(set) var tail: Tail? = nil
+
+    /// Sizes past the largest of a sample: `share` of the occasions, each larger than
+    /// `largest` by a geometric excess of mean `meanExcess`.
+    public struct Tail: Sendable, Equatable {
+        public let largest: Double
+        public let share: Double
+        public let meanExcess: Double
+    }
 
     /// Steps the table may take (a term costs one step per size it reaches back over): a few
     /// milliseconds, so a catalogue of lumpy parts stays within the reorder run's bar.
@@ -35,7 +45,9 @@ public struct CompoundPoisson: Sendable, Equatable {
     /// The same sizes over `fraction` of the interval: λ scaled, as occasions of a Poisson
     /// process are.
     func scaled(by fraction: Double) -> CompoundPoisson {
-        CompoundPoisson(occasions: occasions * fraction, sizes: sizes, probabilities: probabilities, demands: demands)
+        var scaled = CompoundPoisson(occasions: occasions * fraction, sizes: sizes, probabilities: probabilities, demands: demands)
+        scaled.tail = tail
+        return scaled
     }
 
     private init(occasions: Double, sizes: [Double], probabilities: [Double], demands: Int) {
@@ -85,6 +97,67 @@ public struct CompoundPoisson: Sendable, Equatable {
             }
         }
         self.init(occasions: mean / (total / count), sizes: sizes, probabilities: probabilities, demands: demands)
+    }
+
+    /// Where a tail's geometric excess is cut (and the rest of its share spread over the sizes
+    /// kept): a 1e-4 part of the tail's share is below anything a fill rate shows.
+    static let tailCut = 1e-4
+    /// Sizes a tail may add: a mean excess of thousands of units would make a table that
+    /// could not be computed anyway.
+    static let tailSizes = 2_000
+
+    /// The same mean, with sizes past the largest of the n seen: 1 / (n + 1) of the occasions
+    /// (the chance that the next of n + 1 exchangeable sizes is the largest) move to sizes
+    /// largest + 1, largest + 2, … with a geometric excess whose mean is the sample's mean
+    /// excess over its median (at least 1): peaks over a threshold with an exponential excess
+    /// (Pickands 1975; Davison & Smith 1990, JRSS B 52(3)), in whole units. λ falls so that
+    /// λ·E[X] stays the forecast's mean: the same demand, in fewer and larger lumps.
+    ///
+    /// Why: a few dozen sizes of a spread-out distribution miss its tail, and an empirical
+    /// distribution puts nothing past its largest value, so the levels it sets run short
+    /// (issue 15's evaluation: lumpy parts 3.4 points below their fill-rate target with the
+    /// sizes alone, within 1 point with the tail). nil when there is nothing to extend: sizes
+    /// not whole, fewer than two, or none above the median.
+    public func withTail() -> CompoundPoisson? {
+        guard hasWholeSizes, demands >= 2, let largest = sizes.last else { return nil }
+        var cumulative = 0.0
+        var median = largest
+        for (size, probability) in zip(sizes, probabilities) {
+            cumulative += probability
+            if cumulative >= 0.5 {
+                median = size
+                break
+            }
+        }
+        var excess = 0.0
+        var above = 0.0
+        for (size, probability) in zip(sizes, probabilities) where size > median {
+            excess += (size - median) * probability
+            above += probability
+        }
+        guard above > 0 else { return nil }
+        let meanExcess = max(1, excess / above)
+        let share = 1 / Double(demands + 1)
+        // P(excess = j) = p (1 − p)^(j − 1), j ≥ 1: mean 1 / p.
+        let p = 1 / meanExcess
+        var excessProbabilities: [Double] = []
+        var term = p
+        var beyond = 1.0
+        while beyond > Self.tailCut, excessProbabilities.count < Self.tailSizes {
+            excessProbabilities.append(term)
+            beyond -= term
+            term *= 1 - p
+        }
+        let kept = 1 - beyond
+        var tailed = CompoundPoisson(
+            occasions: occasions,
+            sizes: sizes + excessProbabilities.indices.map { largest + Double($0 + 1) },
+            probabilities: probabilities.map { $0 * (1 - share) } + excessProbabilities.map { $0 / kept * share },
+            demands: demands)
+        tailed = CompoundPoisson(occasions: mean / tailed.meanSize, sizes: tailed.sizes,
+                                 probabilities: tailed.probabilities, demands: demands)
+        tailed.tail = Tail(largest: largest, share: share, meanExcess: meanExcess)
+        return tailed
     }
 
     /// E[X].

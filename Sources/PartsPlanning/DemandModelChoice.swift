@@ -6,7 +6,8 @@
 ///
 /// For a fill rate, by the demand class, since the shortage a level leaves depends on the
 /// shape of the tail, not only on its spread:
-/// - intermittent and lumpy: compound Poisson with the part's own sizes (`CompoundPoisson`);
+/// - intermittent and lumpy: compound Poisson with the part's own sizes (`CompoundPoisson`),
+///   a lumpy part's with a tail past the largest it has seen (`CompoundPoisson.withTail`);
 ///   when its table cannot be computed within the limits, or the sizes are not whole units, a
 ///   negative binomial with the compound Poisson's mean and variance (λ·E[X²]); with
 ///   `demand_model=bootstrap` (`DemandModelSetting`), Willemain's bootstrap of the part's own
@@ -88,10 +89,14 @@ public struct DemandModelChoice: Sendable, Equatable {
                 }
             }
             // A class above `new` has demand: no sizes is a caller's odd history only.
-            guard let compound = CompoundPoisson(mean: mean, history: history) else {
+            guard var compound = CompoundPoisson(mean: mean, history: history) else {
                 try self.init(count: sigma * sigma, .noSizes, facts, budget)
                 return
             }
+            // A lumpy part's sizes are spread out (CV² at or above the cutoff), and a few dozen of
+            // them miss the tail: it gets one past the largest seen (`withTail`). An intermittent
+            // part's sizes vary little, and its levels already reach their target.
+            if classification.demandClass == .lumpy, let tailed = compound.withTail() { compound = tailed }
             facts.compound = compound
             if let table = try LeadTimeDemand.compoundPoisson(compound, budget: budget) {
                 self.init(table, .compound, facts)
@@ -146,7 +151,12 @@ public struct DemandModelChoice: Sendable, Equatable {
         case .cycle: why = "\(ltd) \(facts.mean < facts.threshold ? "<" : "≥") \(threshold)"
         case .noDemand: why = "no demand"
         case .noSizes: why = seen
-        case .compound: why = "\(seen), sizes from history; \(occasions) expected in \(within)"
+        case .compound:
+            let sizes = facts.compound?.tail.map {
+                "sizes from history, 1 in \(Int((1 / $0.share).rounded())) past the largest (\(plainNumber($0.largest))) "
+                    + "by \(plainNumber($0.meanExcess)) on average"
+            } ?? "sizes from history"
+            why = "\(seen), \(sizes); \(occasions) expected in \(within)"
         case .compoundMoments:
             let compound = facts.compound
             let cause = compound?.hasWholeSizes == true

@@ -123,6 +123,34 @@ struct FillRateTests {
         #expect(CompoundPoisson(mean: 6, history: [0, 0]) == nil)
     }
 
+    /// Sizes 2, 2, 4 and 6 with mean 6: 1 in n + 1 = 5 occasions move past the largest, 6, by a
+    /// geometric excess whose mean is the mean excess over the median 2 (4 − 2 and 6 − 2: 3),
+    /// so P(7) = 0.2 · (1/3) / (1 − (2/3)^23) (the 23 terms until 1e-4 is left, spread back),
+    /// P(29) the last; the rest keep 0.8 of their shares. E[X] = 4.599590081449057 (python3),
+    /// so λ = 6 / E[X] = 1.304464070439459: the same mean in fewer, larger lumps.
+    @Test func aTailPastTheLargestSizeSeen() throws {
+        let sample = try #require(CompoundPoisson(mean: 6, history: [0, 2, 0, 6, 2, 0, 4]))
+        let tailed = try #require(sample.withTail())
+        #expect(Array(tailed.sizes.prefix(4)) == [2, 4, 6, 7])
+        #expect(tailed.sizes.last == 29)
+        #expect(tailed.sizes.count == 26)
+        for (probability, expected) in zip(tailed.probabilities, [0.4, 0.2, 0.2]) {
+            #expect(close(probability, expected, relative: 1e-12))
+        }
+        #expect(close(tailed.probabilities[3], 0.06667260751523107, relative: 1e-12))
+        #expect(close(tailed.probabilities.reduce(0, +), 1, relative: 1e-12))
+        #expect(close(tailed.meanSize, 4.599590081449057, relative: 1e-12))
+        #expect(close(tailed.occasions, 1.304464070439459, relative: 1e-12))
+        #expect(close(tailed.mean, 6, relative: 1e-12))
+        #expect(tailed.tail?.largest == 6)
+        #expect(tailed.tail?.share == 0.2)
+        #expect(tailed.tail?.meanExcess == 3)
+        // Nothing to extend: all sizes alike, one size, sizes not whole.
+        #expect(CompoundPoisson(mean: 6, history: [0, 3, 3, 0, 3])?.withTail() == nil)
+        #expect(CompoundPoisson(mean: 6, history: [0, 3])?.withTail() == nil)
+        #expect(CompoundPoisson(mean: 6, history: [0, 1.5, 2, 4])?.withTail() == nil)
+    }
+
     /// A table that would not fit its limits is refused, not computed at length: sizes of a
     /// thousand units, or occasions whose e^−λ would underflow.
     @Test func compoundPoissonTablesStayBounded() throws {
@@ -142,7 +170,8 @@ struct FillRateTests {
                                              mean: 3.3, standardDeviation: 4, leadTime: lead, slowMoverThreshold: 5, budget: budget)
         #expect(compound.demand.model == .compoundPoisson)
         #expect(compound.description
-            == "compound Poisson (lumpy: 4 demands in 14 weeks, sizes from history; 0.574 occasions expected in 2 weeks)")
+            == "compound Poisson (lumpy: 4 demands in 14 weeks, sizes from history, 1 in 5 past the largest (12) by 9.5 on average; "
+                + "0.371 occasions expected in 2 weeks)")
         let litres = try DemandModelChoice(fillRate: lumpy, history: [0, 0, 9.5, 0, 1, 0, 0, 0, 12, 0, 0, 1, 0, 0], period: .week,
                                            mean: 3.3, standardDeviation: 4, leadTime: lead, slowMoverThreshold: 5, budget: budget)
         #expect(litres.demand.model == .negativeBinomial)

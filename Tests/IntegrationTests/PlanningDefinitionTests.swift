@@ -126,4 +126,38 @@ struct PlanningDefinitionTests {
             """)
         #expect(run.scalar == "P-A=A,P-B=B,P-C=B,P-D=C")
     }
+
+    /// The planning read groups imported history and the ledger's demand apart and joins the
+    /// groups: a part with both gets their sum (history 4, issued 3, 1 of it returned: 6), and a
+    /// part with one of them gets that one, in `plan show`'s series and in the run's classes,
+    /// which rank the same year's value as `report abc` does.
+    @Test func demandFromTheLedgerAndFromImportedHistoryIsAddedUp() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.connect()
+        try expectOK(client.send("location add MAIN \"Main\""))
+        for part in ["P-BOTH", "P-LEDGER", "P-HISTORY"] { try expectOK(client.send("part add \(part) \"\(part)\" cost=1")) }
+        try expectOK(client.send("receive MAIN P-BOTH:10 P-LEDGER:30"))
+        let issued = try client.send("issue MAIN P-BOTH:3 P-LEDGER:20")
+        try expectOK(client.send("return \(issued.lastText) P-BOTH:1"))
+        // Last week and earlier: inside the plan's whole periods.
+        try daemon.sql("UPDATE document SET doc_date = current_date - 10")
+        let earlier = try #require(try daemon.sql("SELECT (current_date - 10)::text").scalar)
+        try expectOK(client.send("history add MAIN P-BOTH \(earlier):4"))
+        try expectOK(client.send("history add MAIN P-HISTORY \(earlier):1"))
+        _ = try client.send("format json")
+        for (part, total) in [("P-BOTH", 6.0), ("P-LEDGER", 20), ("P-HISTORY", 1)] {
+            let plan = try object(client.send("plan show \(part)"))
+            let series = try #require(plan["series"] as? String)
+            #expect(series.split(separator: " ").compactMap { Double($0) }.reduce(0, +) == total, "\(part): \(series)")
+        }
+        let report = try object(client.send("report abc"))
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["issue_value"] as? String } == ["20.00", "6.00", "1.00"])
+        try expectOK(client.send("job run reorder --wait"))
+        let run = try daemon.sql("""
+            SELECT string_agg(p.part_no || '=' || l.abc_class, ',' ORDER BY p.part_no)
+              FROM reorder_line l JOIN part p ON p.id = l.part_id
+            """)
+        #expect(run.scalar == "P-BOTH=A,P-HISTORY=C,P-LEDGER=A")
+    }
 }

@@ -149,13 +149,11 @@ public struct CompoundPoisson: Sendable, Equatable {
             term *= 1 - p
         }
         let kept = 1 - beyond
-        var tailed = CompoundPoisson(
-            occasions: occasions,
-            sizes: sizes + excessProbabilities.indices.map { largest + Double($0 + 1) },
-            probabilities: probabilities.map { $0 * (1 - share) } + excessProbabilities.map { $0 / kept * share },
-            demands: demands)
-        tailed = CompoundPoisson(occasions: mean / tailed.meanSize, sizes: tailed.sizes,
-                                 probabilities: tailed.probabilities, demands: demands)
+        let tailSizes = sizes + excessProbabilities.indices.map { largest + Double($0 + 1) }
+        let tailProbabilities = probabilities.map { $0 * (1 - share) } + excessProbabilities.map { $0 / kept * share }
+        let meanSize = zip(tailSizes, tailProbabilities).reduce(0) { $0 + $1.0 * $1.1 }
+        var tailed = CompoundPoisson(occasions: mean / meanSize, sizes: tailSizes, probabilities: tailProbabilities,
+                                     demands: demands)
         tailed.tail = Tail(largest: largest, share: share, meanExcess: meanExcess)
         return tailed
     }

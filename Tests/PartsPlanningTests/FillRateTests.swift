@@ -145,6 +145,12 @@ struct FillRateTests {
         #expect(tailed.tail?.largest == 6)
         #expect(tailed.tail?.share == 0.2)
         #expect(tailed.tail?.meanExcess == 3)
+        // A mean excess of thousands of units stops at 2,000 sizes, its share kept whole.
+        let far = try #require(CompoundPoisson(mean: 6, history: [1, 0, 1, 5_000])?.withTail())
+        #expect(far.sizes.count == 2 + 2_000)
+        #expect(far.sizes.last == 7_000)
+        #expect(close(far.probabilities.suffix(2_000).reduce(0, +), 0.25, relative: 1e-12))
+        #expect(close(far.mean, 6, relative: 1e-12))
         // Nothing to extend: all sizes alike, one size, sizes not whole.
         #expect(CompoundPoisson(mean: 6, history: [0, 3, 3, 0, 3])?.withTail() == nil)
         #expect(CompoundPoisson(mean: 6, history: [0, 3])?.withTail() == nil)

@@ -15,7 +15,7 @@ SELECT dl.part_id, d.location_id, d.doc_date, (-dl.quantity)::numeric(15,3)
 
 -- Every unit of demand: the ledger's, plus past demand a site brings from the system it
 -- leaves (`history add`). A reorder run's readers group the two apart and join the groups
--- (PlanningRows), which costs a quarter less than merging the rows of this union.
+-- (PlanningRows): merging the rows of this union first cost a quarter of their grouping.
 CREATE VIEW demand_line AS
 SELECT part_id, location_id, demand_date, quantity
   FROM document_demand_line

@@ -17,9 +17,9 @@
 # through psql into /dev/null, and `partsctl job run reorder --wait` through the socket. The
 # table gives the best of each (a run's time is its job_run row's, start to finish) and the
 # ratio (bar, issue 14: at most 2), with the default two reader sessions. A second table gives
-# partsd's peak resident memory, each on a fresh daemon: a run over SMALL alone and one over everything,
-# both reading with one session (the run streams, so the two stay close however large the
-# catalogue), and the timed daemon with two readers (each holds one more chunk).
+# partsd's peak resident memory, each on a fresh daemon: a run over SMALL alone and one over
+# everything, both reading with one session (the run streams, so the two stay close however
+# large the catalogue), and the timed daemon with two readers (each holds one more chunk).
 #
 # Settings (environment):
 #   BENCH_PARTS       parts per warehouse (default 50000)
